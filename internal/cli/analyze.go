@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/oblique-neuro/oblique/decode"
+	"github.com/oblique-neuro/oblique/internal/progress"
+	"github.com/oblique-neuro/oblique/manifest"
+	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/reports"
+)
+
+const analyzeAbout = `Reads each recording manifest (or every file a glob matches), fits the
+cross-validated ridge decoder of behaviour from activity, and measures the
+regime: ρ, the variance and fitting dimensions and their ratio, and how ρ
+scales when neurons and samples are subsampled (METHODS.md §3-4). Prints a
+table and writes all results, with the curves, to one Arrow IPC file.
+
+A recording that fails is reported and the others still run; the exit
+status is then 1.`
+
+func runAnalyze(env *Env, args []string) error {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	var (
+		out      string
+		seed     uint64
+		alphas   string
+		quiet    bool
+		settings regimes.Settings
+	)
+	fs.StringVar(&out, "o", "oblique-analyze.arrow", "write the results table to `FILE` (Arrow IPC)")
+	fs.StringVar(&out, "out", "oblique-analyze.arrow", "same as -o")
+	fs.Uint64Var(&seed, "seed", 0, "seed for every random draw (recorded in the output)")
+	fs.StringVar(&alphas, "alphas", "logspace(-3,6,20)", "ridge penalty grid: logspace(LO,HI,NUM) or a comma-separated list")
+	fs.IntVar(&settings.CV.Folds, "folds", 0, "K-fold cross-validation with K folds; 0 means efficient leave-one-out")
+	fs.Float64Var(&settings.VarThreshold, "var-threshold", 0.9, "variance share that defines D_var")
+	fs.Float64Var(&settings.FitThreshold, "fit-threshold", 0.9, "share of the full R² that defines D_fit")
+	fs.IntVar(&settings.NeuronDraws, "draws", 20, "random neuron subsets per subset size")
+	fs.IntVar(&settings.TimeDraws, "time-draws", 20, "random subsets of the samples")
+	fs.Float64Var(&settings.TimeFraction, "time-fraction", 0.5, "share of the samples in each sample subset")
+	fs.IntVar(&settings.Bootstrap, "bootstrap", 1000, "bootstrap resamples for the scaling slope's interval")
+	fs.BoolVar(&settings.NoScaling, "no-scaling", false, "skip the neuron and sample subsampling")
+	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
+	pos, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		helpFor(env.Stderr, fs, "analyze [flags] MANIFEST…", analyzeAbout)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return fmt.Errorf("%w: no recording given", errUsage)
+	}
+	files, err := expand(pos)
+	if err != nil {
+		return err
+	}
+	settings.Seed = seed
+	settings.CV.Alphas, err = parseAlphas(alphas)
+	if err != nil {
+		return fmt.Errorf("%w: -alphas: %v", errUsage, err)
+	}
+	if err := settings.Resolved().Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+
+	rows := make([]reports.Analysis, 0, len(files))
+	failed := 0
+	for _, f := range files {
+		var bar *progress.Bar
+		if !quiet {
+			bar = progress.New(env.Stderr, f)
+		}
+		a := AnalyzeFile(f, settings, bar)
+		bar.Done()
+		if a.Err != nil {
+			failed++
+		}
+		rows = append(rows, a)
+	}
+	reports.PrintAnalyze(env.Stdout, rows)
+	t := reports.AnalyzeTable(rows, settings)
+	defer t.Release()
+	if err := t.WriteFile(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%s, seed %d)\n", out, plural(len(rows), "recording"), seed)
+	if failed > 0 {
+		fmt.Fprintf(env.Stderr, "oblique analyze: %d of %d recordings failed\n", failed, len(rows))
+		return exitError{1}
+	}
+	return nil
+}
+
+// AnalyzeFile runs the whole analysis on one manifest. Errors are returned
+// inside the Analysis, named after the file.
+func AnalyzeFile(path string, s regimes.Settings, bar *progress.Bar) reports.Analysis {
+	a := reports.Analysis{Input: path, Name: path}
+	rec, ps, err := manifest.Load(path)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	a.Name, a.Sources = rec.Name, rec.Sources
+	d, err := preprocess.Build(rec, ps)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	a.Design = d
+	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, s, bar.Update)
+	if err != nil {
+		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
+		return a
+	}
+	a.Result = res
+	return a
+}
+
+// parseAlphas reads "logspace(lo,hi,num)" or "a,b,c".
+func parseAlphas(s string) ([]float64, error) {
+	s = strings.ReplaceAll(s, " ", "")
+	if inner, ok := strings.CutPrefix(s, "logspace("); ok {
+		inner, ok = strings.CutSuffix(inner, ")")
+		parts := strings.Split(inner, ",")
+		if !ok || len(parts) != 3 {
+			return nil, fmt.Errorf("want logspace(LO,HI,NUM), got %q", s)
+		}
+		lo, err1 := strconv.ParseFloat(parts[0], 64)
+		hi, err2 := strconv.ParseFloat(parts[1], 64)
+		num, err3 := strconv.Atoi(parts[2])
+		if err := errors.Join(err1, err2, err3); err != nil || num < 1 {
+			return nil, fmt.Errorf("want logspace(LO,HI,NUM) with NUM ≥ 1, got %q", s)
+		}
+		return decode.Logspace(lo, hi, num), nil
+	}
+	var out []float64
+	for _, p := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", p)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,153 @@
+// Package cli implements the oblique command line: one function per
+// subcommand, reachable from tests. cmd/oblique only calls Main.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oblique-neuro/oblique/internal/version"
+)
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(env *Env, args []string) error
+}
+
+var commands = []command{
+	{"analyze", "MANIFEST…", "decode behaviour from activity and measure the regime (ρ, dimensions, scaling)", runAnalyze},
+	{"version", "", "print the version", func(env *Env, _ []string) error {
+		fmt.Fprintln(env.Stdout, "oblique", version.String())
+		return nil
+	}},
+}
+
+// Env is where a command reads and writes.
+type Env struct {
+	Stdout, Stderr io.Writer
+}
+
+// errUsage marks errors in how the command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+// exitError carries a status for errors that are not usage errors but should
+// not print more than they already did.
+type exitError struct{ status int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.status) }
+
+// Main runs the command line and returns the exit status: 0 on success, 1
+// when the work failed, 2 when the command was called wrongly.
+func Main(args []string, stdout, stderr io.Writer) int {
+	env := &Env{Stdout: stdout, Stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(env, args[1:])
+		var ee exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ee):
+			return ee.status
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "oblique %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "run 'oblique %s -h' for help\n", c.name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "oblique %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "oblique: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "oblique tells whether a neural population's dynamics are aligned with its behavioural output or oblique to it.")
+	fmt.Fprintln(w, "\nUsage: oblique COMMAND [flags] [arguments]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %-10s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'oblique COMMAND -h' for a command's flags.")
+}
+
+// parse parses flags that may come before, between or after the positional
+// arguments (`oblique analyze a.toml -o out.arrow`), and returns the
+// positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// helpFor prints a command's usage and flags.
+func helpFor(w io.Writer, fs *flag.FlagSet, synopsis, about string) {
+	fmt.Fprintf(w, "Usage: oblique %s\n\n%s\n\nFlags:\n", synopsis, about)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// expand turns arguments into files: an argument with glob characters is
+// expanded (for shells that did not), and must match something.
+func expand(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if !strings.ContainsAny(a, "*?[") {
+			out = append(out, a)
+			continue
+		}
+		m, err := globMatches(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m...)
+	}
+	return out, nil
+}
+
+func globMatches(pattern string) ([]string, error) {
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("%w: bad pattern %q: %v", errUsage, pattern, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%w: %q matches no file", errUsage, pattern)
+	}
+	sort.Strings(m)
+	return m, nil
+}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"archive/zip"
+	"io"
+	"os"
+	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"gonum.org/v1/gonum/mat"
+)
+
+func writeZipNPY(w io.Writer, name string, m *mat.Dense) error {
+	zw := zip.NewWriter(w)
+	f, err := zw.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := npyio.Write(f, m); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// table is an Arrow file read back for checks.
+type table struct {
+	rows int
+	meta map[string]string
+	rec  arrow.RecordBatch
+}
+
+func readTable(t *testing.T, path string) *table {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if r.NumRecords() != 1 {
+		t.Fatalf("%d record batches, want 1", r.NumRecords())
+	}
+	rec, err := r.RecordBatch(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := r.Schema().Metadata()
+	meta := map[string]string{}
+	for i, k := range md.Keys() {
+		meta[k] = md.Values()[i]
+	}
+	return &table{rows: int(rec.NumRows()), meta: meta, rec: rec}
+}
+
+func (tb *table) col(name string) arrow.Array {
+	idx := tb.rec.Schema().FieldIndices(name)
+	if len(idx) != 1 {
+		panic("no column " + name)
+	}
+	return tb.rec.Column(idx[0])
+}
+
+func (tb *table) str(name string, row int) string {
+	c := tb.col(name).(*array.String)
+	if c.IsNull(row) {
+		return ""
+	}
+	return c.Value(row)
+}
+
+func (tb *table) num(name string, row int) float64 {
+	switch c := tb.col(name).(type) {
+	case *array.Float64:
+		return c.Value(row)
+	case *array.Int64:
+		return float64(c.Value(row))
+	}
+	panic("not numeric: " + name)
+}

@@ -1,0 +1,190 @@
+// Package preprocess turns a Recording into the design of the analysis: the
+// activity matrix X (samples × neurons) and the behaviour z (samples ×
+// outputs) that the decoders and the regime measures read.
+//
+// Each step is a plain function of its inputs (METHODS.md §2): counts → rates,
+// the lag between activity and behaviour, the sample mask, centring. Steps
+// for spike times (binning, smoothing, trial alignment) produce a Recording
+// and so come before Build.
+package preprocess
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/linalg"
+)
+
+// Settings are the preprocessing choices for one recording. The zero value
+// is the paper's default for binned data: counts become rates in Hz, no lag,
+// X and z centred over samples.
+type Settings struct {
+	// KeepCounts leaves spike counts per bin as they are instead of
+	// dividing by the bin width.
+	KeepCounts bool `toml:"keep_counts"`
+	// LagMS is how far activity leads behaviour, in ms: behaviour sample i
+	// is paired with activity row i − int(LagMS/bin width) (truncation
+	// toward zero, so 100 ms at 45 ms bins is 2 bins). Negative values
+	// let behaviour lead.
+	LagMS float64 `toml:"lag_ms"`
+	// LagBins gives the lag in bins instead; set at most one of the two.
+	LagBins int `toml:"lag_bins"`
+	// NoCentre keeps the means; by default each neuron and each output is
+	// centred over the samples used.
+	NoCentre bool `toml:"no_centre"`
+}
+
+// Validate reports settings that contradict each other.
+func (s Settings) Validate() error {
+	if s.LagMS != 0 && s.LagBins != 0 {
+		return fmt.Errorf("preprocess: set lag_ms or lag_bins, not both (%v ms, %d bins)", s.LagMS, s.LagBins)
+	}
+	if math.IsNaN(s.LagMS) || math.IsInf(s.LagMS, 0) {
+		return fmt.Errorf("preprocess: lag_ms must be finite, got %v", s.LagMS)
+	}
+	return nil
+}
+
+// Lag returns the lag in bins for bins of width binWidth seconds.
+func (s Settings) Lag(binWidth float64) int {
+	if s.LagBins != 0 {
+		return s.LagBins
+	}
+	// The 1e-9 guards 90 ms / 45 ms from landing on 1.9999999999999998.
+	q := s.LagMS / (binWidth * 1000)
+	if q >= 0 {
+		return int(q + 1e-9)
+	}
+	return int(q - 1e-9)
+}
+
+// Design is what the analysis reads.
+type Design struct {
+	// Name is the recording's name.
+	Name string
+	// X is T×N activity (Hz unless KeepCounts), Z is T×K behaviour, both
+	// centred over samples unless NoCentre; XMean and ZMean were removed.
+	X, Z         *mat.Dense
+	XMean, ZMean []float64
+	// Unit is the unit of X.
+	Unit string
+	// Rows lists the behaviour samples of the recording that were used, in
+	// order; activity row Rows[i] − LagBins is paired with each.
+	Rows    []int
+	LagBins int
+	// Channels names the columns of Z.
+	Channels []string
+	// Decoder is the experimenter's decoder (K×N) in the units of X, if
+	// the recording has one.
+	Decoder *mat.Dense
+	// Constant lists neurons that do not vary over the used samples; they
+	// are kept and get zero weight.
+	Constant []int
+	// Notes are remarks for the user (constant neurons, dropped samples).
+	Notes []string
+}
+
+// Build applies the settings to the recording.
+func Build(rec *ingest.Recording, s Settings) (*Design, error) {
+	if err := rec.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", rec.Name, err)
+	}
+	t, n := rec.Activity.Dims()
+	_, k := rec.Behaviour.Dims()
+	lag := s.Lag(rec.BinWidth)
+	rows, dropped := Rows(rec, lag)
+	if len(rows) == 0 {
+		switch {
+		case rec.Mask != nil && countTrue(rec.Mask) == 0:
+			return nil, fmt.Errorf("%s: the mask %s keeps no samples", rec.Name, rec.Source("mask"))
+		default:
+			return nil, fmt.Errorf("%s: no samples left after a lag of %d bins (%d samples)", rec.Name, lag, t)
+		}
+	}
+	scale := 1.0
+	unit := "Hz"
+	switch {
+	case rec.Kind == ingest.Counts && s.KeepCounts:
+		unit = "counts/bin"
+	case rec.Kind == ingest.Counts:
+		scale = 1 / rec.BinWidth
+	}
+	x := mat.NewDense(len(rows), n, nil)
+	z := mat.NewDense(len(rows), k, nil)
+	for r, i := range rows {
+		src := rec.Activity.RawRowView(i - lag)
+		dst := x.RawRowView(r)
+		for j, v := range src {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s: activity %s has %v at sample %d, neuron %d (a sample the analysis uses)",
+					rec.Name, rec.Source("activity"), v, i-lag, j)
+			}
+			dst[j] = v * scale
+		}
+		zs := rec.Behaviour.RawRowView(i)
+		copy(z.RawRowView(r), zs)
+		for j, v := range zs {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s: behaviour %s has %v at sample %d, channel %d (a sample the analysis uses)",
+					rec.Name, rec.Source("behaviour"), v, i, j)
+			}
+		}
+	}
+	d := &Design{Name: rec.Name, X: x, Z: z, Unit: unit, Rows: rows, LagBins: lag, Channels: rec.Channels}
+	if dropped > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d samples dropped because the lag of %d bins reaches outside the recording or its trial", dropped, lag))
+	}
+	if rec.Decoder != nil {
+		// z = counts·Wᵀ = (counts·scale)·(W/scale)ᵀ.
+		d.Decoder = mat.DenseCopyOf(rec.Decoder)
+		d.Decoder.Scale(1/scale, d.Decoder)
+	}
+	d.Constant = linalg.ConstantColumns(x)
+	if len(d.Constant) > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d of %d neurons are constant over the %d samples used (kept; they get zero decoder weight)",
+			len(d.Constant), n, len(rows)))
+	}
+	if c := linalg.ConstantColumns(z); len(c) > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d behaviour channels are constant over the samples used (R² counts them as perfectly fitted, as scikit-learn does)", len(c)))
+	}
+	if !s.NoCentre {
+		d.XMean = linalg.Centre(x)
+		d.ZMean = linalg.Centre(z)
+	}
+	return d, nil
+}
+
+// Rows returns the behaviour samples that the mask keeps and whose lagged
+// activity row lies inside the recording (and inside the same trial when
+// trials are known), and how many the lag removed.
+func Rows(rec *ingest.Recording, lag int) (rows []int, dropped int) {
+	t := rec.Samples()
+	for i := 0; i < t; i++ {
+		if rec.Mask != nil && !rec.Mask[i] {
+			continue
+		}
+		j := i - lag
+		if j < 0 || j >= t || (rec.Trials != nil && rec.Trials[j] != rec.Trials[i]) {
+			dropped++
+			continue
+		}
+		rows = append(rows, i)
+	}
+	return rows, dropped
+}
+
+func countTrue(b []bool) int {
+	n := 0
+	for _, v := range b {
+		if v {
+			n++
+		}
+	}
+	return n
+}

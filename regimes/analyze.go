@@ -1,0 +1,296 @@
+package regimes
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/decode"
+)
+
+// Settings configure Analyze. The zero value is the paper's analysis
+// (METHODS.md §3–4) with seed 0.
+type Settings struct {
+	// CV is the decoder's cross-validation (α grid, leave-one-out or folds).
+	CV decode.CV
+	// VarThreshold is the variance share that defines D_var (0 → 0.9).
+	VarThreshold float64
+	// FitThreshold is the share of the full R² that defines D_fit (0 → 0.9).
+	FitThreshold float64
+
+	// Fractions of the neurons to subsample (nil → linspace(0.1, 1, 10));
+	// each gives int(N·f) neurons, drawn NeuronDraws times (0 → 20).
+	Fractions   []float64
+	NeuronDraws int
+	// TimeDraws draws (0 → 20) of int(T·TimeFraction) samples (0 → ½).
+	TimeDraws    int
+	TimeFraction float64
+	// Bootstrap resamples (0 → 1000) for the interval of the scaling slope.
+	Bootstrap int
+	// NoScaling skips the subsampling analyses.
+	NoScaling bool
+
+	// Seed seeds every random draw; the same seed gives the same numbers.
+	Seed uint64
+	// Workers run the subsampling fits in parallel (0 → GOMAXPROCS). The
+	// results do not depend on it.
+	Workers int
+}
+
+// Resolved returns the settings with the paper's defaults filled in.
+func (s Settings) Resolved() Settings {
+	if s.VarThreshold == 0 {
+		s.VarThreshold = 0.9
+	}
+	if s.FitThreshold == 0 {
+		s.FitThreshold = 0.9
+	}
+	if s.CV.Alphas == nil {
+		s.CV.Alphas = decode.DefaultAlphas()
+	}
+	if s.Fractions == nil {
+		s.Fractions = decode.Linspace(0.1, 1, 10)
+	}
+	if s.NeuronDraws == 0 {
+		s.NeuronDraws = 20
+	}
+	if s.TimeDraws == 0 {
+		s.TimeDraws = 20
+	}
+	if s.TimeFraction == 0 {
+		s.TimeFraction = 0.5
+	}
+	if s.Bootstrap == 0 {
+		s.Bootstrap = 1000
+	}
+	if s.Workers == 0 {
+		s.Workers = runtime.GOMAXPROCS(0)
+	}
+	return s
+}
+
+// Validate reports settings that cannot be used.
+func (s Settings) Validate() error {
+	if err := s.CV.Validate(); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"variance threshold", s.VarThreshold}, {"fit threshold", s.FitThreshold}, {"time fraction", s.TimeFraction}} {
+		if !(p.v > 0 && p.v <= 1) {
+			return fmt.Errorf("regimes: %s must be in (0, 1], got %v", p.name, p.v)
+		}
+	}
+	for _, f := range s.Fractions {
+		if !(f > 0 && f <= 1) {
+			return fmt.Errorf("regimes: neuron fraction must be in (0, 1], got %v", f)
+		}
+	}
+	if s.NeuronDraws < 1 || s.TimeDraws < 1 || s.Bootstrap < 1 {
+		return errors.New("regimes: draws and bootstrap resamples must be positive")
+	}
+	return nil
+}
+
+// Result holds every measure for one design.
+type Result struct {
+	Samples, Neurons, Outputs int
+	// Constant lists neurons without variance (kept, zero weight).
+	Constant []int
+
+	// Model is the ridge decoder on all neurons; R2 its in-sample R².
+	Model *decode.Model
+	R2    float64
+	// Rho is ρ of X and the fitted decoder.
+	Rho float64
+
+	// CumVar[k-1] is the variance share of the first k components.
+	CumVar []float64
+	DVar   int
+	// Path[k-1] is the fit from the first k components.
+	Path []decode.PathPoint
+	// DFit is 0 when no number of components reaches the threshold
+	// (R² ≤ 0); Ratio is then NaN.
+	DFit  int
+	Ratio float64
+
+	// RhoGiven is ρ of X and the experimenter's decoder and DecoderMatch
+	// the relative distance of the fitted decoder from it; NaN without one.
+	RhoGiven, DecoderMatch float64
+
+	Neuron *NeuronScaling
+	Time   *TimeScaling
+
+	// Settings are the settings used, defaults filled in.
+	Settings Settings
+	// Notes are remarks for the user.
+	Notes []string
+}
+
+// Progress reports the state of a long computation: done of total steps of
+// the named stage.
+type Progress func(stage string, done, total int)
+
+// Analyze computes all measures for activity x (T×N) and behaviour z (T×K).
+// given, if not nil, is the experimenter's decoder (K×N) in the units of x.
+func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (*Result, error) {
+	s = s.Resolved()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	t, n := x.Dims()
+	tz, k := z.Dims()
+	switch {
+	case n == 0:
+		return nil, errors.New("no neurons")
+	case tz != t:
+		return nil, fmt.Errorf("%d samples of activity but %d of behaviour", t, tz)
+	case t < s.CV.MinSamples():
+		return nil, fmt.Errorf("%d samples: cross-validation needs at least %d", t, s.CV.MinSamples())
+	}
+	progress("decoder", 0, 1)
+	f, err := fitAll(x, z, s)
+	if err != nil {
+		return nil, err
+	}
+	progress("decoder", 1, 1)
+	res := &Result{
+		Samples: t, Neurons: n, Outputs: k,
+		Constant: f.d.Constant,
+		Model:    f.model, R2: f.r2, Rho: f.rho,
+		CumVar: f.d.CumulativeVarianceRatio(), DVar: f.dvar,
+		Path: f.path, DFit: f.dfit, Ratio: f.ratio,
+		RhoGiven: math.NaN(), DecoderMatch: math.NaN(),
+		Settings: s,
+	}
+	if len(f.d.Constant) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d constant neurons kept with zero weight", len(f.d.Constant)))
+	}
+	if f.dfit == 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("no number of components reaches R² > %.2f·%.3g: D_fit undefined", s.FitThreshold, f.r2))
+	}
+	if given != nil {
+		res.RhoGiven = Rho(f.xc, given)
+		res.DecoderMatch = DecoderMatch(f.model.Coef, given)
+	}
+	if s.NoScaling {
+		return res, nil
+	}
+	res.Neuron, err = neuronScaling(x, z, s, progress)
+	if err != nil {
+		return nil, err
+	}
+	res.Time, err = timeScaling(x, z, s, progress)
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = append(res.Notes, res.Neuron.Notes...)
+	return res, nil
+}
+
+// fit is the analysis of one design.
+type fit struct {
+	d          *decode.Decomposition
+	xc         *mat.Dense
+	model      *decode.Model
+	r2, rho    float64
+	dvar, dfit int
+	ratio      float64
+	path       []decode.PathPoint
+}
+
+// fitDecoder decomposes x and fits the decoder; it is all that the neuron
+// subsampling needs.
+func fitDecoder(x, z mat.Matrix, s Settings) (*fit, error) {
+	d, err := decode.Decompose(x)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.CV.FitDecomposed(x, d, z)
+	if err != nil {
+		return nil, err
+	}
+	xc := mat.DenseCopyOf(x)
+	for i := 0; i < d.Samples; i++ {
+		row := xc.RawRowView(i)
+		for j := range row {
+			row[j] -= d.Mean[j]
+		}
+	}
+	return &fit{d: d, xc: xc, model: m, r2: m.Score(x, z), rho: Rho(xc, m.Coef)}, nil
+}
+
+// fitAll adds the dimensions to fitDecoder.
+func fitAll(x, z mat.Matrix, s Settings) (*fit, error) {
+	f, err := fitDecoder(x, z, s)
+	if err != nil {
+		return nil, err
+	}
+	f.path, err = s.CV.Path(f.d, z, f.d.Rank())
+	if err != nil {
+		return nil, err
+	}
+	f.dvar = VarianceDimension(f.d, s.VarThreshold)
+	f.dfit = FittingDimension(f.path, s.FitThreshold, f.r2)
+	f.ratio = math.NaN()
+	if f.dfit > 0 {
+		f.ratio = float64(f.dfit) / float64(f.dvar)
+	}
+	return f, nil
+}
+
+// parallel runs job(i) for i in [0, n) on workers goroutines, reporting
+// progress after each.
+func parallel(n, workers int, job func(i int), stage string, progress Progress) {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+		next = make(chan int)
+	)
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				job(i)
+				mu.Lock()
+				done++
+				progress(stage, done, n)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// choose returns k distinct indices from [0, n) in increasing order.
+func choose(rng *rand.Rand, n, k int) []int {
+	p := rng.Perm(n)[:k]
+	slices.Sort(p)
+	return p
+}
+
+// Streams of the seeded generator, one per kind of draw, so that changing
+// one analysis never changes the draws of another.
+const (
+	streamNeurons   = 1
+	streamTime      = 2
+	streamBootstrap = 3
+)
+
+func newRand(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepares this machine for building and testing oblique: checks Go, installs
+# the Debian packages the build and tests need when they are missing, and
+# downloads the Go modules. Safe to run again; it only acts on what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_go="1.26"
+if ! command -v go >/dev/null 2>&1; then
+  echo "setup: Go $need_go or newer is needed and 'go' is not on PATH (see https://go.dev/doc/install)" >&2
+  exit 1
+fi
+have_go=$(go env GOVERSION | sed 's/^go//')
+if [ "$(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -1)" != "$need_go" ]; then
+  echo "setup: Go $need_go or newer is needed, this machine has $have_go" >&2
+  exit 1
+fi
+
+# Debian packages: name of a file each one provides, to test for it cheaply.
+declare -A debs=()
+missing=()
+for pkg in "${!debs[@]}"; do
+  [ -e "${debs[$pkg]}" ] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: these Debian packages are needed but apt-get is not available: ${missing[*]}" >&2
+    echo "setup: install their equivalents with your system's package manager and run again" >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+go mod download
