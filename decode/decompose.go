@@ -88,46 +88,62 @@ func Decompose(x mat.Matrix) (*Decomposition, error) {
 	if t < 2 {
 		return nil, fmt.Errorf("decode: need at least 2 samples, have %d", t)
 	}
-	xc := mat.DenseCopyOf(x)
-	constant := linalg.ConstantColumns(xc)
+	if t <= n {
+		xc, mean, constant := linalg.CentredCopy(x)
+		if len(constant) == n {
+			return nil, ErrNoVariance
+		}
+		d := &Decomposition{Samples: t, Features: n, Mean: mean, Constant: constant}
+		d.wide(xc)
+		return d, nil
+	}
+	xd, ok := x.(*mat.Dense)
+	if !ok {
+		xd = mat.DenseCopyOf(x)
+	}
+	mean, constant := linalg.ColumnStats(xd)
 	if len(constant) == n {
 		return nil, ErrNoVariance
 	}
-	mean := linalg.Centre(xc)
-	for _, j := range constant {
-		// The mean of equal values can differ from them by rounding;
-		// make the centred column exactly zero.
-		mean[j] = xc.At(0, j) + mean[j]
-		for i := 0; i < t; i++ {
-			xc.Set(i, j, 0)
-		}
-	}
 	d := &Decomposition{Samples: t, Features: n, Mean: mean, Constant: constant}
-	if t > n {
-		d.tall(xc)
-	} else {
-		d.wide(xc)
-	}
+	d.tall(xd)
 	return d, nil
 }
 
-// tall decomposes Xc (t > n) through XcᵀXc.
-func (d *Decomposition) tall(xc *mat.Dense) {
-	t, n := xc.Dims()
+// tall decomposes Xc = X − 1·Meanᵀ (t > n) through XcᵀXc. The centring
+// happens inside the products, so Xc is never stored.
+func (d *Decomposition) tall(x *mat.Dense) {
+	t, n := x.Dims()
 	keep := varying(n, d.Constant)
-	a := xc
+	g := linalg.Gram(x, d.Mean)
 	if len(keep) < n {
-		a = mat.NewDense(t, len(keep), nil)
-		for k, j := range keep {
-			a.SetCol(k, mat.Col(nil, j, xc))
+		// Constant columns are exactly zero in Xc: leave them out of the
+		// eigenproblem, where they would only add zero eigenvalues.
+		gk := mat.NewSymDense(len(keep), nil)
+		for a, i := range keep {
+			for b, j := range keep[a:] {
+				gk.SetSym(a, a+b, g.At(i, j))
+			}
 		}
+		g = gk
 	}
-	lambda, w, p := svdTall(a)
+	lambda, w, ok := eigenGram(g)
+	if !ok {
+		a := mat.NewDense(t, len(keep), nil)
+		for i := 0; i < t; i++ {
+			src, dst := x.RawRowView(i), a.RawRowView(i)
+			for c, j := range keep {
+				dst[c] = src[j] - d.Mean[j]
+			}
+		}
+		lambda, w = qrSVD(a)
+	}
 	v := mat.NewDense(n, len(keep), nil)
 	for k, j := range keep {
 		v.SetRow(j, w.RawRowView(k))
 	}
-	d.Lambda, d.Scores, d.V = lambda, p, v
+	d.Lambda, d.V = lambda, v
+	d.Scores = linalg.MulCentred(x, d.Mean, v)
 }
 
 // wide decomposes Xc (t ≤ n) through XcXcᵀ restricted to the complement of
@@ -152,7 +168,12 @@ func (d *Decomposition) wide(xc *mat.Dense) {
 	}
 	// Y is (t−1)×n with t−1 < n: decompose Yᵀ (tall) so that the Gram
 	// matrix is the small (t−1)×(t−1) one.
-	lambda, w, pa := svdTall(mat.DenseCopyOf(y.T()))
+	a := mat.DenseCopyOf(y.T())
+	lambda, w, ok := eigenGram(linalg.Gram(a, nil))
+	if !ok {
+		lambda, w = qrSVD(a)
+	}
+	pa := linalg.Mul(a, w)
 	r := len(lambda)
 	// U = H·W = R·[0; W]: column c is [0; W_c] − β·v·Σᵢ W_ic.
 	u := mat.NewDense(t, r, nil)
@@ -213,45 +234,44 @@ func varying(n int, constant []int) []int {
 	return keep
 }
 
-// svdTall returns the squared singular values of the m×p matrix a (m ≥ p) in
-// descending order, its right singular vectors w (p×p) and the scores a·w.
-// It uses the eigendecomposition of aᵀa when that is accurate enough and a
-// QR factorisation followed by an SVD of R otherwise.
-func svdTall(a *mat.Dense) (lambda []float64, w, scores *mat.Dense) {
-	_, p := a.Dims()
-	g := linalg.Gram(a)
+// eigenGram returns the eigenvalues of the p×p Gram matrix g = AᵀA in
+// descending order and its eigenvectors w (p×p), the squared singular
+// values and right singular vectors of A. ok is false when g is too
+// ill-conditioned for them to be accurate (see conditionLimit).
+func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
+	p := g.SymmetricDim()
 	var es mat.EigenSym
-	ok := es.Factorize(g, true)
-	if ok {
-		vals := es.Values(nil)
-		var q mat.Dense
-		es.VectorsTo(&q)
-		lambda, w = descending(vals, &q)
-		if lambda[0] > 0 && lambda[p-1] >= lambda[0]/conditionLimit {
-			return lambda, w, linalg.Mul(a, w)
-		}
+	if !es.Factorize(g, true) {
+		return nil, nil, false
 	}
+	var q mat.Dense
+	es.VectorsTo(&q)
+	lambda, w = descending(es.Values(nil), &q)
+	return lambda, w, lambda[0] > 0 && lambda[p-1] >= lambda[0]/conditionLimit
+}
+
+// qrSVD returns the squared singular values of the m×p matrix a (m ≥ p) in
+// descending order and its right singular vectors, from a QR factorisation
+// and the SVD of R: accurate to eps·κ(A), not eps·κ(A)².
+func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense) {
+	_, p := a.Dims()
 	var qr mat.QR
 	qr.Factorize(a)
 	var r mat.Dense
 	qr.RTo(&r)
 	var svd mat.SVD
 	if !svd.Factorize(r.Slice(0, p, 0, p), mat.SVDFull) {
-		// Dgesvd failing to converge on a p×p triangle is not expected
-		// for finite input; keep the Gram result rather than stop.
-		if ok {
-			return lambda, w, linalg.Mul(a, w)
-		}
-		panic("decode: SVD did not converge")
+		// Not expected for a finite p×p triangle; the input was validated
+		// as finite before it got here.
+		panic("decode: SVD of R did not converge")
 	}
-	s := svd.Values(nil)
 	lambda = make([]float64, p)
-	for i, v := range s {
+	for i, v := range svd.Values(nil) {
 		lambda[i] = v * v
 	}
 	w = new(mat.Dense)
 	svd.VTo(w)
-	return lambda, w, linalg.Mul(a, w)
+	return lambda, w
 }
 
 // descending reorders ascending eigenpairs into descending order and clamps

@@ -7,51 +7,128 @@
 package linalg
 
 import (
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gram returns AᵀA for the m×p matrix a as a p×p symmetric matrix.
-func Gram(a *mat.Dense) *mat.SymDense {
-	_, p := a.Dims()
+// Gram returns (X − 1·μᵀ)ᵀ(X − 1·μᵀ) for the m×p matrix x and column
+// shifts mu (nil for none) as a p×p symmetric matrix, without forming the
+// centred copy of x.
+func Gram(x *mat.Dense, mu []float64) *mat.SymDense {
+	m, p := x.Dims()
 	g := mat.NewSymDense(p, nil)
-	ra := a.RawMatrix()
-	// Dgemm is parallel in gonum; Dsyrk is not, and is slower here
-	// despite doing half the arithmetic (measured: 0.21 s vs 0.23 s for
-	// 20000×200, with Dgemm scaling better on both cores).
-	full := blas64.General{Rows: p, Cols: p, Stride: p, Data: g.RawSymmetric().Data}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, ra, ra, 0, full)
+	rx := x.RawMatrix()
+	Syrk(p, m, rx.Data, rx.Stride, mu, g.RawSymmetric().Data, p)
 	return g
 }
 
-// Mul returns A·B.
-func Mul(a, b mat.Matrix) *mat.Dense {
-	var c mat.Dense
-	c.Mul(a, b)
-	return &c
+// MulCentred returns (X − 1·μᵀ)·B without forming the centred copy of x.
+func MulCentred(x *mat.Dense, mu []float64, b mat.Matrix) *mat.Dense {
+	rx, rb := x.RawMatrix(), dense(b)
+	if rb.Rows != rx.Cols || len(mu) != rx.Cols {
+		panic(mat.ErrShape)
+	}
+	c := mat.NewDense(rx.Rows, rb.Cols, nil)
+	gemm(operand[float64]{rx.Data, rx.Stride, false, mu}, operand[float64]{rb.Data, rb.Stride, false, nil},
+		rx.Rows, rb.Cols, rx.Cols, 0, c.RawMatrix().Data, rb.Cols)
+	return c
 }
 
+// Mul returns A·B.
+func Mul(a, b mat.Matrix) *mat.Dense { return product(false, a, b) }
+
 // MulTN returns Aᵀ·B.
-func MulTN(a, b mat.Matrix) *mat.Dense {
-	var c mat.Dense
-	c.Mul(a.T(), b)
-	return &c
+func MulTN(a, b mat.Matrix) *mat.Dense { return product(true, a, b) }
+
+func product(tA bool, a, b mat.Matrix) *mat.Dense {
+	ra, rb := dense(a), dense(b)
+	m, k := ra.Rows, ra.Cols
+	if tA {
+		m, k = k, m
+	}
+	if rb.Rows != k {
+		panic(mat.ErrShape)
+	}
+	c := mat.NewDense(m, rb.Cols, nil)
+	Gemm(tA, false, m, rb.Cols, k, ra.Data, ra.Stride, rb.Data, rb.Stride, 0, c.RawMatrix().Data, rb.Cols)
+	return c
+}
+
+// dense returns the row-major storage of m, copying only when m is not a
+// *mat.Dense.
+func dense(m mat.Matrix) blas64.General {
+	if d, ok := m.(*mat.Dense); ok {
+		return d.RawMatrix()
+	}
+	return mat.DenseCopyOf(m).RawMatrix()
 }
 
 // ConstantColumns lists, in order, the columns of m whose values are all
 // equal (silent or saturated neurons, constant channels).
 func ConstantColumns(m *mat.Dense) []int {
-	t, c := m.Dims()
-	raw := m.RawMatrix()
-	var out []int
-	for j := 0; j < c; j++ {
-		first := raw.Data[j]
-		same := true
-		for i := 1; i < t && same; i++ {
-			same = raw.Data[i*raw.Stride+j] == first
+	_, varies := columnStats(m.RawMatrix())
+	return constantOf(varies)
+}
+
+// ColumnStats returns the column means of x and its constant columns
+// (in order). For a constant column the "mean" is its value exactly, so
+// that centring makes it exactly zero (the mean of equal values can differ
+// from them by rounding). x is read once, row by row.
+func ColumnStats(x mat.Matrix) (mean []float64, constant []int) {
+	raw := dense(x)
+	mean, varies := columnStats(raw)
+	constant = constantOf(varies)
+	for _, j := range constant {
+		mean[j] = raw.Data[j]
+	}
+	return mean, constant
+}
+
+// CentredCopy returns x with its column means subtracted, the means, and
+// the constant columns (see ColumnStats).
+func CentredCopy(x mat.Matrix) (xc *mat.Dense, mean []float64, constant []int) {
+	raw := dense(x)
+	mean, constant = ColumnStats(x)
+	xc = mat.NewDense(raw.Rows, raw.Cols, nil)
+	out := xc.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		src := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		dst := out.Data[i*out.Stride : i*out.Stride+raw.Cols]
+		for j, v := range src {
+			dst[j] = v - mean[j]
 		}
-		if same {
+	}
+	return xc, mean, constant
+}
+
+// columnStats returns the column means of a and whether each column holds
+// more than one value.
+func columnStats(a blas64.General) (mean []float64, varies []bool) {
+	mean = make([]float64, a.Cols)
+	varies = make([]bool, a.Cols)
+	if a.Rows == 0 {
+		return mean, varies
+	}
+	first := a.Data[:a.Cols]
+	for i := 0; i < a.Rows; i++ {
+		row := a.Data[i*a.Stride : i*a.Stride+a.Cols]
+		for j, v := range row {
+			mean[j] += v
+			if v != first[j] {
+				varies[j] = true
+			}
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(a.Rows)
+	}
+	return mean, varies
+}
+
+func constantOf(varies []bool) []int {
+	var out []int
+	for j, v := range varies {
+		if !v {
 			out = append(out, j)
 		}
 	}
