@@ -1,0 +1,108 @@
+package preprocess_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/preprocess"
+)
+
+// recording has activity row i = (i, 10·i) counts and behaviour row i =
+// (100·i): the lag is visible in which rows are paired.
+func recording(t, trialLen int) *ingest.Recording {
+	x := mat.NewDense(t, 2, nil)
+	z := mat.NewDense(t, 1, nil)
+	trials := make([]int, t)
+	for i := 0; i < t; i++ {
+		x.Set(i, 0, float64(i))
+		x.Set(i, 1, float64(10*i))
+		z.Set(i, 0, float64(100*i))
+		if trialLen > 0 {
+			trials[i] = i / trialLen
+		}
+	}
+	r := &ingest.Recording{Name: "r", Activity: x, Kind: ingest.Counts, BinWidth: 0.045, Behaviour: z}
+	if trialLen > 0 {
+		r.Trials = trials
+	}
+	return r
+}
+
+func TestLag(t *testing.T) {
+	// 100 ms at 45 ms bins is int(2.22) = 2 bins (METHODS.md §2).
+	if got := (preprocess.Settings{LagMS: 100}).Lag(0.045); got != 2 {
+		t.Errorf("100 ms at 45 ms bins = %d bins, want 2", got)
+	}
+	if got := (preprocess.Settings{LagMS: 90}).Lag(0.045); got != 2 {
+		t.Errorf("90 ms at 45 ms bins = %d bins, want 2", got)
+	}
+	if got := (preprocess.Settings{LagMS: 100}).Lag(0.001); got != 100 {
+		t.Errorf("100 ms at 1 ms bins = %d bins, want 100", got)
+	}
+	if got := (preprocess.Settings{LagMS: -100}).Lag(0.045); got != -2 {
+		t.Errorf("-100 ms = %d bins, want -2", got)
+	}
+	d, err := preprocess.Build(recording(10, 0), preprocess.Settings{LagBins: 2, NoCentre: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Behaviour sample i pairs with activity row i − 2: samples 0 and 1 go.
+	if len(d.Rows) != 8 || d.Rows[0] != 2 {
+		t.Fatalf("rows %v", d.Rows)
+	}
+	for r, i := range d.Rows {
+		if d.Z.At(r, 0) != float64(100*i) || math.Abs(d.X.At(r, 0)-float64(i-2)/0.045) > 1e-12 {
+			t.Errorf("row %d: z %v x %v, want behaviour %d with activity %d", r, d.Z.At(r, 0), d.X.At(r, 0), i, i-2)
+		}
+	}
+	if !strings.Contains(strings.Join(d.Notes, " "), "2 samples dropped") {
+		t.Errorf("notes %q", d.Notes)
+	}
+}
+
+func TestLagStaysInTrial(t *testing.T) {
+	d, err := preprocess.Build(recording(12, 4), preprocess.Settings{LagBins: 1, NoCentre: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Trials of 4 samples: the first sample of each trial has no activity
+	// one bin earlier in the same trial.
+	want := []int{1, 2, 3, 5, 6, 7, 9, 10, 11}
+	if len(d.Rows) != len(want) {
+		t.Fatalf("rows %v, want %v", d.Rows, want)
+	}
+	for i := range want {
+		if d.Rows[i] != want[i] {
+			t.Fatalf("rows %v, want %v", d.Rows, want)
+		}
+	}
+}
+
+func TestRatesCentringMaskDecoder(t *testing.T) {
+	r := recording(6, 0)
+	r.Mask = []bool{true, false, true, true, false, true}
+	r.Decoder = mat.NewDense(1, 2, []float64{1, 2})
+	d, err := preprocess.Build(r, preprocess.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Rows) != 4 || d.Unit != "Hz" {
+		t.Fatalf("rows %v unit %s", d.Rows, d.Unit)
+	}
+	// Rows 0, 2, 3, 5: activity mean (0+2+3+5)/4 = 2.5 counts = 2.5/0.045 Hz.
+	if math.Abs(d.XMean[0]-2.5/0.045) > 1e-12 || math.Abs(d.X.At(0, 0)-(0-2.5)/0.045) > 1e-12 {
+		t.Errorf("mean %v, first centred value %v", d.XMean[0], d.X.At(0, 0))
+	}
+	// The decoder acts on counts; on Hz it is scaled by the bin width.
+	if math.Abs(d.Decoder.At(0, 1)-2*0.045) > 1e-15 {
+		t.Errorf("decoder in Hz units %v, want %v", d.Decoder.At(0, 1), 2*0.045)
+	}
+	k, err := preprocess.Build(r, preprocess.Settings{KeepCounts: true, NoCentre: true})
+	if err != nil || k.Unit != "counts/bin" || k.X.At(1, 0) != 2 {
+		t.Errorf("keep counts: unit %s, x %v, err %v", k.Unit, k.X.At(1, 0), err)
+	}
+}
