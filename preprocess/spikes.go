@@ -1,0 +1,227 @@
+package preprocess
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Spike-time steps (METHODS.md §2). Each matches a named reference call:
+// nlb_tools' binning and resampling, scipy.signal.windows.gaussian with
+// numpy.convolve(…, 'same'), and scipy.signal.decimate(x, q, n, ftype='fir').
+
+// Grid is a regular time grid: bin i covers [T0 + i·Width, T0 + (i+1)·Width)
+// seconds.
+type Grid struct {
+	T0, Width float64
+	Bins      int
+}
+
+// Start returns the start time of bin i.
+func (g Grid) Start(i int) float64 { return g.T0 + float64(i)*g.Width }
+
+// Index returns the bin holding time t as nlb_tools computes it:
+// int(round((t − T0)/Width, 6)), truncating toward zero after rounding to
+// six decimals so that a spike at 0.0449999999 s on a 1 ms grid counts in
+// bin 45 as it does there. It can be outside [0, Bins).
+func (g Grid) Index(t float64) int {
+	q := (t - g.T0) / g.Width
+	return int(roundDecimals(q, 6))
+}
+
+// roundDecimals rounds half to even at the given number of decimals, as
+// numpy.round does.
+func roundDecimals(x float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.RoundToEven(x*p) / p
+}
+
+// BinSpikes counts each unit's spikes (seconds) in the bins of g and returns
+// bins × units counts. Spikes outside the grid are not counted; the number
+// of them is returned so that callers can say so.
+func BinSpikes(trains [][]float64, g Grid) (counts *mat.Dense, outside int) {
+	counts = mat.NewDense(g.Bins, max(len(trains), 1), nil)
+	if len(trains) == 0 {
+		return mat.NewDense(g.Bins, 0, nil), 0
+	}
+	raw := counts.RawMatrix()
+	for u, train := range trains {
+		for _, t := range train {
+			i := g.Index(t)
+			if i < 0 || i >= g.Bins {
+				outside++
+				continue
+			}
+			raw.Data[i*raw.Stride+u]++
+		}
+	}
+	return counts, outside
+}
+
+// Rebin sums counts over groups of factor consecutive bins (nlb_tools
+// resample for spikes); a trailing partial group is dropped (METHODS.md §2).
+func Rebin(counts *mat.Dense, factor int) (*mat.Dense, error) {
+	t, n := counts.Dims()
+	if factor < 1 || t < factor {
+		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", t, factor)
+	}
+	out := mat.NewDense(t/factor, n, nil)
+	for i := 0; i < t/factor; i++ {
+		dst := out.RawRowView(i)
+		for k := 0; k < factor; k++ {
+			for j, v := range counts.RawRowView(i*factor + k) {
+				dst[j] += v
+			}
+		}
+	}
+	return out, nil
+}
+
+// GaussianKernel returns the smoothing kernel for a Gaussian of sd sigma on
+// bins of width width (same unit): s = int(round(sigma/width)) bins and
+// scipy.signal.windows.gaussian(6·s, s, sym=True) normalised to sum 1, as the
+// paper and nlb_tools do. For sigma = width it has 6 taps.
+func GaussianKernel(sigma, width float64) ([]float64, error) {
+	s := int(math.RoundToEven(sigma / width)) // Python's round is half-to-even
+	if s < 1 {
+		return nil, fmt.Errorf("preprocess: Gaussian sd %g is under half a bin of %g: no smoothing kernel", sigma, width)
+	}
+	m := 6 * s
+	w := make([]float64, m)
+	var sum float64
+	for i := range w {
+		n := float64(i) - float64(m-1)/2
+		w[i] = math.Exp(-n * n / (2 * float64(s) * float64(s)))
+		sum += w[i]
+	}
+	for i := range w {
+		w[i] /= sum
+	}
+	return w, nil
+}
+
+// Segment is a half-open range of rows [From, To) smoothed on its own (a
+// trial with its margins, or a continuous stretch).
+type Segment struct{ From, To int }
+
+// Smooth convolves every column of x with kernel within each segment, as
+// numpy.convolve(column, kernel, 'same') does on the segment alone, and
+// returns the result (rows outside all segments are copied unchanged). A
+// segment shorter than the kernel is an error: numpy would return more
+// samples than it was given.
+func Smooth(x *mat.Dense, kernel []float64, segments []Segment) (*mat.Dense, error) {
+	t, n := x.Dims()
+	out := mat.DenseCopyOf(x)
+	m := len(kernel)
+	// 'same' keeps the full convolution's samples (m−1)/2 … (m−1)/2+len−1:
+	// y[i] = Σ_k kernel[k]·x[i + (m−1)/2 − k].
+	shift := (m - 1) / 2
+	col := make([]float64, t)
+	for _, s := range segments {
+		if s.From < 0 || s.To > t || s.From > s.To {
+			return nil, fmt.Errorf("preprocess: segment [%d, %d) outside %d rows", s.From, s.To, t)
+		}
+		l := s.To - s.From
+		if l == 0 {
+			continue
+		}
+		if l < m {
+			return nil, fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", l, m)
+		}
+		for j := 0; j < n; j++ {
+			for i := 0; i < l; i++ {
+				col[i] = x.At(s.From+i, j)
+			}
+			for i := 0; i < l; i++ {
+				var acc float64
+				for k, w := range kernel {
+					src := i + shift - k
+					if src >= 0 && src < l {
+						acc += w * col[src]
+					}
+				}
+				out.Set(s.From+i, j, acc)
+			}
+		}
+	}
+	return out, nil
+}
+
+// FIRLowpass returns scipy.signal.firwin(taps, cutoff, window='hamming'):
+// a windowed-sinc low-pass filter with cutoff relative to Nyquist, scaled
+// to unit gain at zero frequency.
+func FIRLowpass(taps int, cutoff float64) []float64 {
+	h := make([]float64, taps)
+	alpha := 0.5 * float64(taps-1)
+	var sum float64
+	for i := range h {
+		m := float64(i) - alpha
+		h[i] = cutoff * sinc(cutoff*m)
+		// scipy's symmetric Hamming window (general_cosine):
+		// 0.54 + 0.46·cos(φ) with φ from numpy.linspace(−π, π, taps).
+		phi := -math.Pi + float64(i)*(2*math.Pi/float64(taps-1))
+		if i == taps-1 {
+			phi = math.Pi
+		}
+		h[i] *= 0.54 + 0.46*math.Cos(phi)
+		sum += h[i]
+	}
+	for i := range h {
+		h[i] /= sum
+	}
+	return h
+}
+
+func sinc(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Sin(math.Pi*x) / (math.Pi * x)
+}
+
+// Decimate keeps every q-th sample of x after an anti-aliasing low-pass
+// filter, as scipy.signal.decimate(x, q, n, ftype='fir') does (zero phase,
+// through resample_poly): with b = firwin(n+1, 1/q, window='hamming') and n
+// even, y[k] = Σᵢ b[i]·x[q·k + n/2 − i], x taken as zero outside its range,
+// for k = 0 … ceil(len(x)/q) − 1. The paper uses n = 500.
+func Decimate(x []float64, q, n int) ([]float64, error) {
+	if q < 1 || n < 2 || n%2 != 0 {
+		return nil, fmt.Errorf("preprocess: decimate needs q ≥ 1 and an even filter order n ≥ 2, got q = %d, n = %d", q, n)
+	}
+	if q == 1 {
+		return append([]float64(nil), x...), nil
+	}
+	b := FIRLowpass(n+1, 1/float64(q))
+	half := n / 2
+	out := make([]float64, (len(x)+q-1)/q)
+	for k := range out {
+		c := q*k + half
+		var acc float64
+		lo, hi := max(0, c-len(x)+1), min(n, c)
+		for i := lo; i <= hi; i++ {
+			acc += b[i] * x[c-i]
+		}
+		out[k] = acc
+	}
+	return out, nil
+}
+
+// DecimateColumns decimates every column of x.
+func DecimateColumns(x *mat.Dense, q, n int) (*mat.Dense, error) {
+	t, c := x.Dims()
+	var out *mat.Dense
+	col := make([]float64, t)
+	for j := 0; j < c; j++ {
+		mat.Col(col, j, x)
+		y, err := Decimate(col, q, n)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = mat.NewDense(len(y), c, nil)
+		}
+		out.SetCol(j, y)
+	}
+	return out, nil
+}
