@@ -94,7 +94,7 @@ func TestGaussianSmoothingMatchesScipy(t *testing.T) {
 				t.Errorf("s = %s: tap %d = %v, scipy %v", s, i, k[i], ref.Kernel[i])
 			}
 		}
-		y, err := preprocess.Smooth(x, k, []preprocess.Segment{{0, len(g.Gaussian.X)}})
+		y, err := preprocess.Smooth(x, k, []preprocess.Segment{{From: 0, To: len(g.Gaussian.X)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestGaussianSmoothingMatchesScipy(t *testing.T) {
 	if _, err := preprocess.GaussianKernel(10, 45); err == nil {
 		t.Error("a Gaussian under half a bin gave a kernel")
 	}
-	if _, err := preprocess.Smooth(mat.NewDense(4, 1, nil), make([]float64, 6), []preprocess.Segment{{0, 4}}); err == nil {
+	if _, err := preprocess.Smooth(mat.NewDense(4, 1, nil), make([]float64, 6), []preprocess.Segment{{From: 0, To: 4}}); err == nil {
 		t.Error("a segment shorter than the kernel was smoothed")
 	}
 }

@@ -1,0 +1,163 @@
+// Package presets holds the paper's processing of real data sets as named
+// presets: `oblique analyze --preset NAME FILE` reads FILE the way the
+// paper read that kind of data (METHODS.md §2) and hands the analysis one
+// ingest.Recording, like any manifest does.
+//
+// A preset is data: a TOML file embedded from presets/*.toml naming the
+// layout it uses, the paths inside the file, and the preprocessing
+// settings. A layout is code: one loader per kind of file (NWB trials as in
+// the Neural Latents Benchmark, MATLAB files of the cycling and BCI
+// studies). Adding a data set of a known kind means adding a TOML file.
+package presets
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/preprocess"
+)
+
+//go:embed *.toml
+var files embed.FS
+
+// Preset is one named processing recipe.
+type Preset struct {
+	Name        string `toml:"name"`
+	Description string `toml:"description"`
+	// Layout selects the loader: "nwb-trials", "mat-cycling",
+	// "mat-golub-clouds" or "mat-hennig-blocks".
+	Layout string `toml:"layout"`
+
+	NWB    NWBSettings    `toml:"nwb"`
+	Bins   BinSettings    `toml:"bins"`
+	Trials TrialSettings  `toml:"trials"`
+	Smooth SmoothSettings `toml:"smooth"`
+	Fit    FitSettings    `toml:"fit"`
+	MAT    MATSettings    `toml:"mat"`
+}
+
+// NWBSettings name the parts of an NWB file.
+type NWBSettings struct {
+	Units     string   `toml:"units"`
+	Trials    string   `toml:"trials"`
+	Behaviour string   `toml:"behaviour"`
+	Channels  []string `toml:"channels"`
+	// Recut names a TimeSeries whose changes start new segments (MC_RTT's
+	// target position); used when trials are not aligned.
+	Recut string `toml:"recut"`
+}
+
+// BinSettings: spikes are binned at BaseMS and summed to WidthMS;
+// continuous behaviour is decimated by the same factor with an FIR filter
+// of order DecimateOrder.
+type BinSettings struct {
+	BaseMS        float64 `toml:"base_ms"`
+	WidthMS       float64 `toml:"width_ms"`
+	DecimateOrder int     `toml:"decimate_order"`
+}
+
+// TrialSettings select and cut trials.
+type TrialSettings struct {
+	// Exclude drops trials whose string column holds one of the values.
+	Exclude map[string][]string `toml:"exclude"`
+	// Min drops trials whose numeric column is below the value.
+	Min map[string]float64 `toml:"min"`
+	// Align names the event column; WindowMS is the window around it.
+	Align    string     `toml:"align"`
+	WindowMS [2]float64 `toml:"window_ms"`
+}
+
+// SmoothSettings: Gaussian of sd SigmaMS, per trial with MarginMS of data
+// on both sides (aligned trials) or over the whole series (recut).
+type SmoothSettings struct {
+	SigmaMS  float64 `toml:"sigma_ms"`
+	MarginMS float64 `toml:"margin_ms"`
+}
+
+// FitSettings: samples with WindowMS[0] ≤ t < WindowMS[1] (trial or
+// segment time) are fitted, from activity LagMS earlier.
+type FitSettings struct {
+	WindowMS [2]float64 `toml:"window_ms"`
+	LagMS    float64    `toml:"lag_ms"`
+}
+
+// Names lists the presets.
+func Names() []string {
+	entries, _ := files.ReadDir(".")
+	var out []string
+	for _, e := range entries {
+		out = append(out, strings.TrimSuffix(e.Name(), ".toml"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Get returns the named preset.
+func Get(name string) (*Preset, error) {
+	b, err := files.ReadFile(name + ".toml")
+	if err != nil {
+		return nil, fmt.Errorf("no preset %q (presets: %s)", name, strings.Join(Names(), ", "))
+	}
+	var p Preset
+	md, err := toml.Decode(string(b), &p)
+	if err != nil {
+		return nil, fmt.Errorf("preset %s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, fmt.Errorf("preset %s: unknown key %v", name, und)
+	}
+	return &p, nil
+}
+
+// Text returns the preset's TOML, for users who want to copy and adapt it.
+func Text(name string) (string, error) {
+	b, err := files.ReadFile(name + ".toml")
+	if err != nil {
+		return "", fmt.Errorf("no preset %q (presets: %s)", name, strings.Join(Names(), ", "))
+	}
+	return string(b), nil
+}
+
+// Opener opens a file for a layout; the command line registers the
+// readers (the NWB reader needs cgo, so this package does not import it).
+type Opener struct {
+	NWB func(path string) (NWBSource, func() error, error)
+}
+
+// Load reads file with the preset and returns the recording and the
+// preprocessing settings to build the design with.
+func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.Settings, error) {
+	var (
+		rec *ingest.Recording
+		s   preprocess.Settings
+		err error
+	)
+	switch p.Layout {
+	case "nwb-trials":
+		if open.NWB == nil {
+			return nil, s, errors.New("this build of oblique cannot read NWB files")
+		}
+		src, closeFn, oerr := open.NWB(file)
+		if oerr != nil {
+			return nil, s, oerr
+		}
+		rec, s, err = nlb(src, file, p)
+		if cerr := closeFn(); err == nil && cerr != nil {
+			err = cerr
+		}
+	default:
+		err = p.loadMAT(file, &rec, &s)
+	}
+	if err != nil {
+		return nil, s, err
+	}
+	rec.Name = p.Name + ":" + path.Base(file)
+	return rec, s, nil
+}
