@@ -35,6 +35,9 @@ type Settings struct {
 	// NoCentre keeps the means; by default each neuron and each output is
 	// centred over the samples used.
 	NoCentre bool `toml:"no_centre"`
+	// Every keeps every k-th of the samples selected by mask and lag (0 and
+	// 1 keep all): the paper thins the 1 ms cycling data to every 5th.
+	Every int `toml:"every"`
 }
 
 // Validate reports settings that contradict each other.
@@ -44,6 +47,9 @@ func (s Settings) Validate() error {
 	}
 	if math.IsNaN(s.LagMS) || math.IsInf(s.LagMS, 0) {
 		return fmt.Errorf("preprocess: lag_ms must be finite, got %v", s.LagMS)
+	}
+	if s.Every < 0 {
+		return fmt.Errorf("preprocess: every must be positive, got %d", s.Every)
 	}
 	return nil
 }
@@ -99,6 +105,13 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 	_, k := rec.Behaviour.Dims()
 	lag := s.Lag(rec.BinWidth)
 	rows, dropped := Rows(rec, lag)
+	if s.Every > 1 {
+		thinned := rows[:0:0]
+		for i := 0; i < len(rows); i += s.Every {
+			thinned = append(thinned, rows[i])
+		}
+		rows = thinned
+	}
 	if len(rows) == 0 {
 		switch {
 		case rec.Mask != nil && countTrue(rec.Mask) == 0:

@@ -106,3 +106,14 @@ func TestRatesCentringMaskDecoder(t *testing.T) {
 		t.Errorf("keep counts: unit %s, x %v, err %v", k.Unit, k.X.At(1, 0), err)
 	}
 }
+
+func TestEvery(t *testing.T) {
+	d, err := preprocess.Build(recording(12, 0), preprocess.Settings{LagBins: 1, Every: 5, NoCentre: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Samples 1…11 pass the lag; every 5th of them: 1, 6, 11.
+	if len(d.Rows) != 3 || d.Rows[0] != 1 || d.Rows[1] != 6 || d.Rows[2] != 11 {
+		t.Errorf("rows %v, want [1 6 11]", d.Rows)
+	}
+}
