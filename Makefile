@@ -2,6 +2,16 @@
 GO ?= go
 OUT ?= out
 
+# ingest/hdf5, the one cgo package, links the HDF5 C library (Debian:
+# libhdf5-dev, which scripts/setup.sh installs). Its #cgo lines know Debian's
+# serial-HDF5 paths; where pkg-config knows hdf5, its flags are added too, so
+# other layouts work. Flags already in the environment are kept; -O2 -g is
+# Go's default when there are none.
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
+HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
+export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
+export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
+
 .PHONY: all setup demo test bench build clean
 
 all: build

@@ -17,7 +17,9 @@ if [ "$(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -1)" != "$need_
 fi
 
 # Debian packages: name of a file each one provides, to test for it cheaply.
-declare -A debs=()
+declare -A debs=(
+  [libhdf5-dev]=/usr/include/hdf5/serial/hdf5.h
+)
 missing=()
 for pkg in "${!debs[@]}"; do
   [ -e "${debs[$pkg]}" ] || missing+=("$pkg")

@@ -1,0 +1,219 @@
+package hdf5
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// File is an HDF5 file open for reading. It implements Reader.
+type File struct {
+	name string
+	h    *handle
+}
+
+var _ Reader = (*File)(nil)
+
+// maxElements bounds one read: 2³⁰ elements (8 GiB as float64). A larger
+// selection, or a corrupt header claiming one, is refused rather than
+// allocated; read such datasets by ranges.
+const maxElements = 1 << 30
+
+// Open opens an HDF5 file read-only. A missing file, a file without the
+// HDF5 signature (ErrNotHDF5), and a truncated or corrupt file give an error
+// naming the file.
+func Open(name string) (*File, error) {
+	h, err := openFile(name)
+	if err != nil {
+		return nil, wrap(name, "", "", err)
+	}
+	return &File{name: name, h: h}, nil
+}
+
+// Name returns the file name as given to Open.
+func (f *File) Name() string { return f.name }
+
+// Close releases the file. Closing twice is not an error.
+func (f *File) Close() error {
+	return wrap(f.name, "", "", f.h.close())
+}
+
+// Stat returns the kind of object path names, or an error wrapping
+// ErrNotFound.
+func (f *File) Stat(p string) (Kind, error) {
+	p = clean(p)
+	k, err := f.h.stat(p)
+	return k, wrap(f.name, p, "", err)
+}
+
+// Members lists the links of the group at path, in name order.
+func (f *File) Members(p string) ([]Member, error) {
+	p = clean(p)
+	m, err := f.h.members(p)
+	return m, wrap(f.name, p, "", err)
+}
+
+// Dataset describes the dataset at path.
+func (f *File) Dataset(p string) (DatasetInfo, error) {
+	p = clean(p)
+	d, err := f.h.dataset(p)
+	d.Path = p
+	return d, wrap(f.name, p, "", err)
+}
+
+// AttrNames lists the attributes of the group or dataset at path, in name
+// order.
+func (f *File) AttrNames(p string) ([]string, error) {
+	p = clean(p)
+	n, err := f.h.attrNames(p)
+	return n, wrap(f.name, p, "", err)
+}
+
+// Attr reads the attribute name of the group or dataset at path. A scalar
+// attribute gives a scalar value and any other a slice (flattened in
+// row-major order) of:
+//
+//   - int64 for signed integers, uint64 for unsigned ones;
+//   - float64 for floats;
+//   - bool for h5py's booleans, int64 for other enums;
+//   - string for fixed- and variable-length strings;
+//   - Ref for object and region references.
+//
+// An attribute with a null dataspace (h5py's Empty) gives nil. Other dtypes
+// give an error wrapping ErrUnsupported; an absent attribute one wrapping
+// ErrNotFound.
+func (f *File) Attr(p, name string) (any, error) {
+	p = clean(p)
+	v, err := f.h.attr(p, name)
+	return v, wrap(f.name, p, name, err)
+}
+
+// ReadFloat64 reads a whole numeric dataset as float64, in row-major order.
+func (f *File) ReadFloat64(p string) ([]float64, error) {
+	return f.ReadFloat64Range(p, 0, -1)
+}
+
+// ReadFloat64Range reads count rows from row start of a numeric dataset as
+// float64. A count of -1 reads to the last row.
+func (f *File) ReadFloat64Range(p string, start, count int) ([]float64, error) {
+	v, err := f.read(p, start, count, wantFloat)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]float64), nil
+}
+
+// ReadInts reads a whole integer, bool or enum dataset as int64. Floats are
+// refused with a DtypeError: they are never truncated.
+func (f *File) ReadInts(p string) ([]int64, error) {
+	return f.ReadIntsRange(p, 0, -1)
+}
+
+// ReadIntsRange reads count rows from row start of an integer, bool or enum
+// dataset as int64. A count of -1 reads to the last row.
+func (f *File) ReadIntsRange(p string, start, count int) ([]int64, error) {
+	v, err := f.read(p, start, count, wantInt)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]int64), nil
+}
+
+// ReadStrings reads a whole string dataset, fixed- or variable-length.
+// Fixed-length strings lose their padding.
+func (f *File) ReadStrings(p string) ([]string, error) {
+	return f.ReadStringsRange(p, 0, -1)
+}
+
+// ReadStringsRange reads count rows from row start of a string dataset. A
+// count of -1 reads to the last row.
+func (f *File) ReadStringsRange(p string, start, count int) ([]string, error) {
+	v, err := f.read(p, start, count, wantString)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]string), nil
+}
+
+// ReadRefs reads a dataset of object or region references and resolves
+// each to the path of the object it points at.
+func (f *File) ReadRefs(p string) ([]Ref, error) {
+	v, err := f.read(p, 0, -1, wantRef)
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Ref), nil
+}
+
+// want is what a read converts to.
+type want int
+
+const (
+	wantFloat want = iota
+	wantInt
+	wantString
+	wantRef
+)
+
+// accepts returns nil if a read of w can convert dtype d, else the error.
+func (w want) accepts(d Dtype) error {
+	ok := false
+	var what string
+	switch w {
+	case wantFloat:
+		ok, what = d.IsNumeric(), "a number"
+	case wantInt:
+		ok, what = d.IsInteger() || d.Class == Bool || d.Class == Enum, "an integer"
+	case wantString:
+		ok, what = d.Class == String, "a string"
+	case wantRef:
+		ok, what = d.Class == Reference, "a reference"
+	}
+	if ok {
+		return nil
+	}
+	switch d.Class {
+	case Compound, Opaque, Array, VarLen, Bitfield, Time, ClassUnknown:
+		return fmt.Errorf("dtype %v: %w", d, ErrUnsupported)
+	}
+	return &DtypeError{Dtype: d, Want: what}
+}
+
+func (f *File) read(p string, start, count int, w want) (any, error) {
+	p = clean(p)
+	if start < 0 || count < -1 {
+		return nil, wrap(f.name, p, "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
+	}
+	v, err := f.h.read(p, start, count, w)
+	return v, wrap(f.name, p, "", err)
+}
+
+// rowRange checks rows [start, start+count) against a first dimension of
+// length rows; count -1 means to the end. It returns the count.
+func rowRange(start, count, rows int) (int, error) {
+	if count == -1 {
+		count = rows - start
+	}
+	if start < 0 || count < 0 || start > rows || count > rows-start {
+		return 0, fmt.Errorf("rows [%d, %d) out of range: the dataset has %d rows", start, start+count, rows)
+	}
+	return count, nil
+}
+
+// clean makes p absolute and canonical: "units//id/" → "/units/id".
+func clean(p string) string {
+	return path.Clean("/" + strings.TrimSpace(p))
+}
+
+// wrap adds the file, path and attribute to err unless it has them already.
+func wrap(file, p, attr string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{File: file, Path: p, Attr: attr, Err: err}
+}

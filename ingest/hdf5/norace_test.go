@@ -1,0 +1,5 @@
+//go:build !race
+
+package hdf5_test
+
+const raceEnabled = false

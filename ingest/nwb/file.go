@@ -1,0 +1,197 @@
+package nwb
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path"
+
+	"github.com/oblique-neuro/oblique/ingest/hdf5"
+)
+
+// File is an NWB file open for reading.
+type File struct {
+	r hdf5.Reader
+	// Version is the root's nwb_version attribute ("2.4.0").
+	Version string
+}
+
+// Open opens an NWB file with the HDF5 reader of package ingest/hdf5.
+func Open(name string) (*File, error) {
+	r, err := hdf5.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := New(r)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// New reads NWB from r. It checks that the root has an nwb_version
+// attribute, as every NWB 2.x file has; the File takes r over and closes it.
+func New(r hdf5.Reader) (*File, error) {
+	f := &File{r: r}
+	v, err := r.Attr("/", "nwb_version")
+	if errors.Is(err, hdf5.ErrNotFound) {
+		return nil, f.errorf("/", "not an NWB file: the root has no nwb_version attribute")
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, f.errorf("/", "attribute nwb_version is %T, want a string", v)
+	}
+	f.Version = s
+	return f, nil
+}
+
+// Name returns the file name as given to Open.
+func (f *File) Name() string { return f.r.Name() }
+
+// Close closes the file.
+func (f *File) Close() error { return f.r.Close() }
+
+// errorf makes an error naming the file and the path p inside it.
+func (f *File) errorf(p, format string, args ...any) error {
+	return &hdf5.Error{File: f.r.Name(), Path: p, Err: fmt.Errorf(format, args...)}
+}
+
+// dtypeError reports that p has dtype d where want was wanted.
+func (f *File) dtypeError(p string, d hdf5.Dtype, want string) error {
+	return &hdf5.Error{File: f.r.Name(), Path: p, Err: &hdf5.DtypeError{Dtype: d, Want: want}}
+}
+
+// exists reports whether p names something, and of which kind.
+func (f *File) exists(p string) (hdf5.Kind, bool, error) {
+	k, err := f.r.Stat(p)
+	if errors.Is(err, hdf5.ErrNotFound) {
+		return k, false, nil
+	}
+	return k, err == nil, err
+}
+
+// attrString reads an optional string attribute: "" when absent.
+func (f *File) attrString(p, name string) (string, error) {
+	v, err := f.r.Attr(p, name)
+	if errors.Is(err, hdf5.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case []string:
+		if len(v) == 1 {
+			return v[0], nil
+		}
+	}
+	return "", &hdf5.Error{File: f.r.Name(), Path: p, Attr: name, Err: fmt.Errorf("is %T, want a string", v)}
+}
+
+// attrFloat reads an optional numeric attribute: def when absent.
+func (f *File) attrFloat(p, name string, def float64) (float64, bool, error) {
+	v, err := f.r.Attr(p, name)
+	if errors.Is(err, hdf5.ErrNotFound) {
+		return def, false, nil
+	}
+	if err != nil {
+		return def, false, err
+	}
+	var x float64
+	switch v := v.(type) {
+	case float64:
+		x = v
+	case int64:
+		x = float64(v)
+	case uint64:
+		x = float64(v)
+	case []float64:
+		if len(v) != 1 {
+			return def, false, &hdf5.Error{File: f.r.Name(), Path: p, Attr: name, Err: fmt.Errorf("has %d values, want one", len(v))}
+		}
+		x = v[0]
+	default:
+		return def, false, &hdf5.Error{File: f.r.Name(), Path: p, Attr: name, Err: fmt.Errorf("is %T, want a number", v)}
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return def, false, &hdf5.Error{File: f.r.Name(), Path: p, Attr: name, Err: fmt.Errorf("is %v", x)}
+	}
+	return x, true, nil
+}
+
+// attrStrings reads an optional attribute holding strings (colnames): nil
+// when absent.
+func (f *File) attrStrings(p, name string) ([]string, bool, error) {
+	v, err := f.r.Attr(p, name)
+	if errors.Is(err, hdf5.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	switch v := v.(type) {
+	case []string:
+		return v, true, nil
+	case string:
+		return []string{v}, true, nil
+	case nil:
+		return []string{}, true, nil // an empty table
+	}
+	return nil, false, &hdf5.Error{File: f.r.Name(), Path: p, Attr: name, Err: fmt.Errorf("is %T, want strings", v)}
+}
+
+// readIndex reads a VectorIndex: non-decreasing, non-negative cumulative
+// ends, the last at most n, the number of rows of the data it indexes.
+func (f *File) readIndex(p string, n int) ([]int64, error) {
+	d, err := f.r.Dataset(p)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Dtype.IsInteger() {
+		return nil, f.dtypeError(p, d.Dtype, "an unsigned integer")
+	}
+	if len(d.Shape) != 1 {
+		return nil, f.errorf(p, "shape %v, want one dimension", d.Shape)
+	}
+	idx, err := f.r.ReadInts(p)
+	if err != nil {
+		return nil, err
+	}
+	data := path.Base(p)
+	data = data[:len(data)-len("_index")]
+	prev := int64(0)
+	for i, x := range idx {
+		switch {
+		case x < prev && i == 0:
+			return nil, f.errorf(p, "entry 0 is %d: an index cannot be negative", x)
+		case x < prev:
+			return nil, f.errorf(p, "entry %d is %d, less than entry %d (%d): not a cumulative index", i, x, i-1, prev)
+		case x > int64(n):
+			return nil, f.errorf(p, "entry %d is %d, past the end of %s (%d rows)", i, x, data, n)
+		}
+		prev = x
+	}
+	return idx, nil
+}
+
+// bounds returns the rows [lo, hi) of entry i of a cumulative index.
+func bounds(idx []int64, i int) (lo, hi int) {
+	if i > 0 {
+		lo = int(idx[i-1])
+	}
+	return lo, int(idx[i])
+}
+
+// join joins a group path and a member name.
+func join(group, name string) string {
+	if group == "/" {
+		return "/" + name
+	}
+	return group + "/" + name
+}

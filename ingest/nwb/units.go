@@ -1,0 +1,196 @@
+package nwb
+
+import (
+	"github.com/oblique-neuro/oblique/ingest/hdf5"
+)
+
+// UnitsPath is where NWB keeps the units table.
+const UnitsPath = "/units"
+
+// Units is the units table: one entry per unit, in the table's row order.
+type Units struct {
+	// ID is the units' id column (0, 1, … when the table has none).
+	ID []int64
+	// SpikeTimes holds each unit's spike times in seconds.
+	SpikeTimes [][]float64
+	// HeldOut is the heldout column of the Neural Latents Benchmark; nil
+	// when the table has none.
+	HeldOut []bool
+	// ObsIntervals holds each unit's observation intervals [start, stop)
+	// in seconds; nil when the table has no obs_intervals column.
+	ObsIntervals [][][2]float64
+	// Electrodes holds each unit's rows of the electrodes table; nil when
+	// the table has no electrodes column.
+	Electrodes [][]int64
+}
+
+// Len returns the number of units.
+func (u *Units) Len() int { return len(u.SpikeTimes) }
+
+// Units reads /units: ids, spike trains and, where present, heldout,
+// obs_intervals and electrodes. It reads no other table.
+func (f *File) Units() (*Units, error) {
+	idx, err := f.spikeIndex()
+	if err != nil {
+		return nil, err
+	}
+	n := len(idx)
+	u := &Units{}
+	spikes, err := f.r.ReadFloat64(UnitsPath + "/spike_times")
+	if err != nil {
+		return nil, err
+	}
+	u.SpikeTimes = make([][]float64, n)
+	for i := range u.SpikeTimes {
+		lo, hi := bounds(idx, i)
+		u.SpikeTimes[i] = spikes[lo:hi:hi]
+	}
+	if u.ID, err = f.unitIDs(n); err != nil {
+		return nil, err
+	}
+	if _, ok, err := f.exists(UnitsPath + "/heldout"); err != nil {
+		return nil, err
+	} else if ok {
+		c, err := f.unitColumn("heldout", n)
+		if err != nil {
+			return nil, err
+		}
+		switch c.Kind {
+		case Bool:
+			u.HeldOut = c.Bools
+		case Int:
+			u.HeldOut = make([]bool, n)
+			for i, x := range c.Ints {
+				u.HeldOut[i] = x != 0
+			}
+		default:
+			return nil, f.dtypeError(c.Path, c.Dtype, "a bool")
+		}
+	}
+	if _, ok, err := f.exists(UnitsPath + "/obs_intervals"); err != nil {
+		return nil, err
+	} else if ok {
+		c, err := f.unitColumn("obs_intervals", n)
+		if err != nil {
+			return nil, err
+		}
+		if c.Kind != Float && c.Kind != Int {
+			return nil, f.dtypeError(c.Path, c.Dtype, "a number")
+		}
+		if len(c.Shape) != 2 || c.Shape[1] != 2 {
+			return nil, f.errorf(c.Path, "shape %v, want [N 2]", c.Shape)
+		}
+		vals := c.Floats
+		if c.Kind == Int {
+			vals = make([]float64, len(c.Ints))
+			for i, x := range c.Ints {
+				vals[i] = float64(x)
+			}
+		}
+		u.ObsIntervals = make([][][2]float64, n)
+		for i := range n {
+			lo, hi := c.Bounds(i)
+			iv := make([][2]float64, hi-lo)
+			for j := range iv {
+				iv[j] = [2]float64{vals[2*(lo+j)], vals[2*(lo+j)+1]}
+			}
+			u.ObsIntervals[i] = iv
+		}
+	}
+	if _, ok, err := f.exists(UnitsPath + "/electrodes"); err != nil {
+		return nil, err
+	} else if ok {
+		c, err := f.unitColumn("electrodes", n)
+		if err != nil {
+			return nil, err
+		}
+		if c.Kind != Int || c.Width() != 1 {
+			return nil, f.dtypeError(c.Path, c.Dtype, "an integer per row")
+		}
+		u.Electrodes = make([][]int64, n)
+		for i := range n {
+			lo, hi := c.Bounds(i)
+			u.Electrodes[i] = c.Ints[lo:hi:hi]
+		}
+	}
+	return u, nil
+}
+
+// unitColumn reads a column of /units and checks it has n rows.
+func (f *File) unitColumn(name string, n int) (*Column, error) {
+	c, err := f.column(UnitsPath, name)
+	if err != nil {
+		return nil, err
+	}
+	if c.Rows() != n {
+		return nil, f.errorf(c.Path, "%d rows, but /units has %d units", c.Rows(), n)
+	}
+	return c, nil
+}
+
+// unitIDs reads /units/id, or numbers the units from 0 when it is absent.
+func (f *File) unitIDs(n int) ([]int64, error) {
+	p := UnitsPath + "/id"
+	if _, ok, err := f.exists(p); err != nil {
+		return nil, err
+	} else if !ok {
+		id := make([]int64, n)
+		for i := range id {
+			id[i] = int64(i)
+		}
+		return id, nil
+	}
+	id, err := f.r.ReadInts(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(id) != n {
+		return nil, f.errorf(p, "%d ids for %d units", len(id), n)
+	}
+	return id, nil
+}
+
+// spikeIndex checks /units/spike_times and reads its index.
+func (f *File) spikeIndex() ([]int64, error) {
+	p := UnitsPath + "/spike_times"
+	d, err := f.r.Dataset(p)
+	if err != nil {
+		return nil, err
+	}
+	if d.Dtype.Class != hdf5.Float && !d.Dtype.IsInteger() {
+		return nil, f.dtypeError(p, d.Dtype, "a number")
+	}
+	if len(d.Shape) != 1 {
+		return nil, f.errorf(p, "shape %v, want one dimension", d.Shape)
+	}
+	return f.readIndex(p+"_index", d.Shape[0])
+}
+
+// SpikeCounts returns the number of spikes of each unit, from the index
+// alone.
+func (f *File) SpikeCounts() ([]int, error) {
+	idx, err := f.spikeIndex()
+	if err != nil {
+		return nil, err
+	}
+	n := make([]int, len(idx))
+	for i := range n {
+		lo, hi := bounds(idx, i)
+		n[i] = hi - lo
+	}
+	return n, nil
+}
+
+// SpikeTimes reads the spike times of the unit in row i of /units, and only
+// those.
+func (f *File) SpikeTimes(i int) ([]float64, error) {
+	idx, err := f.spikeIndex()
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 || i >= len(idx) {
+		return nil, f.errorf(UnitsPath, "no unit %d: the table has %d", i, len(idx))
+	}
+	lo, hi := bounds(idx, i)
+	return f.r.ReadFloat64Range(UnitsPath+"/spike_times", lo, hi-lo)
+}
