@@ -383,8 +383,19 @@ func packB[T Float](dst []T, b operand[T], pc, jc, kb, nb, nr int) {
 			clear(panel)
 		}
 		for j := 0; j < cols; j++ {
-			for p := 0; p < kb; p++ {
-				panel[p*nr+j] = b.at(pc+p, jc+jr+j)
+			// op(B)[p, j] = B[j, p]: column j of the panel is a
+			// contiguous piece of row j of B.
+			o := (jc+jr+j)*b.ld + pc
+			src := b.data[o : o+kb]
+			if b.shift == nil {
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+				continue
+			}
+			sh := b.shift[pc : pc+kb] // columns of the stored B
+			for p, v := range src {
+				panel[p*nr+j] = v - sh[p]
 			}
 		}
 	}

@@ -10,6 +10,23 @@
 // of 8 doubles per row); B is loaded into Z0–Z2 and each A value broadcast
 // into Z3–Z6. skernel8x48 is the same in float32 (48 columns, 16 per
 // vector).
+//
+// The "rm" variants (dkernel8x24rm, skernel8x48rm) read A unpacked, as 8
+// rows of a row-major matrix with stride lda, broadcasting each value
+// straight from its row: products whose B is packed once and reused (the
+// RNN's weights, PackedB) then need no copy of A at all.
+//
+// dkernel8x8rm, dkernel8x16rm, skernel8x16rm and skernel8x32rm are the
+// "rm" kernels for the narrow last tile of a row when n is not a multiple
+// of the tile width (256 = 5·48 + 16): they read the same zero-padded
+// panels and compute only the columns that exist.
+//
+// The "st" variants (dkernel8x24st, skernel8x48st) read both operands in
+// place from row-major storage for C = Aᵀ·B: for each p the 8 values of A
+// are contiguous (row p of the stored A, stride lda) and so are the 24/48
+// values of B (row p of B, stride ldb). GemmTN uses them for the RNN's
+// weight gradient, where A and B are tall (trials·steps rows) and packing
+// them would cost as much as the product.
 package main
 
 import (
@@ -37,48 +54,115 @@ func main() {
 		{"dkernel8x24", 8, 8, "VBROADCASTSD", "VFMADD231PD", "VADDPD", "VMOVUPD", "float64"},
 		{"skernel8x48", 4, 16, "VBROADCASTSS", "VFMADD231PS", "VADDPS", "VMOVUPS", "float32"},
 	} {
-		for _, set := range []bool{false, true} {
+		for _, v := range []struct {
+			set, rm, st bool
+			vecs        int // vectors per tile row: 3, or 1 and 2 for the narrow edge tiles of PackedB
+		}{
+			{false, false, false, 3}, {true, false, false, 3}, {false, true, false, 3}, {true, true, false, 3},
+			{false, false, true, 3}, {true, false, true, 3},
+			{false, true, false, 1}, {true, true, false, 1}, {false, true, false, 2}, {true, true, false, 2},
+		} {
+			set, rm, st, vecs := v.set, v.rm, v.st, v.vecs
 			name := k.name
+			if vecs < 3 {
+				name = fmt.Sprintf("%s8x%d", k.name[:len("dkernel")], vecs*k.lanes)
+			}
+			if rm {
+				name += "rm"
+			}
+			if st {
+				name += "st"
+			}
 			if set {
 				name += "set"
 			}
+			shift := map[int]int{8: 3, 4: 2}[k.size]
 			nr := 3 * k.lanes // columns per tile
 			w("")
 			if set {
 				w("// %s stores the tile, C = A·B, without reading C.", name)
 			}
-			w("// func %s(k int, a, b, c *%s, ldc int)", name, k.suffix)
-			w("TEXT ·%s(SB), NOSPLIT, $0-40", name)
-			w("\tMOVQ k+0(FP), CX")
-			w("\tMOVQ a+8(FP), SI")
-			w("\tMOVQ b+16(FP), DI")
-			w("\tMOVQ c+24(FP), DX")
-			w("\tMOVQ ldc+32(FP), R8")
-			w("\tSHLQ $%d, R8", map[int]int{8: 3, 4: 2}[k.size])
-			for r := 8; r < 32; r++ {
+			if vecs < 3 {
+				w("// A narrow tile (%d columns) from a panel %d columns wide.", vecs*k.lanes, nr)
+			}
+			if st {
+				w("// A and B are read in place: 8 values of A every lda, nr of B every ldb.")
+				w("// func %s(k int, a *%s, lda int, b *%s, ldb int, c *%s, ldc int)", name, k.suffix, k.suffix, k.suffix)
+				w("TEXT ·%s(SB), NOSPLIT, $0-56", name)
+				w("\tMOVQ k+0(FP), CX")
+				w("\tMOVQ a+8(FP), SI")
+				w("\tMOVQ lda+16(FP), R9")
+				w("\tMOVQ b+24(FP), DI")
+				w("\tMOVQ ldb+32(FP), R12")
+				w("\tMOVQ c+40(FP), DX")
+				w("\tMOVQ ldc+48(FP), R8")
+				w("\tSHLQ $%d, R9", shift)
+				w("\tSHLQ $%d, R12", shift)
+			} else if rm {
+				w("// A is 8 rows of a row-major matrix with stride lda.")
+				w("// func %s(k int, a *%s, lda int, b, c *%s, ldc int)", name, k.suffix, k.suffix)
+				w("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+				w("\tMOVQ k+0(FP), CX")
+				w("\tMOVQ a+8(FP), SI")
+				w("\tMOVQ lda+16(FP), R9")
+				w("\tMOVQ b+24(FP), DI")
+				w("\tMOVQ c+32(FP), DX")
+				w("\tMOVQ ldc+40(FP), R8")
+				w("\tSHLQ $%d, R9", shift)
+				w("\tLEAQ (R9)(R9*2), R10") // 3·lda
+				w("\tLEAQ (SI)(R9*4), R11") // row 4
+			} else {
+				w("// func %s(k int, a, b, c *%s, ldc int)", name, k.suffix)
+				w("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+				w("\tMOVQ k+0(FP), CX")
+				w("\tMOVQ a+8(FP), SI")
+				w("\tMOVQ b+16(FP), DI")
+				w("\tMOVQ c+24(FP), DX")
+				w("\tMOVQ ldc+32(FP), R8")
+			}
+			w("\tSHLQ $%d, R8", shift)
+			for r := 8; r < 8+8*vecs; r++ {
 				w("\tVPXORQ Z%d, Z%d, Z%d", r, r, r)
 			}
 			w("\tTESTQ CX, CX")
 			w("\tJEQ store_%s", name)
 			w("loop_%s:", name)
-			for v := 0; v < 3; v++ {
+			for v := 0; v < vecs; v++ {
 				w("\t%s %d(DI), Z%d", k.mov, v*64, v)
 			}
+			// Row r of an unpacked A: rows 0–3 from SI, 4–7 from R11, at
+			// offsets 0, lda, 2·lda, 3·lda.
+			rows := []string{"(SI)", "(SI)(R9*1)", "(SI)(R9*2)", "(SI)(R10*1)", "(R11)", "(R11)(R9*1)", "(R11)(R9*2)", "(R11)(R10*1)"}
 			for r := 0; r < 8; r++ {
 				reg := 3 + r%4
-				w("\t%s %d(SI), Z%d", k.bcast, r*k.size, reg)
-				for v := 0; v < 3; v++ {
-					w("\t%s Z%d, Z%d, Z%d", k.fma, v, reg, 8+3*r+v)
+				if rm {
+					w("\t%s %s, Z%d", k.bcast, rows[r], reg)
+				} else {
+					w("\t%s %d(SI), Z%d", k.bcast, r*k.size, reg)
+				}
+				for v := 0; v < vecs; v++ {
+					w("\t%s Z%d, Z%d, Z%d", k.fma, v, reg, 8+vecs*r+v)
 				}
 			}
-			w("\tADDQ $%d, SI", 8*k.size)
-			w("\tADDQ $%d, DI", nr*k.size)
+			switch {
+			case st:
+				w("\tADDQ R9, SI")
+				w("\tADDQ R12, DI")
+			case rm:
+				w("\tADDQ $%d, SI", k.size)
+				w("\tADDQ $%d, R11", k.size)
+			default:
+				w("\tADDQ $%d, SI", 8*k.size)
+			}
+			if !st {
+				w("\tADDQ $%d, DI", nr*k.size)
+			}
 			w("\tDECQ CX")
 			w("\tJNE loop_%s", name)
 			w("store_%s:", name)
 			for r := 0; r < 8; r++ {
-				for v := 0; v < 3; v++ {
-					acc := 8 + 3*r + v
+				for v := 0; v < vecs; v++ {
+					acc := 8 + vecs*r + v
 					if !set {
 						w("\t%s %d(DX), Z%d, Z%d", k.add, v*64, acc, acc)
 					}

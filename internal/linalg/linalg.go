@@ -4,6 +4,15 @@
 // that the kernel behind it can be chosen (and measured) in one place. The
 // functions follow gonum's conventions: matrices are row-major
 // blas64.General values, inputs are never modified and dst is written.
+//
+// The RNN engine (models/rnn) has its own entry points, generic over float32
+// and float64 and running on the calling goroutine unless said otherwise:
+// PackedB (weights packed once, multiplied by many small blocks of states),
+// GemmTN (Aᵀ·B for tall operands read in place, the weight gradient), the
+// element-wise kernels Tanh, EulerStep, TanhBackward, Axpy and Dot, and
+// NormalStream (the state noise). On CPUs with AVX-512 the float32 paths are
+// assembly (kernel_amd64.s from gen_kernel.go, vec_amd64.s); elsewhere they
+// fall back to Go loops and gonum's BLAS.
 package linalg
 
 import (

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/oblique-neuro/oblique/models"
+)
+
+const simulateAbout = `Runs the network trained in the run directory RUN on fresh trials of its
+task and writes them as a recording (NPY arrays and recording.toml) that
+'oblique analyze' reads like any other: the states x (samples × N, trials
+stacked, the first 10 time units of each trial dropped) as activity, the
+network's own outputs z = x·W_outᵀ as behaviour, trial ids, and W_out as the
+experimenter's decoder. Targets, inputs and times are written beside them.
+Without noise (the default) the trials start at x = 0 and run
+deterministically; with -noise on they use the training noise.`
+
+func runSimulate(env *Env, args []string) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	var (
+		out, noise string
+		s          models.SimSettings
+	)
+	fs.StringVar(&out, "o", "", "output `DIR` (default RUN/sim-noise-NOISE-sSEED)")
+	fs.IntVar(&s.Trials, "trials", 32, "number of fresh trials")
+	fs.StringVar(&noise, "noise", "off", "on (the training noise) or off")
+	fs.Uint64Var(&s.Seed, "seed", 0, "seed of the trials and the noise")
+	fs.Float64Var(&s.Drop, "drop", 10, "time units dropped at the start of each trial (0 keeps all)")
+	pos, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		helpFor(env.Stderr, fs, "simulate RUN [flags]", simulateAbout)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one run directory, got %d arguments", errUsage, len(pos))
+	}
+	switch noise {
+	case "on":
+		s.Noise = true
+	case "off":
+	default:
+		return fmt.Errorf("%w: -noise %q: want on or off", errUsage, noise)
+	}
+	if s.Trials < 1 {
+		return fmt.Errorf("%w: -trials %d: want at least 1", errUsage, s.Trials)
+	}
+	switch {
+	case s.Drop < 0:
+		return fmt.Errorf("%w: -drop %g: must not be negative", errUsage, s.Drop)
+	case s.Drop == 0:
+		s.Drop = -1 // keep every step
+	}
+	tr, err := models.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = filepath.Join(pos[0], fmt.Sprintf("sim-noise-%s-s%d", noise, s.Seed))
+	}
+	sim, err := models.Simulate(tr, s, out)
+	if err != nil {
+		return err
+	}
+	if tr.Partial {
+		fmt.Fprintf(env.Stderr, "oblique simulate: %s is not done; using its checkpoint at step %d\n", pos[0], tr.Info.StepsDone)
+	}
+	ratio := 0.0
+	if sim.ZeroLoss > 0 {
+		ratio = sim.Loss / sim.ZeroLoss
+	}
+	fmt.Fprintf(env.Stdout, "%s: %d samples × %d neurons (%d trials, first %d steps of each dropped), noise %s; task loss %.4g = %.1f %% of the zero-output loss\n",
+		sim.Manifest, sim.Samples, sim.Neurons, sim.Trials, sim.Dropped, noise, sim.Loss, 100*ratio)
+	fmt.Fprintf(env.Stdout, "analyse with: oblique analyze %s\n", sim.Manifest)
+	return nil
+}

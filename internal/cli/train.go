@@ -1,0 +1,311 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/oblique-neuro/oblique/internal/progress"
+	"github.com/oblique-neuro/oblique/models"
+	"github.com/oblique-neuro/oblique/models/rnn"
+	"github.com/oblique-neuro/oblique/models/tasks"
+)
+
+const trainAbout = `Trains a rate network on one of the paper's tasks (METHODS.md §5): N tanh
+units, Euler–Maruyama dynamics (dt = 0.2) with state noise, readout of the
+state, masked MSE, backpropagation through time, Adam with learning rate
+lr0/N, a fresh batch of trials every step. Settings left at 0 (or unset)
+take the paper's values for the task and regime.
+
+The run lives in a directory (-o): run.json, loss.arrow, checkpoint.gob and,
+once done, weights_W.npy, weights_W_in.npy, weights_W_out.npy. A checkpoint
+is written every -checkpoint-every steps and when the run is interrupted
+(Ctrl-C, SIGTERM); running the same command again (or just
+'oblique train -o DIR') resumes it and gives the same weights as an
+uninterrupted run; a larger -steps extends a finished run.
+
+Tasks: cycling, flipflop, mante, romo, complex-sine.`
+
+// trainFlags are the flags of oblique train.
+type trainFlags struct {
+	task, regime, outScale, noise, initNoise, train, precision, out string
+	n, steps, batch, evalTrials, evalEvery, checkpointEvery         int
+	g, lr0                                                          float64
+	seed                                                            uint64
+	quiet                                                           bool
+}
+
+func runTrain(env *Env, args []string) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	var f trainFlags
+	fs.StringVar(&f.task, "task", "", "the `TASK`: "+strings.Join(tasks.Names(), ", "))
+	fs.StringVar(&f.regime, "regime", "aligned", "aligned (small output weights) or oblique (large)")
+	fs.StringVar(&f.outScale, "out-scale", "", "small or large: the output scale itself (instead of -regime)")
+	fs.IntVar(&f.n, "n", 512, "number of units `N`")
+	fs.Float64Var(&f.g, "g", 1.5, "gain of the initial recurrent weights")
+	fs.IntVar(&f.steps, "steps", 0, "training steps (0: the paper's for the task)")
+	fs.Float64Var(&f.lr0, "lr0", 0, "learning rate × N (0: the paper's for task, regime and g)")
+	fs.IntVar(&f.batch, "batch", 32, "trials per step")
+	fs.StringVar(&f.noise, "noise", "paper", "state noise σ during training (paper: 0.2, Mante 0.05)")
+	fs.StringVar(&f.initNoise, "init-noise", "paper", "standard deviation of the initial state (paper: 1)")
+	fs.Uint64Var(&f.seed, "seed", 0, "seed of the weights, batches and noise")
+	fs.StringVar(&f.train, "train", "in,rec,out", "weight matrices that learn: a list of in, rec, out")
+	fs.StringVar(&f.precision, "precision", "float32", "engine: float32 (fast) or float64 (reference)")
+	fs.StringVar(&f.out, "o", "", "run `DIR` (default runs/TASK-REGIME-nN-gG-sSEED)")
+	fs.IntVar(&f.evalTrials, "eval-trials", 64, "trials in the fixed noise-free evaluation batch")
+	fs.IntVar(&f.evalEvery, "eval-every", 100, "evaluate every this many steps")
+	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 100, "checkpoint every this many steps")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
+	pos, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		helpFor(env.Stderr, fs, "train -task TASK [flags]", trainAbout)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q (flags only)", errUsage, pos[0])
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	s, err := f.settings(set)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	dir := f.out
+	if dir == "" {
+		if s.Task == "" {
+			return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(tasks.Names(), ", "))
+		}
+		r := s.Resolved()
+		dir = filepath.Join("runs", fmt.Sprintf("%s-%s-n%d-g%g-s%d", r.Task, r.OutScale.Regime(), r.N, r.G, r.Seed))
+	}
+
+	var run *models.Run
+	if models.HasCheckpoint(dir) {
+		run, err = models.Resume(dir)
+		if err != nil {
+			return err
+		}
+		if err := reconcile(run.Trainer, s, set, dir); err != nil {
+			return err
+		}
+	} else {
+		if s.Task == "" {
+			return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(tasks.Names(), ", "))
+		}
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if run, err = models.Create(dir, s); err != nil {
+			return err
+		}
+	}
+	t := run.Trainer
+	r := t.Settings
+	head := fmt.Sprintf("%s, %s (%s output weights), N = %d, g = %g, lr0 = %g, batch %d, σ = %g, train %v, seed %d, %s",
+		r.Task, r.OutScale.Regime(), r.OutScale, r.N, r.G, r.LR0, r.Batch, *r.Noise, r.Train, r.Seed, r.Precision)
+	if t.Step >= r.Steps {
+		fmt.Fprintf(env.Stdout, "%s: already done (%d steps)\n", dir, t.Step)
+		if err := run.Save(t); err != nil {
+			return err
+		}
+		return summarise(env, run)
+	}
+	if t.Step > 0 {
+		fmt.Fprintf(env.Stdout, "%s: resuming at step %d of %d\n", dir, t.Step, r.Steps)
+	}
+	fmt.Fprintln(env.Stdout, head)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var bar *progress.Bar
+	if !f.quiet {
+		bar = progress.New(env.Stderr, dir)
+	}
+	first, start := t.Step, time.Now()
+	err = t.Run(ctx, run.Save, func(step, steps int, loss, eval float64) {
+		if bar == nil {
+			return
+		}
+		rate := time.Since(start) / time.Duration(step-first)
+		eta := (rate * time.Duration(steps-step)).Round(time.Second)
+		ev := "–"
+		if !math.IsNaN(eval) {
+			ev = fmt.Sprintf("%.4g", eval)
+		}
+		bar.Update(fmt.Sprintf("loss %.4g, eval %s, %.1f ms/step, ETA %s", loss, ev, rate.Seconds()*1000, eta), step, steps)
+	})
+	bar.Done()
+	switch {
+	case errors.Is(err, context.Canceled):
+		if werr := run.WriteInfo(t, models.StatusInterrupted, "interrupted by a signal"); werr != nil {
+			return werr
+		}
+		fmt.Fprintf(env.Stderr, "oblique train: interrupted at step %d of %d; checkpoint written. Run the same command to resume.\n", t.Step, r.Steps)
+		return exitError{1}
+	case errors.Is(err, models.ErrDiverged):
+		msg := err.Error() + fmt.Sprintf("; the last checkpoint (step %d) is kept and no weights were written. Try a smaller -lr0 (now %g).",
+			t.Step/r.CheckpointEvery*r.CheckpointEvery, r.LR0)
+		if werr := run.WriteInfo(t, models.StatusDiverged, msg); werr != nil {
+			return errors.Join(err, werr)
+		}
+		return errors.New(msg)
+	case err != nil:
+		return err
+	}
+	return summarise(env, run)
+}
+
+// settings converts the flags into Settings; set holds the flags given.
+func (f *trainFlags) settings(set map[string]bool) (models.Settings, error) {
+	s := models.Settings{
+		Task: f.task, N: f.n, G: f.g, Steps: f.steps, LR0: f.lr0, Batch: f.batch, Seed: f.seed, Precision: f.precision,
+		EvalTrials: f.evalTrials, EvalEvery: f.evalEvery, CheckpointEvery: f.checkpointEvery,
+	}
+	if f.task != "" {
+		if _, err := tasks.New(f.task); err != nil {
+			return s, err
+		}
+	}
+	scale := f.regime
+	if set["out-scale"] {
+		if set["regime"] {
+			return s, errors.New("give -regime or -out-scale, not both")
+		}
+		scale = f.outScale
+	}
+	o, err := rnn.ParseOutScale(scale)
+	if err != nil {
+		return s, err
+	}
+	if set["regime"] && (scale == "small" || scale == "large") {
+		return s, fmt.Errorf("-regime %s: want aligned or oblique (or use -out-scale %s)", scale, scale)
+	}
+	s.OutScale = o
+	if s.Train, err = rnn.ParseWhich(f.train); err != nil {
+		return s, err
+	}
+	if s.Noise, err = optionalFloat("noise", f.noise); err != nil {
+		return s, err
+	}
+	if s.InitNoise, err = optionalFloat("init-noise", f.initNoise); err != nil {
+		return s, err
+	}
+	if set["n"] && f.n < 2 {
+		return s, fmt.Errorf("-n %d: a network needs at least 2 units", f.n)
+	}
+	if f.batch < 1 || f.evalTrials < 1 || f.evalEvery < 1 || f.checkpointEvery < 1 || f.steps < 0 {
+		return s, errors.New("-batch, -eval-trials, -eval-every and -checkpoint-every must be ≥ 1, -steps ≥ 0")
+	}
+	return s, nil
+}
+
+// optionalFloat reads a float flag whose default is "paper" (nil).
+func optionalFloat(name, v string) (*float64, error) {
+	if v == "paper" {
+		return nil, nil
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil, fmt.Errorf("-%s %q: want a number or \"paper\"", name, v)
+	}
+	if x < 0 {
+		return nil, fmt.Errorf("-%s %g: must not be negative", name, x)
+	}
+	return &x, nil
+}
+
+// reconcile checks the flags given against the run being resumed: settings
+// that shape the network must match, -steps may extend the run, and the
+// evaluation and checkpoint intervals may change.
+func reconcile(t *models.Trainer, s models.Settings, set map[string]bool, dir string) error {
+	have := t.Settings
+	want := s
+	// Unset flags take the run's values.
+	keep := map[string]func(){
+		"task":        func() { want.Task = have.Task },
+		"n":           func() { want.N = have.N },
+		"g":           func() { want.G = have.G },
+		"lr0":         func() { want.LR0 = have.LR0 },
+		"batch":       func() { want.Batch = have.Batch },
+		"noise":       func() { want.Noise = have.Noise },
+		"init-noise":  func() { want.InitNoise = have.InitNoise },
+		"seed":        func() { want.Seed = have.Seed },
+		"train":       func() { want.Train = have.Train },
+		"precision":   func() { want.Precision = have.Precision },
+		"eval-trials": func() { want.EvalTrials = have.EvalTrials },
+	}
+	for name, f := range keep {
+		if !set[name] {
+			f()
+		}
+	}
+	if !set["regime"] && !set["out-scale"] {
+		want.OutScale = have.OutScale
+	}
+	if !set["steps"] {
+		want.Steps = have.Steps
+	}
+	if !set["eval-every"] {
+		want.EvalEvery = have.EvalEvery
+	}
+	if !set["checkpoint-every"] {
+		want.CheckpointEvery = have.CheckpointEvery
+	}
+	if err := want.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	want = want.Resolved()
+	if d := models.SameTraining(have, want); d != "" {
+		return fmt.Errorf("%s holds a run with other settings (%s differs): resume it with its own settings (see %s) or choose another -o",
+			dir, d, filepath.Join(dir, models.InfoFile))
+	}
+	if want.Steps < t.Step {
+		return fmt.Errorf("%w: -steps %d, but %s has already done %d steps", errUsage, want.Steps, dir, t.Step)
+	}
+	t.Settings.Steps, t.Settings.EvalEvery, t.Settings.CheckpointEvery = want.Steps, want.EvalEvery, want.CheckpointEvery
+	return nil
+}
+
+// summarise prints the outcome of a finished run.
+func summarise(env *Env, run *models.Run) error {
+	t := run.Trainer
+	r := t.Settings
+	eval, zero := t.Evaluate()
+	fmt.Fprintf(env.Stdout, "%d steps in %s (%.1f ms/step); training loss %.4g (mean of the last 100 steps)\n",
+		t.Step, t.Elapsed.Round(time.Second), t.Elapsed.Seconds()*1000/math.Max(1, float64(t.Step)), meanLast(t.Losses, 100))
+	ratio := 0.0
+	if zero > 0 {
+		ratio = eval / zero
+	}
+	fmt.Fprintf(env.Stdout, "evaluation loss %.4g = %.1f %% of the zero-output loss %.4g (%d fresh noise-free trials)\n",
+		eval, 100*ratio, zero, r.EvalTrials)
+	if zero > 0 {
+		fmt.Fprintf(env.Stdout, "  from random initial states x₀ ~ N(0, %g²), no state noise: %.1f %%\n", *r.InitNoise, 100*t.EvaluateRandomStart()/zero)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%s, %s, %s, %s)\n", run.Dir, models.InfoFile, models.LossFile, models.CheckpointFile, "weights_*.npy")
+	return nil
+}
+
+func meanLast(v []float64, n int) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	v = v[max(0, len(v)-n):]
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}

@@ -1,0 +1,373 @@
+package models
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/atomicfile"
+	"github.com/oblique-neuro/oblique/internal/version"
+	"github.com/oblique-neuro/oblique/models/rnn"
+	"github.com/oblique-neuro/oblique/models/tasks"
+	"github.com/oblique-neuro/oblique/reports"
+)
+
+// Files of a run directory.
+const (
+	CheckpointFile = "checkpoint.gob"
+	InfoFile       = "run.json"
+	LossFile       = "loss.arrow"
+	WeightsW       = "weights_W.npy"
+	WeightsWIn     = "weights_W_in.npy"
+	WeightsWOut    = "weights_W_out.npy"
+)
+
+// Status of a run, as run.json records it.
+const (
+	StatusRunning     = "running"     // checkpointed, more steps to go
+	StatusInterrupted = "interrupted" // stopped by a signal, resumable
+	StatusDone        = "done"        // every step done, weights written
+	StatusDiverged    = "diverged"    // stopped: loss or weights not finite
+)
+
+// checkpointFormat is the version of the checkpoint layout.
+const checkpointFormat = 1
+
+// checkpoint is everything a run needs to continue bit for bit.
+type checkpoint struct {
+	Format       int
+	Version      string
+	Settings     Settings
+	Step         int
+	N, In, Out   int
+	W, WIn, WOut []float64
+	Opt          rnn.Adam
+	RNG          []byte
+	Losses       []float64
+	Evals        []Eval
+	Elapsed      time.Duration
+	Started      time.Time
+}
+
+// Info is run.json: how a run was made and how it went.
+type Info struct {
+	Format   int      `json:"format"`
+	Status   string   `json:"status"`
+	Message  string   `json:"message,omitempty"`
+	Regime   string   `json:"regime"`
+	Settings Settings `json:"settings"`
+	// StepsDone is the number of training steps done.
+	StepsDone int `json:"steps_done"`
+	// TrainLoss is the mean training loss over the last 100 steps (noisy
+	// batches); EvalLoss the loss on the noise-free evaluation batch,
+	// ZeroLoss that of an output that is always zero on it, and EvalRatio
+	// their ratio (the acceptance measure: < 0.1 is trained).
+	TrainLoss float64 `json:"train_loss"`
+	EvalLoss  float64 `json:"eval_loss"`
+	ZeroLoss  float64 `json:"zero_loss"`
+	EvalRatio float64 `json:"eval_ratio"`
+	// RandomStartLoss is the evaluation loss without state noise but from
+	// random initial states x₀ ~ N(0, init_noise²), and RandomStartRatio
+	// its ratio to ZeroLoss (see Trainer.EvaluateRandomStart).
+	RandomStartLoss  float64 `json:"eval_loss_random_x0"`
+	RandomStartRatio float64 `json:"eval_ratio_random_x0"`
+	// WallSeconds is the training time over all sessions; StepMS the mean
+	// time of a step.
+	WallSeconds float64   `json:"wall_seconds"`
+	StepMS      float64   `json:"step_ms"`
+	Version     string    `json:"version"`
+	Platform    string    `json:"platform"`
+	Started     time.Time `json:"started"`
+	Updated     time.Time `json:"updated"`
+	Files       []string  `json:"files"`
+}
+
+// Run is a run directory being written by a trainer.
+type Run struct {
+	Dir     string
+	Trainer *Trainer
+	Started time.Time
+}
+
+// Create starts a new run in dir, which must not hold a checkpoint.
+func Create(dir string, s Settings) (*Run, error) {
+	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+		return nil, fmt.Errorf("%s already holds a run (resume it, or choose another directory)", dir)
+	}
+	t, err := NewTrainer(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &Run{Dir: dir, Trainer: t, Started: time.Now().UTC()}, nil
+}
+
+// HasCheckpoint reports whether dir holds a run's checkpoint.
+func HasCheckpoint(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, CheckpointFile))
+	return err == nil
+}
+
+// Resume loads the run in dir from its checkpoint. The trainer continues
+// exactly where the checkpoint was written.
+func Resume(dir string) (*Run, error) {
+	path := filepath.Join(dir, CheckpointFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: not a checkpoint of this version of oblique: %v", path, err)
+	}
+	if c.Format != checkpointFormat {
+		return nil, fmt.Errorf("%s: checkpoint format %d, this oblique reads %d", path, c.Format, checkpointFormat)
+	}
+	if err := c.Settings.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	s := c.Settings.Resolved()
+	task, _ := tasks.New(s.Task)
+	if c.N != s.N || c.In != task.Inputs() || c.Out != task.Outputs() ||
+		len(c.W) != c.N*c.N || len(c.WIn) != c.N*c.In || len(c.WOut) != c.Out*c.N || len(c.Losses) != c.Step {
+		return nil, fmt.Errorf("%s: inconsistent checkpoint", path)
+	}
+	pcg := new(rand.PCG)
+	if err := pcg.UnmarshalBinary(c.RNG); err != nil {
+		return nil, fmt.Errorf("%s: random state: %v", path, err)
+	}
+	t := &Trainer{
+		Settings: s,
+		Net: &rnn.Network{
+			W:    mat.NewDense(c.N, c.N, c.W),
+			WIn:  mat.NewDense(c.N, c.In, c.WIn),
+			WOut: mat.NewDense(c.Out, c.N, c.WOut),
+		},
+		Opt:     c.Opt,
+		Step:    c.Step,
+		Losses:  c.Losses,
+		Evals:   c.Evals,
+		Elapsed: c.Elapsed,
+		rng:     pcg,
+	}
+	t.setup(task)
+	return &Run{Dir: dir, Trainer: t, Started: c.Started}, nil
+}
+
+// Save writes the checkpoint, run.json and the loss table, each
+// atomically; when every step is done it also writes the weights, which
+// makes the run "done".
+func (r *Run) Save(t *Trainer) error {
+	pcgState, err := t.rng.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	c := checkpoint{
+		Format: checkpointFormat, Version: version.String(), Settings: t.Settings, Step: t.Step,
+		N: t.Net.N(), In: t.Net.Inputs(), Out: t.Net.Outputs(),
+		W: raw(t.Net.W), WIn: raw(t.Net.WIn), WOut: raw(t.Net.WOut),
+		Opt: t.Opt, RNG: pcgState, Losses: t.Losses, Evals: t.Evals, Elapsed: t.Elapsed, Started: r.Started,
+	}
+	if err := atomicfile.Write(filepath.Join(r.Dir, CheckpointFile), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(&c)
+	}); err != nil {
+		return err
+	}
+	status := StatusRunning
+	if t.Step >= t.Settings.Steps {
+		status = StatusDone
+		if err := r.writeWeights(t.Net); err != nil {
+			return err
+		}
+	}
+	if err := r.writeLosses(t); err != nil {
+		return err
+	}
+	return r.WriteInfo(t, status, "")
+}
+
+// raw returns the values of a matrix made by mat.NewDense.
+func raw(m *mat.Dense) []float64 { return m.RawMatrix().Data }
+
+func (r *Run) writeWeights(net *rnn.Network) error {
+	for name, m := range map[string]*mat.Dense{WeightsW: net.W, WeightsWIn: net.WIn, WeightsWOut: net.WOut} {
+		if err := atomicfile.Write(filepath.Join(r.Dir, name), func(w io.Writer) error { return npyio.Write(w, m) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteInfo writes run.json with the given status and message.
+func (r *Run) WriteInfo(t *Trainer, status, message string) error {
+	info := r.info(t, status, message)
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(r.Dir, InfoFile), func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+}
+
+func (r *Run) info(t *Trainer, status, message string) Info {
+	eval, zero, random := math.NaN(), math.NaN(), math.NaN()
+	if status != StatusDiverged {
+		eval, zero = t.Evaluate()
+		random = t.EvaluateRandomStart()
+	}
+	info := Info{
+		Format: 1, Status: status, Message: message, Regime: t.Settings.OutScale.Regime(),
+		Settings: t.Settings, StepsDone: t.Step,
+		TrainLoss: finiteOr0(meanLast(t.Losses, 100)), EvalLoss: finiteOr0(eval), ZeroLoss: finiteOr0(zero),
+		WallSeconds: t.Elapsed.Seconds(),
+		Version:     version.String(),
+		Platform:    runtime.GOOS + "/" + runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs, " + t.Settings.Precision + " engine",
+		Started:     r.Started, Updated: time.Now().UTC(),
+		Files: []string{InfoFile, LossFile, CheckpointFile},
+	}
+	info.RandomStartLoss = finiteOr0(random)
+	if zero > 0 {
+		info.EvalRatio = finiteOr0(eval / zero)
+		info.RandomStartRatio = finiteOr0(random / zero)
+	}
+	if t.Step > 0 {
+		info.StepMS = t.Elapsed.Seconds() * 1000 / float64(t.Step)
+	}
+	if status == StatusDone {
+		info.Files = append(info.Files, WeightsW, WeightsWIn, WeightsWOut)
+	}
+	return info
+}
+
+func meanLast(v []float64, n int) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	v = v[max(0, len(v)-n):]
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func finiteOr0(v float64) float64 {
+	if finite(v) {
+		return v
+	}
+	return 0
+}
+
+// writeLosses writes the loss curve: one row per step, with the
+// evaluation loss where it was measured.
+func (r *Run) writeLosses(t *Trainer) error {
+	settings, _ := json.Marshal(t.Settings)
+	tb := reports.NewTable([]reports.Field{
+		{Name: "step", Type: reports.Int, Unit: "", Doc: "training step (1-based)"},
+		{Name: "loss", Type: reports.Float, Unit: "", Doc: "masked MSE of the step's noisy training batch"},
+		{Name: "eval_loss", Type: reports.Float, Unit: "", Doc: "masked MSE on the fixed noise-free evaluation batch; null when not evaluated"},
+	}, map[string]string{
+		"settings": string(settings),
+		"seed":     strconv.FormatUint(t.Settings.Seed, 10),
+		"task":     t.Settings.Task,
+		"regime":   t.Settings.OutScale.Regime(),
+		"version":  version.String(),
+	})
+	defer tb.Release()
+	evals := make(map[int]float64, len(t.Evals))
+	for _, e := range t.Evals {
+		evals[e.Step] = e.Loss
+	}
+	for i, l := range t.Losses {
+		var ev any
+		if v, ok := evals[i+1]; ok {
+			ev = v
+		}
+		tb.Append(i+1, l, ev)
+	}
+	return tb.WriteFile(filepath.Join(r.Dir, LossFile))
+}
+
+// Trained is a trained (or partly trained) network with its settings, as
+// read back from a run directory.
+type Trained struct {
+	Dir  string
+	Info Info
+	Net  *rnn.Network
+	// Partial is set when the weights come from a checkpoint of an
+	// unfinished run.
+	Partial bool
+}
+
+// Open reads a run directory: run.json and the weights, or the
+// checkpoint's weights when the run is not done.
+func Open(dir string) (*Trained, error) {
+	b, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s is not a run directory (no %s)", dir, InfoFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var info Info
+	if err := json.Unmarshal(b, &info); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, InfoFile), err)
+	}
+	if err := info.Settings.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, InfoFile), err)
+	}
+	info.Settings = info.Settings.Resolved()
+	tr := &Trained{Dir: dir, Info: info}
+	if info.Status != StatusDone {
+		r, err := Resume(dir)
+		if err != nil {
+			return nil, err
+		}
+		tr.Net, tr.Partial = r.Trainer.Net, true
+		return tr, nil
+	}
+	var ms [3]*mat.Dense
+	for i, name := range []string{WeightsWIn, WeightsW, WeightsWOut} {
+		a, _, err := ingest.ReadArray(filepath.Join(dir, name), "")
+		if err != nil {
+			return nil, err
+		}
+		if len(a.Shape) != 2 {
+			return nil, fmt.Errorf("%s: shape %v, want a matrix", filepath.Join(dir, name), a.Shape)
+		}
+		ms[i] = mat.NewDense(a.Shape[0], a.Shape[1], a.Data)
+	}
+	task, _ := tasks.New(info.Settings.Task)
+	net := &rnn.Network{WIn: ms[0], W: ms[1], WOut: ms[2]}
+	n := info.Settings.N
+	if r, c := net.W.Dims(); r != n || c != n || net.Inputs() != task.Inputs() || net.Outputs() != task.Outputs() {
+		return nil, fmt.Errorf("%s: the weights do not fit the settings (N = %d, task %s)", dir, n, task.Name())
+	}
+	if r, _ := net.WIn.Dims(); r != n {
+		return nil, fmt.Errorf("%s: W_in has %d rows, want %d", dir, r, n)
+	}
+	if _, c := net.WOut.Dims(); c != n {
+		return nil, fmt.Errorf("%s: W_out has %d columns, want %d", dir, c, n)
+	}
+	tr.Net = net
+	return tr, nil
+}

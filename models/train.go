@@ -1,0 +1,185 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/oblique-neuro/oblique/models/rnn"
+	"github.com/oblique-neuro/oblique/models/tasks"
+)
+
+// Streams of the PCG seeded with Settings.Seed, one per use, so that
+// changing one use (say, the evaluation batch) leaves the others alone.
+const (
+	streamInit     = 0x696e6974 // initial weights
+	streamTrain    = 0x74726e   // training batches and noise seeds
+	streamEval     = 0x6576616c // the evaluation batch
+	streamSimulate = 0x73696d   // simulate's trials (with its own seed)
+)
+
+// Eval is the loss on the evaluation batch at a training step.
+type Eval struct {
+	Step int     `json:"step"`
+	Loss float64 `json:"loss"`
+}
+
+// ErrDiverged marks a run whose loss or weights stopped being finite.
+var ErrDiverged = errors.New("training diverged")
+
+// Trainer trains one network. Its exported state is what a checkpoint
+// holds; with the random source it determines the rest of the run, so a
+// resumed run continues bit for bit.
+type Trainer struct {
+	// Settings are resolved.
+	Settings Settings
+	Net      *rnn.Network
+	Opt      rnn.Adam
+	// Step is the number of steps done.
+	Step int
+	// Losses is the training loss of every step done.
+	Losses []float64
+	// Evals are the evaluation losses so far.
+	Evals []Eval
+	// Elapsed is the training time so far, over all sessions.
+	Elapsed time.Duration
+
+	rng  *rand.PCG // batches and noise seeds: its state is checkpointed
+	task tasks.Task
+	eval *tasks.Batch
+	loss func(*rnn.Network, *tasks.Batch, rnn.Noise, *rnn.Gradient) float64
+	grad *rnn.Gradient
+}
+
+// NewTrainer validates s and starts a run: the network drawn from the seed,
+// Adam at step 0.
+func NewTrainer(s Settings) (*Trainer, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	s = s.Resolved()
+	task, _ := tasks.New(s.Task)
+	t := &Trainer{
+		Settings: s,
+		Net:      rnn.New(s.N, task.Inputs(), task.Outputs(), rnn.Init{G: s.G, OutScale: s.OutScale}, rand.NewPCG(s.Seed, streamInit)),
+		Opt:      rnn.Adam{LR: s.LR0 / float64(s.N)},
+		rng:      rand.NewPCG(s.Seed, streamTrain),
+	}
+	t.setup(task)
+	return t, nil
+}
+
+// setup builds what follows from the settings: the engine and the fixed
+// evaluation batch.
+func (t *Trainer) setup(task tasks.Task) {
+	s := t.Settings
+	t.task = task
+	t.eval = task.Generate(rand.New(rand.NewPCG(s.Seed, streamEval)), s.EvalTrials)
+	t.loss = engine(s.Precision)
+	t.grad = rnn.NewGradient(t.Net, s.Train)
+}
+
+// engine returns the Loss method of a new engine of the given precision.
+func engine(precision string) func(*rnn.Network, *tasks.Batch, rnn.Noise, *rnn.Gradient) float64 {
+	if precision == "float64" {
+		return new(rnn.Engine[float64]).Loss
+	}
+	return new(rnn.Engine[float32]).Loss
+}
+
+// TrainStep draws a batch and a noise realisation, computes the gradient
+// and applies Adam. It returns the batch's loss, or an error wrapping
+// ErrDiverged when the loss, the gradient or the updated weights are not
+// finite; the trainer must then not be saved (its last checkpoint is the
+// last good state).
+func (t *Trainer) TrainStep() (float64, error) {
+	s := t.Settings
+	rng := rand.New(t.rng)
+	batch := t.task.Generate(rng, s.Batch)
+	noise := rnn.Noise{Sigma: *s.Noise, Init: *s.InitNoise, Seed: rng.Uint64()}
+	loss := t.loss(t.Net, batch, noise, t.grad)
+	if !finite(loss) {
+		return loss, fmt.Errorf("%w at step %d: the loss is %v", ErrDiverged, t.Step+1, loss)
+	}
+	for _, m := range t.grad.Matrices() {
+		for _, v := range m.RawMatrix().Data {
+			if !finite(v) {
+				return loss, fmt.Errorf("%w at step %d: the gradient is not finite (loss %.4g)", ErrDiverged, t.Step+1, loss)
+			}
+		}
+	}
+	t.Opt.Update(t.Net, t.grad, s.Train)
+	if !t.Net.Finite() {
+		return loss, fmt.Errorf("%w at step %d: the weights are no longer finite (loss %.4g)", ErrDiverged, t.Step+1, loss)
+	}
+	t.Step++
+	t.Losses = append(t.Losses, loss)
+	return loss, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Evaluate returns the loss of the network on the fixed evaluation batch
+// without noise (x₀ = 0, σ = 0), and the loss of an output that is always
+// zero on that batch.
+func (t *Trainer) Evaluate() (loss, zero float64) {
+	return t.loss(t.Net, t.eval, rnn.Noise{}, nil), t.eval.ZeroLoss()
+}
+
+// EvaluateRandomStart returns the loss on the evaluation batch without
+// state noise (σ = 0) but from the random initial states of training,
+// x₀ ~ N(0, InitNoise²) (a fixed draw): deterministic dynamics from the
+// trials' usual starting points. Networks trained at g = 1.5 can depend on
+// that initial activity, and do worse from x₀ = 0 exactly.
+func (t *Trainer) EvaluateRandomStart() float64 {
+	return t.loss(t.Net, t.eval, rnn.Noise{Init: *t.Settings.InitNoise, Seed: t.Settings.Seed ^ streamEval}, nil)
+}
+
+// Progress is told after every step: the steps done and planned, the
+// step's loss and the latest evaluation loss (NaN before the first).
+type Progress func(step, steps int, loss, eval float64)
+
+// Run trains until Settings.Steps steps are done, evaluating every
+// EvalEvery steps and calling save every CheckpointEvery steps and at the
+// end. It stops early, after saving, when ctx is cancelled (returning
+// ctx's error) or when training diverges (without saving: the last
+// checkpoint stays the last good state).
+func (t *Trainer) Run(ctx context.Context, save func(*Trainer) error, progress Progress) error {
+	s := t.Settings
+	last := math.NaN()
+	if len(t.Evals) > 0 {
+		last = t.Evals[len(t.Evals)-1].Loss
+	}
+	start := time.Now()
+	base := t.Elapsed
+	for t.Step < s.Steps {
+		if err := ctx.Err(); err != nil {
+			t.Elapsed = base + time.Since(start)
+			if serr := save(t); serr != nil {
+				return errors.Join(err, serr)
+			}
+			return err
+		}
+		loss, err := t.TrainStep()
+		t.Elapsed = base + time.Since(start)
+		if err != nil {
+			return err
+		}
+		if t.Step%s.EvalEvery == 0 || t.Step == s.Steps {
+			last, _ = t.Evaluate()
+			t.Evals = append(t.Evals, Eval{t.Step, last})
+		}
+		if progress != nil {
+			progress(t.Step, s.Steps, loss, last)
+		}
+		if t.Step%s.CheckpointEvery == 0 && t.Step < s.Steps {
+			if err := save(t); err != nil {
+				return err
+			}
+		}
+	}
+	return save(t)
+}
