@@ -12,7 +12,7 @@ HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
 export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
 
-.PHONY: all setup demo test bench build clean
+.PHONY: all setup demo test bench bench-rnn models build clean
 
 all: build
 
@@ -34,6 +34,15 @@ test: setup
 # with python3-sklearn; see benchmarks/README.md).
 bench: setup
 	benchmarks/run.sh
+
+# One RNN training step against PyTorch (needs python3-torch).
+bench-rnn: setup
+	benchmarks/rnn.sh
+
+# Retrains the bundled networks from scratch (models/bundled/sweep.toml)
+# into $(OUT)/models; resumable: run it again after an interruption.
+models: build
+	$(OUT)/oblique sweep models/bundled/sweep.toml -o $(OUT)/models
 
 clean:
 	rm -rf $(OUT)

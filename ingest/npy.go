@@ -88,6 +88,15 @@ func ReadArray(path, key string) (*Array, string, error) {
 	return a, digest, nil
 }
 
+// DecodeNPY decodes the bytes of a .npy file; name is used in errors.
+func DecodeNPY(raw []byte, name string) (*Array, error) {
+	a, err := decodeNPY(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return a, nil
+}
+
 func npzKeys(r *npz.Reader) []string {
 	var keys []string
 	for _, k := range r.Keys() {

@@ -74,18 +74,19 @@ type Info struct {
 	// StepsDone is the number of training steps done.
 	StepsDone int `json:"steps_done"`
 	// TrainLoss is the mean training loss over the last 100 steps (noisy
-	// batches); EvalLoss the loss on the noise-free evaluation batch,
+	// batches); EvalLoss the loss on the evaluation batch without state
+	// noise, from random initial states (Trainer.Evaluate),
 	// ZeroLoss that of an output that is always zero on it, and EvalRatio
 	// their ratio (the acceptance measure: < 0.1 is trained).
 	TrainLoss float64 `json:"train_loss"`
 	EvalLoss  float64 `json:"eval_loss"`
 	ZeroLoss  float64 `json:"zero_loss"`
 	EvalRatio float64 `json:"eval_ratio"`
-	// RandomStartLoss is the evaluation loss without state noise but from
-	// random initial states x₀ ~ N(0, init_noise²), and RandomStartRatio
-	// its ratio to ZeroLoss (see Trainer.EvaluateRandomStart).
-	RandomStartLoss  float64 `json:"eval_loss_random_x0"`
-	RandomStartRatio float64 `json:"eval_ratio_random_x0"`
+	// ZeroStartLoss is the evaluation loss from x₀ = 0 exactly (no noise
+	// at all), and ZeroStartRatio its ratio to ZeroLoss (see
+	// Trainer.EvaluateZeroStart); reported, not the acceptance measure.
+	ZeroStartLoss  float64 `json:"eval_loss_zero_x0"`
+	ZeroStartRatio float64 `json:"eval_ratio_zero_x0"`
 	// WallSeconds is the training time over all sessions; StepMS the mean
 	// time of a step.
 	WallSeconds float64   `json:"wall_seconds"`
@@ -193,7 +194,7 @@ func (r *Run) Save(t *Trainer) error {
 	status := StatusRunning
 	if t.Step >= t.Settings.Steps {
 		status = StatusDone
-		if err := r.writeWeights(t.Net); err != nil {
+		if err := r.writeWeights(t.Net, t.Settings.Precision); err != nil {
 			return err
 		}
 	}
@@ -206,9 +207,19 @@ func (r *Run) Save(t *Trainer) error {
 // raw returns the values of a matrix made by mat.NewDense.
 func raw(m *mat.Dense) []float64 { return m.RawMatrix().Data }
 
-func (r *Run) writeWeights(net *rnn.Network) error {
+// writeWeights writes the weights as NPY: float32 for a float32 run (the
+// values its engine computes with, so simulations from the files equal
+// those from the checkpoint), float64 otherwise.
+func (r *Run) writeWeights(net *rnn.Network, precision string) error {
 	for name, m := range map[string]*mat.Dense{WeightsW: net.W, WeightsWIn: net.WIn, WeightsWOut: net.WOut} {
-		if err := atomicfile.Write(filepath.Join(r.Dir, name), func(w io.Writer) error { return npyio.Write(w, m) }); err != nil {
+		write := func(w io.Writer) error { return npyio.Write(w, m) }
+		if precision != "float64" {
+			write = func(w io.Writer) error {
+				rows, cols := m.Dims()
+				return ingest.WriteFloat32(w, rows, cols, raw(m))
+			}
+		}
+		if err := atomicfile.Write(filepath.Join(r.Dir, name), write); err != nil {
 			return err
 		}
 	}
@@ -229,10 +240,10 @@ func (r *Run) WriteInfo(t *Trainer, status, message string) error {
 }
 
 func (r *Run) info(t *Trainer, status, message string) Info {
-	eval, zero, random := math.NaN(), math.NaN(), math.NaN()
+	eval, zero, zstart := math.NaN(), math.NaN(), math.NaN()
 	if status != StatusDiverged {
 		eval, zero = t.Evaluate()
-		random = t.EvaluateRandomStart()
+		zstart = t.EvaluateZeroStart()
 	}
 	info := Info{
 		Format: 1, Status: status, Message: message, Regime: t.Settings.OutScale.Regime(),
@@ -244,10 +255,10 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 		Started:     r.Started, Updated: time.Now().UTC(),
 		Files: []string{InfoFile, LossFile, CheckpointFile},
 	}
-	info.RandomStartLoss = finiteOr0(random)
+	info.ZeroStartLoss = finiteOr0(zstart)
 	if zero > 0 {
 		info.EvalRatio = finiteOr0(eval / zero)
-		info.RandomStartRatio = finiteOr0(random / zero)
+		info.ZeroStartRatio = finiteOr0(zstart / zero)
 	}
 	if t.Step > 0 {
 		info.StepMS = t.Elapsed.Seconds() * 1000 / float64(t.Step)
@@ -284,7 +295,7 @@ func (r *Run) writeLosses(t *Trainer) error {
 	tb := reports.NewTable([]reports.Field{
 		{Name: "step", Type: reports.Int, Unit: "", Doc: "training step (1-based)"},
 		{Name: "loss", Type: reports.Float, Unit: "", Doc: "masked MSE of the step's noisy training batch"},
-		{Name: "eval_loss", Type: reports.Float, Unit: "", Doc: "masked MSE on the fixed noise-free evaluation batch; null when not evaluated"},
+		{Name: "eval_loss", Type: reports.Float, Unit: "", Doc: "masked MSE on the fixed evaluation batch (no state noise, random x₀); null when not evaluated"},
 	}, map[string]string{
 		"settings": string(settings),
 		"seed":     strconv.FormatUint(t.Settings.Seed, 10),
@@ -321,7 +332,23 @@ type Trained struct {
 // Open reads a run directory: run.json and the weights, or the
 // checkpoint's weights when the run is not done.
 func Open(dir string) (*Trained, error) {
-	b, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	return openRun(os.DirFS(dir), dir, true)
+}
+
+// OpenFS reads a finished run from the directory dir of fsys (such as the
+// runs embedded in the binary).
+func OpenFS(fsys fs.FS, dir string) (*Trained, error) {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return openRun(sub, dir, false)
+}
+
+// openRun reads the run in fsys; dir names it in messages and, when
+// partial runs are allowed, is where its checkpoint is resumed from.
+func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
+	b, err := fs.ReadFile(fsys, InfoFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s is not a run directory (no %s)", dir, InfoFile)
 	}
@@ -338,6 +365,9 @@ func Open(dir string) (*Trained, error) {
 	info.Settings = info.Settings.Resolved()
 	tr := &Trained{Dir: dir, Info: info}
 	if info.Status != StatusDone {
+		if !partial {
+			return nil, fmt.Errorf("%s: the run is %s, not done", dir, info.Status)
+		}
 		r, err := Resume(dir)
 		if err != nil {
 			return nil, err
@@ -347,7 +377,11 @@ func Open(dir string) (*Trained, error) {
 	}
 	var ms [3]*mat.Dense
 	for i, name := range []string{WeightsWIn, WeightsW, WeightsWOut} {
-		a, _, err := ingest.ReadArray(filepath.Join(dir, name), "")
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", dir, err)
+		}
+		a, err := ingest.DecodeNPY(raw, filepath.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}

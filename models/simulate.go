@@ -34,9 +34,12 @@ const (
 type SimSettings struct {
 	// Trials is the number of trials (32).
 	Trials int
-	// Noise turns on the training noise: the run's σ and x₀ ~ N(0, 1).
-	// Without it x₀ = 0 and the dynamics are deterministic.
+	// Noise turns on the training state noise σ. Without it the dynamics
+	// are deterministic given x₀.
 	Noise bool
+	// ZeroStart starts every trial at x₀ = 0 exactly instead of the
+	// training distribution x₀ ~ N(0, init_noise²) (drawn from Seed).
+	ZeroStart bool
 	// Seed seeds the trials (and the noise).
 	Seed uint64
 	// Drop is the time (τ units) dropped at the start of each trial: 10
@@ -85,9 +88,12 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, streamSimulate))
 	b := task.Generate(rng, s.Trials)
-	var noise rnn.Noise
+	noise := rnn.Noise{Init: *set.InitNoise, Seed: rng.Uint64()}
 	if s.Noise {
-		noise = rnn.Noise{Sigma: *set.Noise, Init: *set.InitNoise, Seed: rng.Uint64()}
+		noise.Sigma = *set.Noise
+	}
+	if s.ZeroStart {
+		noise.Init = 0
 	}
 	var states, outputs *mat.Dense
 	var loss float64
@@ -142,9 +148,12 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 // manifests").
 func writeManifest(w io.Writer, tr *Trained, s SimSettings, task tasks.Task, drop int) error {
 	set := tr.Info.Settings
-	noise := "off (x₀ = 0, σ = 0)"
-	if s.Noise {
+	noise := fmt.Sprintf("off (σ = 0, x₀ ~ N(0, %g²))", *set.InitNoise)
+	switch {
+	case s.Noise:
 		noise = fmt.Sprintf("on (σ = %g, x₀ ~ N(0, %g²))", *set.Noise, *set.InitNoise)
+	case s.ZeroStart:
+		noise = "off (σ = 0, x₀ = 0)"
 	}
 	partial := ""
 	if tr.Partial {

@@ -77,7 +77,7 @@ func NewTrainer(s Settings) (*Trainer, error) {
 func (t *Trainer) setup(task tasks.Task) {
 	s := t.Settings
 	t.task = task
-	t.eval = task.Generate(rand.New(rand.NewPCG(s.Seed, streamEval)), s.EvalTrials)
+	t.eval = evalBatch(task, s)
 	t.loss = engine(s.Precision)
 	t.grad = rnn.NewGradient(t.Net, s.Train)
 }
@@ -123,19 +123,40 @@ func (t *Trainer) TrainStep() (float64, error) {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Evaluate returns the loss of the network on the fixed evaluation batch
-// without noise (x₀ = 0, σ = 0), and the loss of an output that is always
-// zero on that batch.
+// without state noise (σ = 0), from the trials' usual random initial
+// states x₀ ~ N(0, InitNoise²) (one fixed draw), and the loss of an output
+// that is always zero on that batch. The initial state is part of a trial
+// (METHODS.md §5: x₀ = 0 + noise of sd 1); "noise-free" removes the state
+// noise ξ. x₀ = 0 exactly is the unstable fixed point of a network at
+// g = 1.5, a state training never visits; EvaluateZeroStart reports it.
 func (t *Trainer) Evaluate() (loss, zero float64) {
-	return t.loss(t.Net, t.eval, rnn.Noise{}, nil), t.eval.ZeroLoss()
+	return t.loss(t.Net, t.eval, evalNoise(t.Settings), nil), t.eval.ZeroLoss()
 }
 
-// EvaluateRandomStart returns the loss on the evaluation batch without
-// state noise (σ = 0) but from the random initial states of training,
-// x₀ ~ N(0, InitNoise²) (a fixed draw): deterministic dynamics from the
-// trials' usual starting points. Networks trained at g = 1.5 can depend on
-// that initial activity, and do worse from x₀ = 0 exactly.
-func (t *Trainer) EvaluateRandomStart() float64 {
-	return t.loss(t.Net, t.eval, rnn.Noise{Init: *t.Settings.InitNoise, Seed: t.Settings.Seed ^ streamEval}, nil)
+// evalBatch is the fixed evaluation batch of a run.
+func evalBatch(task tasks.Task, s Settings) *tasks.Batch {
+	return task.Generate(rand.New(rand.NewPCG(s.Seed, streamEval)), s.EvalTrials)
+}
+
+// evalNoise is the evaluation's noise: no state noise, the fixed draw of
+// random initial states.
+func evalNoise(s Settings) rnn.Noise {
+	return rnn.Noise{Init: *s.InitNoise, Seed: s.Seed ^ streamEval}
+}
+
+// Evaluate recomputes a trained network's evaluation loss (as
+// Trainer.Evaluate, in the run's precision) and the zero-output loss.
+func (tr *Trained) Evaluate() (loss, zero float64) {
+	s := tr.Info.Settings
+	task, _ := tasks.New(s.Task)
+	b := evalBatch(task, s)
+	return engine(s.Precision)(tr.Net, b, evalNoise(s), nil), b.ZeroLoss()
+}
+
+// EvaluateZeroStart returns the loss on the evaluation batch without any
+// noise, from x₀ = 0 exactly.
+func (t *Trainer) EvaluateZeroStart() float64 {
+	return t.loss(t.Net, t.eval, rnn.Noise{}, nil)
 }
 
 // Progress is told after every step: the steps done and planned, the

@@ -35,7 +35,7 @@ func main() {
 }
 
 func run(runs string) error {
-	fmt.Println("| task | regime | g | steps | lr0 | eval loss (x₀ = 0, σ = 0) | zero-output loss | ratio | ratio, random x₀, σ = 0 | ms/step | status |")
+	fmt.Println("| task | regime | g | steps | lr0 | eval loss (random x₀, σ = 0) | zero-output loss | ratio | ratio from x₀ = 0 | ms/step | status |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
 	dirs, _ := filepath.Glob(filepath.Join(runs, "tasks", "*"))
 	order := map[string]int{"cycling": 0, "flipflop": 1, "mante": 2, "romo": 3, "complex-sine": 4}
@@ -60,7 +60,7 @@ func run(runs string) error {
 	for _, info := range infos {
 		s := info.Settings
 		fmt.Printf("| %s | %s | %g | %d | %g | %.4g | %.4g | %s | %s | %.1f | %s |\n", s.Task, info.Regime, s.G, info.StepsDone, s.LR0,
-			info.EvalLoss, info.ZeroLoss, pct(info.EvalRatio), pct(info.RandomStartRatio), info.StepMS, info.Status)
+			info.EvalLoss, info.ZeroLoss, pct(info.EvalRatio), pct(info.ZeroStartRatio), info.StepMS, info.Status)
 	}
 
 	fmt.Println()

@@ -23,6 +23,7 @@ type command struct {
 var commands = []command{
 	{"analyze", "MANIFEST…", "decode behaviour from activity and measure the regime (ρ, dimensions, scaling)", runAnalyze},
 	{"train", "", "train a rate network on one of the paper's tasks (BPTT, Adam; resumable)", runTrain},
+	{"sweep", "[SWEEP.toml]", "train a set of runs (default: the bundled networks' sweep), resumable", runSweep},
 	{"simulate", "RUN", "run a trained network on fresh trials and write them as a recording", runSimulate},
 	{"version", "", "print the version", func(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, "oblique", version.String())

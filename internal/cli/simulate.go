@@ -15,18 +15,21 @@ task and writes them as a recording (NPY arrays and recording.toml) that
 stacked, the first 10 time units of each trial dropped) as activity, the
 network's own outputs z = x·W_outᵀ as behaviour, trial ids, and W_out as the
 experimenter's decoder. Targets, inputs and times are written beside them.
-Without noise (the default) the trials start at x = 0 and run
-deterministically; with -noise on they use the training noise.`
+Without noise (the default) there is no state noise and the trials start
+from random initial states x₀ ~ N(0, init_noise²) drawn from the seed, as in
+training (-x0 zero starts them at x = 0 exactly); with -noise on they also
+get the training state noise.`
 
 func runSimulate(env *Env, args []string) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	var (
-		out, noise string
-		s          models.SimSettings
+		out, noise, x0 string
+		s              models.SimSettings
 	)
 	fs.StringVar(&out, "o", "", "output `DIR` (default RUN/sim-noise-NOISE-sSEED)")
 	fs.IntVar(&s.Trials, "trials", 32, "number of fresh trials")
 	fs.StringVar(&noise, "noise", "off", "on (the training noise) or off")
+	fs.StringVar(&x0, "x0", "random", "initial states: random (x₀ ~ N(0, init_noise²), as in training) or zero")
 	fs.Uint64Var(&s.Seed, "seed", 0, "seed of the trials and the noise")
 	fs.Float64Var(&s.Drop, "drop", 10, "time units dropped at the start of each trial (0 keeps all)")
 	pos, err := parse(fs, args)
@@ -46,6 +49,16 @@ func runSimulate(env *Env, args []string) error {
 	case "off":
 	default:
 		return fmt.Errorf("%w: -noise %q: want on or off", errUsage, noise)
+	}
+	switch x0 {
+	case "random":
+	case "zero":
+		s.ZeroStart = true
+	default:
+		return fmt.Errorf("%w: -x0 %q: want random or zero", errUsage, x0)
+	}
+	if s.Noise && s.ZeroStart {
+		return fmt.Errorf("%w: -x0 zero goes with -noise off (the training noise includes random initial states)", errUsage)
 	}
 	if s.Trials < 1 {
 		return fmt.Errorf("%w: -trials %d: want at least 1", errUsage, s.Trials)

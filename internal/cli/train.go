@@ -111,6 +111,13 @@ func runTrain(env *Env, args []string) error {
 			return err
 		}
 	}
+	return trainRun(env, run, dir, f.quiet)
+}
+
+// trainRun trains a created or resumed run to its step count with a
+// progress line (unless quiet), writing checkpoints, and prints the outcome.
+func trainRun(env *Env, run *models.Run, dir string, quiet bool) error {
+	var err error
 	t := run.Trainer
 	r := t.Settings
 	head := fmt.Sprintf("%s, %s (%s output weights), N = %d, g = %g, lr0 = %g, batch %d, σ = %g, train %v, seed %d, %s",
@@ -130,7 +137,7 @@ func runTrain(env *Env, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var bar *progress.Bar
-	if !f.quiet {
+	if !quiet {
 		bar = progress.New(env.Stderr, dir)
 	}
 	first, start := t.Step, time.Now()
@@ -289,10 +296,10 @@ func summarise(env *Env, run *models.Run) error {
 	if zero > 0 {
 		ratio = eval / zero
 	}
-	fmt.Fprintf(env.Stdout, "evaluation loss %.4g = %.1f %% of the zero-output loss %.4g (%d fresh noise-free trials)\n",
-		eval, 100*ratio, zero, r.EvalTrials)
+	fmt.Fprintf(env.Stdout, "evaluation loss %.4g = %.1f %% of the zero-output loss %.4g (%d fresh trials, no state noise, x₀ ~ N(0, %g²))\n",
+		eval, 100*ratio, zero, r.EvalTrials, *r.InitNoise)
 	if zero > 0 {
-		fmt.Fprintf(env.Stdout, "  from random initial states x₀ ~ N(0, %g²), no state noise: %.1f %%\n", *r.InitNoise, 100*t.EvaluateRandomStart()/zero)
+		fmt.Fprintf(env.Stdout, "  from x₀ = 0 exactly: %.1f %%\n", 100*t.EvaluateZeroStart()/zero)
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s (%s, %s, %s, %s)\n", run.Dir, models.InfoFile, models.LossFile, models.CheckpointFile, "weights_*.npy")
 	return nil

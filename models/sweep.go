@@ -1,0 +1,82 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/oblique-neuro/oblique/models/rnn"
+)
+
+// Sweep is a set of training runs: every task × regime × seed, with the
+// other settings shared (zero means the paper's, as in Settings). Its file
+// format is TOML with the fields' names (see models/bundled/sweep.toml).
+type Sweep struct {
+	Tasks     []string `toml:"tasks"`
+	Regimes   []string `toml:"regimes"`
+	Seeds     []uint64 `toml:"seeds"`
+	N         int      `toml:"n"`
+	G         float64  `toml:"g"`
+	Steps     int      `toml:"steps"`
+	LR0       float64  `toml:"lr0"`
+	Precision string   `toml:"precision"`
+}
+
+// SweepRun is one run of a sweep: its directory name and settings.
+type SweepRun struct {
+	Name     string
+	Settings Settings
+}
+
+// ParseSweep reads a sweep file's contents; name is used in errors.
+func ParseSweep(b []byte, name string) (*Sweep, error) {
+	var s Sweep
+	md, err := toml.Decode(string(b), &s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, fmt.Errorf("%s: unknown key %v", name, und)
+	}
+	if len(s.Tasks) == 0 || len(s.Regimes) == 0 || len(s.Seeds) == 0 {
+		return nil, fmt.Errorf("%s: tasks, regimes and seeds must each list at least one value", name)
+	}
+	if _, err := s.Runs(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return &s, nil
+}
+
+// Runs lists the runs in training order: seed by seed, then task, then
+// regime, so that a partly done sweep has every setting at its first seeds.
+func (s *Sweep) Runs() ([]SweepRun, error) {
+	var out []SweepRun
+	var errs []error
+	for _, seed := range s.Seeds {
+		for _, task := range s.Tasks {
+			for _, regime := range s.Regimes {
+				scale, err := rnn.ParseOutScale(regime)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0, Seed: seed, Precision: s.Precision}
+				if err := set.Validate(); err != nil {
+					errs = append(errs, fmt.Errorf("%s, %s, seed %d: %v", task, regime, seed, err))
+					continue
+				}
+				set = set.Resolved()
+				out = append(out, SweepRun{
+					Name:     fmt.Sprintf("%s-%s-s%d", set.Task, set.OutScale.Regime(), seed),
+					Settings: set,
+				})
+			}
+		}
+	}
+	if s.G != 0 && (s.G < 0 || math.IsNaN(s.G)) {
+		errs = append(errs, fmt.Errorf("g = %v: want > 0", s.G))
+	}
+	return out, errors.Join(errs...)
+}
