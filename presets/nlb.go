@@ -33,6 +33,15 @@ type NWBSource interface {
 func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.Settings, error) {
 	n := p.NWB
 	fail := func(format string, args ...any) (*ingest.Recording, preprocess.Settings, error) {
+		if len(args) == 1 && format == "%v" {
+			if e, ok := args[0].(error); ok {
+				// Errors of the readers name the file already.
+				if strings.HasPrefix(e.Error(), file+": ") {
+					return nil, preprocess.Settings{}, e
+				}
+				return nil, preprocess.Settings{}, fmt.Errorf("%s: %w", file, e)
+			}
+		}
 		return nil, preprocess.Settings{}, fmt.Errorf("%s: %s", file, fmt.Sprintf(format, args...))
 	}
 	trains, heldout, obsEnd, err := src.Units(n.Units)
@@ -100,7 +109,7 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	rec.Unit = b.unit
 	rec.Description = fmt.Sprintf("%s preset: %d units (%d held out, merged), %d of %d trials",
 		p.Name, len(trains), countTrue(heldout), len(keep), len(starts))
-	return rec, preprocess.Settings{LagMS: p.Fit.LagMS}, nil
+	return rec, p.settings(), nil
 }
 
 // onGrid reads a behavioural TimeSeries onto the base grid by its sample
@@ -289,7 +298,8 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 	margin := p.Smooth.MarginMS / 1000
 	scale := 1 / grid.Width
 	for _, tr := range keep {
-		w, ok := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
+		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
+		w, ok := clip(w, grid)
 		if !ok {
 			b.notes = append(b.notes, fmt.Sprintf("trial %d: window outside the recording, left out", tr))
 			continue
@@ -312,6 +322,16 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 	return nil
 }
 
+// clip cuts a trial window to the rows of the grid, as nlb_tools'
+// make_trial_data slices its data frame by time: a trial that reaches past
+// the end of the recording (or before its start) keeps the rows that exist,
+// margins included. ok is false when none of the trial's inner rows exist.
+func clip(w preprocess.Window, g preprocess.Grid) (preprocess.Window, bool) {
+	w.From, w.To = max(w.From, 0), min(w.To, g.Bins)
+	w.InnerFrom, w.InnerTo = max(w.InnerFrom, 0), min(w.InnerTo, g.Bins)
+	return w, w.InnerFrom < w.InnerTo
+}
+
 // recut concatenates the kept trials, smooths the whole series, and cuts it
 // again wherever the recut TimeSeries (MC_RTT's target position) changes;
 // the fit window is in time from each cut.
@@ -319,7 +339,8 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 	counts, beh *mat.Dense, kernel []float64, p *Preset) error {
 	var rows []int
 	for _, tr := range keep {
-		w, ok := preprocess.Span(grid, starts[tr], stops[tr])
+		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
+		w, ok := clip(w, grid)
 		if !ok {
 			b.notes = append(b.notes, fmt.Sprintf("trial %d: outside the recording, left out", tr))
 			continue

@@ -82,10 +82,13 @@ type SmoothSettings struct {
 }
 
 // FitSettings: samples with WindowMS[0] ≤ t < WindowMS[1] (trial or
-// segment time) are fitted, from activity LagMS earlier.
+// segment time) are fitted, from activity LagMS earlier; Every > 1 keeps
+// every Every-th of them (the cycling data's 1 ms samples are thinned to
+// every 5th).
 type FitSettings struct {
 	WindowMS [2]float64 `toml:"window_ms"`
 	LagMS    float64    `toml:"lag_ms"`
+	Every    int        `toml:"every"`
 }
 
 // Names lists the presets.

@@ -1,0 +1,139 @@
+// Package nwbsource reads the NWB files of the presets' nwb-trials layout:
+// it adapts *nwb.File to presets.NWBSource.
+//
+// It is kept apart from package presets because package nwb reads HDF5
+// through cgo (package ingest/hdf5): presets stays plain Go, and a program
+// that wants NWB presets registers Open in its presets.Opener:
+//
+//	open := presets.Opener{NWB: nwbsource.Open}
+//	rec, settings, err := p.Load(file, open)
+package nwbsource
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/ingest/nwb"
+	"github.com/oblique-neuro/oblique/presets"
+)
+
+// Source is an NWB file read as a presets.NWBSource.
+type Source struct {
+	F *nwb.File
+}
+
+var _ presets.NWBSource = Source{}
+
+// Open opens the NWB file name and returns it as a presets.NWBSource with
+// the function that closes it; it has the type of presets.Opener.NWB.
+func Open(name string) (presets.NWBSource, func() error, error) {
+	f, err := nwb.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Source{F: f}, f.Close, nil
+}
+
+// Units returns every unit's spike train in the table's row order, held-out
+// units included (the Neural Latents Benchmark's heldout column only marks
+// them), whether each is held out, and the latest end of any observation
+// interval (0 when the table has no obs_intervals). NWB keeps the units
+// table at /units; another path is an error.
+func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
+	if clean(p) != nwb.UnitsPath {
+		return nil, nil, 0, &hdf5.Error{File: s.F.Name(), Path: clean(p),
+			Err: fmt.Errorf("the units table must be at %s", nwb.UnitsPath)}
+	}
+	u, err := s.F.Units()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	held := u.HeldOut
+	if held == nil {
+		held = make([]bool, u.Len())
+	}
+	var end float64
+	for _, iv := range u.ObsIntervals {
+		for _, x := range iv {
+			end = math.Max(end, x[1])
+		}
+	}
+	return u.SpikeTimes, held, end, nil
+}
+
+// column reads one 1-D, non-ragged column of a table.
+func (s Source) column(table, name string) (*nwb.Column, error) {
+	t, err := s.F.Table(table, name)
+	if err != nil {
+		return nil, err
+	}
+	c := t.Columns[0]
+	if c.Ragged() || c.Width() != 1 {
+		what := fmt.Sprintf("shape %v", c.Shape)
+		if c.Ragged() {
+			what = "a ragged column"
+		}
+		return nil, &hdf5.Error{File: s.F.Name(), Path: c.Path, Err: fmt.Errorf("%s, want one value per row", what)}
+	}
+	return c, nil
+}
+
+// FloatColumn reads a numeric (float, integer or bool) column as float64.
+func (s Source) FloatColumn(table, name string) ([]float64, error) {
+	c, err := s.column(table, name)
+	if err != nil {
+		return nil, err
+	}
+	switch c.Kind {
+	case nwb.Float:
+		return c.Floats, nil
+	case nwb.Int:
+		v := make([]float64, len(c.Ints))
+		for i, x := range c.Ints {
+			v[i] = float64(x)
+		}
+		return v, nil
+	case nwb.Bool:
+		v := make([]float64, len(c.Bools))
+		for i, x := range c.Bools {
+			if x {
+				v[i] = 1
+			}
+		}
+		return v, nil
+	}
+	return nil, &hdf5.Error{File: s.F.Name(), Path: c.Path, Err: &hdf5.DtypeError{Dtype: c.Dtype, Want: "a number"}}
+}
+
+// StringColumn reads a string column (fixed or variable length).
+func (s Source) StringColumn(table, name string) ([]string, error) {
+	c, err := s.column(table, name)
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind != nwb.String {
+		return nil, &hdf5.Error{File: s.F.Name(), Path: c.Path, Err: &hdf5.DtypeError{Dtype: c.Dtype, Want: "a string"}}
+	}
+	return c.Strings, nil
+}
+
+// TimeSeries reads the TimeSeries at p: data (rows × values, conversion
+// and offset applied), the time of each row in seconds, and the unit.
+func (s Source) TimeSeries(p string) (*mat.Dense, []float64, string, error) {
+	ts, err := s.F.TimeSeries(p)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	m := ts.Matrix()
+	if m == nil {
+		return nil, nil, "", &hdf5.Error{File: s.F.Name(), Path: clean(p), Err: fmt.Errorf("empty TimeSeries (shape %v)", ts.Shape)}
+	}
+	return m, ts.Times(), ts.Unit, nil
+}
+
+func clean(p string) string { return path.Clean("/" + strings.TrimSpace(p)) }

@@ -1,0 +1,141 @@
+package presets_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/oblique-neuro/oblique/presets"
+)
+
+// TestPresetsParse checks that every shipped preset parses strictly and
+// names a known layout.
+func TestPresetsParse(t *testing.T) {
+	want := []string{"bci-golub", "bci-hennig", "cycling", "nlb-maze", "nlb-rtt"}
+	if got := presets.Names(); !slices.Equal(got, want) {
+		t.Fatalf("Names() = %v, want %v", got, want)
+	}
+	for _, name := range want {
+		p, err := presets.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Name != name || p.Description == "" {
+			t.Errorf("%s: name %q, description %q", name, p.Name, p.Description)
+		}
+		text, err := presets.Text(name)
+		if err != nil || !strings.Contains(text, `layout = "`+p.Layout+`"`) {
+			t.Errorf("%s: Text: %v", name, err)
+		}
+	}
+	if _, err := presets.Get("nlb-mase"); err == nil || !strings.Contains(err.Error(), "nlb-maze") {
+		t.Errorf("unknown preset: %v, want an error listing the presets", err)
+	}
+}
+
+// hennig returns the bci-hennig preset with f applied to it.
+func hennig(t *testing.T, f func(p *presets.Preset)) *presets.Preset {
+	t.Helper()
+	p, err := presets.Get("bci-hennig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f(p)
+	return p
+}
+
+// TestMATErrors checks that a file without the layout's variables, or with
+// them in the wrong shape, gives an error naming the file and the path,
+// and that a preset with keys its layout does not read is refused.
+func TestMATErrors(t *testing.T) {
+	const file = "testdata/hennig_like.mat"
+	cases := []struct {
+		name string
+		edit func(p *presets.Preset)
+		file string
+		want []string
+	}{
+		{"missing field", func(p *presets.Preset) { p.MAT.Activity = "spikez" }, file,
+			[]string{file, "D.blocks(1).spikez", `did you mean "spikes"`}},
+		{"no root", func(p *presets.Preset) { p.MAT.Root = []string{"E.blocks(1)", "F"} }, file,
+			[]string{file, "holds none of E.blocks(1), F", "its variables: D"}},
+		{"wrong shape", func(p *presets.Preset) { p.MAT.Previous = "nDecoder.M1" }, file,
+			[]string{file, "D.blocks(1).nDecoder.M1", "is 2×2, want 900×2"}},
+		{"wrong length", func(p *presets.Preset) { p.MAT.SpikeCountMean = "D.blocks(2).nDecoder.M0" }, file,
+			[]string{file, "D.blocks(2).nDecoder.M0: is 2×1, want a vector of 20 values (one per neuron)"}},
+		{"not a number", func(p *presets.Preset) { p.MAT.Decoder = "spikes" }, file,
+			[]string{file, "D.blocks(1).spikes.M0"}},
+		{"key not read", func(p *presets.Preset) { p.MAT.Copies = 4 }, file,
+			[]string{"preset bci-hennig", "[mat] copies is not read by layout mat-hennig-blocks"}},
+		{"key missing", func(p *presets.Preset) { p.MAT.Freeze = "" }, file,
+			[]string{"[mat] freeze is required by layout mat-hennig-blocks"}},
+		{"unknown layout", func(p *presets.Preset) { p.Layout = "mat-other" }, file,
+			[]string{`unknown layout "mat-other"`}},
+		{"no such file", func(p *presets.Preset) {}, "testdata/absent.mat",
+			[]string{"testdata/absent.mat"}},
+		{"not a MAT-file", func(p *presets.Preset) {}, "testdata/make_mat.py",
+			[]string{"testdata/make_mat.py", "not a MAT-file"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := hennig(t, c.edit).Load(c.file, opener)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestMATTruncated checks that truncated copies of a fixture give errors
+// that name the file, never a panic.
+func TestMATTruncated(t *testing.T) {
+	b, err := os.ReadFile("testdata/cycling_like.mat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := presets.Get("cycling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range []int{0, 10, 127, 128, 200, len(b) / 2, len(b) - 1} {
+		f := filepath.Join(dir, "cut.mat")
+		if err := os.WriteFile(f, b[:n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := p.Load(f, opener)
+		if err == nil || !strings.Contains(err.Error(), f) {
+			t.Errorf("%d bytes: error %v, want one naming %s", n, err, f)
+		}
+	}
+}
+
+// TestNWBErrors checks the nwb-trials layout on files that are not what it
+// needs: every error names the file.
+func TestNWBErrors(t *testing.T) {
+	p, err := presets.Get("nlb-maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// rtt_like.nwb has no hand_vel and no move_onset_time.
+	for _, c := range []struct{ file, want string }{
+		{"testdata/rtt_like.nwb", "testdata/rtt_like.nwb"},
+		{"testdata/cycling_like.mat", "testdata/cycling_like.mat"},
+		{"testdata/absent.nwb", "testdata/absent.nwb"},
+	} {
+		_, _, err := p.Load(c.file, opener)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming %s", c.file, err, c.want)
+		}
+	}
+	if _, _, err := p.Load("testdata/maze_like.nwb", presets.Opener{}); err == nil || !strings.Contains(err.Error(), "cannot read NWB") {
+		t.Errorf("no NWB opener: %v", err)
+	}
+}
