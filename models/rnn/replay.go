@@ -1,0 +1,88 @@
+package rnn
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/internal/linalg"
+	"github.com/oblique-neuro/oblique/models/tasks"
+)
+
+// SimulateFrom runs the batch through net starting from the given states:
+// row b of x0 (trials × N) is the state x of trial b at step 0 of the
+// batch, instead of a state drawn from noise.Init (which is ignored). It is
+// how a trial is continued after its state was shifted (a perturbation):
+// simulate the trial, then run the rest of it, as a batch of its steps from
+// the perturbation on, from the shifted state.
+//
+// It returns the outputs z_t at every step (trials·steps × outputs, row
+// b·steps + t) and, when withStates is set, the states x_t (trials·steps ×
+// N; nil otherwise), laid out as Simulate lays them out. Without the states
+// the memory is a few rows of N per trial, so large batches (every
+// amplitude of a perturbation at once) stay cheap.
+//
+// With noise.Sigma > 0, trial b draws its state noise from the stream that
+// Simulate would use for it (seeded from noise.Seed and b); as no initial
+// state is drawn, the values are not those of Simulate's run of the same
+// trial. It panics if x0 or the batch does not fit the network.
+func (e *Engine[T]) SimulateFrom(net *Network, b *tasks.Batch, x0 *mat.Dense, noise Noise, withStates bool) (states, outputs *mat.Dense) {
+	if r, c := x0.Dims(); r != b.Trials || c != net.N() {
+		panic("rnn: initial states do not fit the batch and network")
+	}
+	e.prepare(net, b, 0, true)
+	rows := b.Trials * b.Steps
+	outputs = mat.NewDense(rows, e.out, nil)
+	if withStates {
+		states = mat.NewDense(rows, e.n, nil)
+	}
+	e.parallel(func(hf *half[T]) { e.replay(hf, b, x0, noise, states, outputs) })
+	return states, outputs
+}
+
+// replay runs the dynamics of one half from x0, recording outputs (and
+// states when not nil). It is forward's loop without the loss.
+func (e *Engine[T]) replay(hf *half[T], b *tasks.Batch, x0 *mat.Dense, noise Noise, states, outputs *mat.Dense) {
+	if hf.rows == 0 {
+		return
+	}
+	dt := e.dt
+	for r := 0; r < hf.rows; r++ {
+		hf.streams[r].Seed(noise.Seed ^ uint64(hf.first+r+1)*0xd1342543de82ef95)
+		convert(e.row(hf.x, r), x0.RawRowView(hf.first+r))
+	}
+	h := hf.h[:hf.pad*e.stride]
+	for t := 0; t < b.Steps; t++ {
+		for r := 0; r < hf.rows; r++ {
+			i := (hf.first+r)*b.Steps + t
+			x := e.row(hf.x, r)
+			if states != nil {
+				convert(states.RawRowView(i), x)
+			}
+			out := outputs.RawRowView(i)
+			for k := range out {
+				out[k] = float64(linalg.Dot(x, e.row(e.woutT, k)))
+			}
+		}
+		if t == b.Steps-1 {
+			break // the last update reaches no output
+		}
+		linalg.Tanh(h, hf.x)
+		e.wT.Mul(hf.pad, h, e.stride, hf.a, e.stride, false)
+		if noise.Sigma > 0 {
+			for r := 0; r < hf.rows; r++ {
+				e.normals(hf, r, e.row(hf.xi, r))
+			}
+			linalg.EulerStep(hf.x, hf.a, hf.xi, T(1-dt), T(dt), T(math.Sqrt(dt)*noise.Sigma))
+		} else {
+			linalg.EulerStep(hf.x, hf.a, nil, T(1-dt), T(dt), 0)
+		}
+		for r := 0; r < hf.rows; r++ {
+			for i, u := range b.In(hf.first+r, t) {
+				if u != 0 {
+					linalg.Axpy(T(dt*u), e.row(e.winT, i), e.row(hf.x, r))
+				}
+			}
+		}
+	}
+}
