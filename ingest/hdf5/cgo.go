@@ -382,6 +382,28 @@ static hid_t obl_vlenstr_type(int utf8) {
 	}
 	return t;
 }
+// obl_vlen_bytes_type returns a memory type for a variable-length sequence
+// of one-byte strings or integers (MATLAB's MATLAB_fields attribute), or -1
+// for any other sequence.
+static hid_t obl_vlen_bytes_type_(hid_t ft) {
+	hid_t super = H5Tget_super(ft);
+	if (super < 0) {
+		return -1;
+	}
+	H5T_class_t c = H5Tget_class(super);
+	size_t size = H5Tget_size(super);
+	hid_t mt = -1;
+	if (size == 1 && c == H5T_STRING) {
+		// Strings do not convert to integers: keep the file's
+		// one-character string type.
+		mt = H5Tvlen_create(super);
+	} else if (size == 1 && c == H5T_INTEGER) {
+		mt = H5Tvlen_create(H5T_NATIVE_UCHAR);
+	}
+	H5Tclose(super);
+	return mt;
+}
+static hid_t obl_vlen_bytes_type(hid_t ft) { OBL_GUARDED(hid_t, -1, obl_vlen_bytes_type_(ft)) }
 static herr_t obl_reclaim_(hid_t type, size_t n, void *buf) {
 	hsize_t dims = n;
 	hid_t s = H5Screate_simple(1, &dims, NULL);
@@ -912,6 +934,16 @@ func (h *handle) attr(p, name string) (v any, err error) {
 			w = wantString
 		case Reference:
 			w = wantRef
+		case VarLen:
+			out, err := readVlenBytes(ft, n, func(mt C.hid_t, buf unsafe.Pointer) C.herr_t { return C.obl_aread(a, mt, buf) })
+			if err != nil {
+				return fmt.Errorf("dtype %v: %w", d, err)
+			}
+			v = out
+			if scalar {
+				v = out[0]
+			}
+			return nil
 		case Float:
 		default:
 			return fmt.Errorf("dtype %v: %w", d, ErrUnsupported)
@@ -1206,6 +1238,35 @@ func readStrings(ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, rd func(C.hid_t, un
 	for i, p := range ptrs {
 		if p != nil {
 			out[i] = C.GoString(p)
+		}
+	}
+	C.obl_reclaim(mt, C.size_t(n), buf)
+	return out, nil
+}
+
+// readVlenBytes reads variable-length sequences of one-byte strings or
+// integers as Go strings, one a sequence; other sequences are
+// ErrUnsupported.
+func readVlenBytes(ft C.hid_t, n int, rd func(C.hid_t, unsafe.Pointer) C.herr_t) ([]string, error) {
+	mt := C.obl_vlen_bytes_type(ft)
+	if mt < 0 {
+		C.obl_quiet()
+		return nil, ErrUnsupported
+	}
+	defer C.obl_tclose(mt)
+	seqs := make([]C.hvl_t, n)
+	buf := unsafe.Pointer(&seqs[0])
+	if rd(mt, buf) < 0 {
+		return nil, libErr("cannot read")
+	}
+	out := make([]string, n)
+	for i, q := range seqs {
+		if q.p != nil && q.len > 0 {
+			if q.len > maxElements {
+				C.obl_reclaim(mt, C.size_t(n), buf)
+				return nil, fmt.Errorf("a sequence of %d bytes: too long", q.len)
+			}
+			out[i] = string(C.GoBytes(q.p, C.int(q.len)))
 		}
 	}
 	C.obl_reclaim(mt, C.size_t(n), buf)

@@ -77,7 +77,9 @@ func (f *File) AttrNames(p string) ([]string, error) {
 //   - int64 for signed integers, uint64 for unsigned ones;
 //   - float64 for floats;
 //   - bool for h5py's booleans, int64 for other enums;
-//   - string for fixed- and variable-length strings;
+//   - string for fixed- and variable-length strings, and for
+//     variable-length sequences of one-byte strings or integers (as
+//     MATLAB's MATLAB_fields attribute holds the field names of a struct);
 //   - Ref for object and region references.
 //
 // An attribute with a null dataspace (h5py's Empty) gives nil. Other dtypes

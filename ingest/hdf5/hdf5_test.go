@@ -544,3 +544,14 @@ func TestCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestVlenBytesAttr reads MATLAB's MATLAB_fields attribute: variable-length
+// sequences of one-character strings, one per field, in the v7.3 fixture of
+// package mat73 (make_v73.py).
+func TestVlenBytesAttr(t *testing.T) {
+	f := open(t, "../matfile/mat73/testdata/v73_layout.mat")
+	got, err := f.Attr("/s", "MATLAB_fields")
+	if want := []string{"zeta", "alpha", "inner"}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Attr(/s, MATLAB_fields) = %#v, %v; want %q", got, err, want)
+	}
+}

@@ -4,7 +4,8 @@
 // `save` format before -v7.3), compressed or not, in either byte order.
 // MATLAB v7.3 files are HDF5 files; Open recognises them and hands them to
 // the reader registered with RegisterV73, or returns an error wrapping
-// ErrV73 when there is none.
+// ErrV73 when there is none. Package ingest/matfile/mat73 is that reader
+// (it needs cgo, for HDF5); importing it registers it.
 //
 // # Values
 //

@@ -1,0 +1,80 @@
+package nwbsource_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/presets/nwbsource"
+)
+
+// The fixture is presets/testdata/maze_like.nwb (make_nlb.py): 16 units,
+// the last 4 held out, observed 0…61 s; 30 trials; hand_vel at 1 kHz as
+// int16 counts of 0.05 mm/s with timestamps.
+const maze = "../testdata/maze_like.nwb"
+
+func TestSource(t *testing.T) {
+	src, closeFn, err := nwbsource.Open(maze)
+	if errors.Is(err, hdf5.ErrNoCgo) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+
+	trains, held, end, err := src.Units("units/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trains) != 16 || len(held) != 16 || end != 61 {
+		t.Fatalf("%d trains, %d heldout flags, observed to %v s; want 16, 16, 61", len(trains), len(held), end)
+	}
+	for i, h := range held {
+		if h != (i >= 12) {
+			t.Errorf("unit %d: heldout %v", i, h)
+		}
+		if len(trains[i]) == 0 {
+			t.Errorf("unit %d has no spikes", i)
+		}
+	}
+	if _, _, _, err := src.Units("/processing/units"); err == nil || !strings.Contains(err.Error(), maze) {
+		t.Errorf("units elsewhere: %v", err)
+	}
+
+	delay, err := src.FloatColumn("/intervals/trials", "delay")
+	if err != nil || len(delay) != 30 {
+		t.Fatalf("delay: %d values, %v", len(delay), err)
+	}
+	kind, err := src.FloatColumn("/intervals/trials", "trial_type") // int64
+	if err != nil || len(kind) != 30 || kind[0] < 1 || kind[0] > 3 {
+		t.Fatalf("trial_type: %v, %v", kind, err)
+	}
+	split, err := src.StringColumn("/intervals/trials", "split")
+	if err != nil || len(split) != 30 {
+		t.Fatalf("split: %v, %v", split, err)
+	}
+	if _, err := src.StringColumn("/intervals/trials", "delay"); err == nil || !strings.Contains(err.Error(), "/intervals/trials/delay") {
+		t.Errorf("string read of a float column: %v", err)
+	}
+	if _, err := src.FloatColumn("/intervals/trials", "split"); err == nil || !strings.Contains(err.Error(), "want a number") {
+		t.Errorf("float read of a string column: %v", err)
+	}
+	if _, err := src.FloatColumn("/intervals/trials", "go_cue_time"); err == nil || !strings.Contains(err.Error(), "go_cue_time") {
+		t.Errorf("missing column: %v", err)
+	}
+
+	data, times, unit, err := src.TimeSeries("/processing/behavior/hand_vel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, c := data.Dims()
+	if c != 2 || r != len(times) || unit != "mm/s" {
+		t.Fatalf("hand_vel %d×%d, %d times, unit %q", r, c, len(times), unit)
+	}
+	// int16 counts × conversion 0.05 (float32): a multiple of 0.05.
+	if v := data.At(0, 0) / float64(float32(0.05)); v != float64(int(v)) {
+		t.Errorf("hand_vel[0, 0] = %v: conversion not applied", data.At(0, 0))
+	}
+}
