@@ -8,9 +8,11 @@ import (
 	"strings"
 
 	"github.com/oblique-neuro/oblique/decode"
+	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/progress"
 	"github.com/oblique-neuro/oblique/manifest"
 	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/regimes"
 	"github.com/oblique-neuro/oblique/reports"
 )
@@ -20,6 +22,10 @@ cross-validated ridge decoder of behaviour from activity, and measures the
 regime: ρ, the variance and fitting dimensions and their ratio, and how ρ
 scales when neurons and samples are subsampled (METHODS.md §3-4). Prints a
 table and writes all results, with the curves, to one Arrow IPC file.
+
+With -preset NAME the arguments are data files (NWB or MATLAB) that the
+preset reads with the paper's processing of that kind of data; 'oblique
+presets' lists the presets.
 
 A recording that fails is reported and the others still run; the exit
 status is then 1.`
@@ -31,6 +37,7 @@ func runAnalyze(env *Env, args []string) error {
 		seed     uint64
 		alphas   string
 		quiet    bool
+		preset   string
 		settings regimes.Settings
 	)
 	fs.StringVar(&out, "o", "oblique-analyze.arrow", "write the results table to `FILE` (Arrow IPC)")
@@ -46,9 +53,10 @@ func runAnalyze(env *Env, args []string) error {
 	fs.IntVar(&settings.Bootstrap, "bootstrap", 1000, "bootstrap resamples for the scaling slope's interval")
 	fs.BoolVar(&settings.NoScaling, "no-scaling", false, "skip the neuron and sample subsampling")
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
+	fs.StringVar(&preset, "preset", "", "read the arguments as data files with preset `NAME` (see 'oblique presets')")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "analyze [flags] MANIFEST…", analyzeAbout)
+		helpFor(env.Stderr, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME FILE…", analyzeAbout)
 		return err
 	}
 	if err != nil {
@@ -56,6 +64,16 @@ func runAnalyze(env *Env, args []string) error {
 	}
 	if len(pos) == 0 {
 		return fmt.Errorf("%w: no recording given", errUsage)
+	}
+	load := manifest.Load
+	if preset != "" {
+		p, err := presets.Get(preset)
+		if err != nil {
+			return fmt.Errorf("%w: -preset: %v", errUsage, err)
+		}
+		load = func(path string) (*ingest.Recording, preprocess.Settings, error) {
+			return p.Load(path, presetOpener)
+		}
 	}
 	files, err := expand(pos)
 	if err != nil {
@@ -77,7 +95,7 @@ func runAnalyze(env *Env, args []string) error {
 		if !quiet {
 			bar = progress.New(env.Stderr, f)
 		}
-		a := AnalyzeFile(f, settings, bar)
+		a := analyzeWith(f, load, settings, bar)
 		bar.Done()
 		if a.Err != nil {
 			failed++
@@ -101,8 +119,22 @@ func runAnalyze(env *Env, args []string) error {
 // AnalyzeFile runs the whole analysis on one manifest. Errors are returned
 // inside the Analysis, named after the file.
 func AnalyzeFile(path string, s regimes.Settings, bar *progress.Bar) reports.Analysis {
+	return analyzeWith(path, manifest.Load, s, bar)
+}
+
+// AnalyzePreset runs the whole analysis on one data file read with a
+// preset.
+func AnalyzePreset(p *presets.Preset, path string, s regimes.Settings, bar *progress.Bar) reports.Analysis {
+	return analyzeWith(path, func(path string) (*ingest.Recording, preprocess.Settings, error) {
+		return p.Load(path, presetOpener)
+	}, s, bar)
+}
+
+// analyzeWith runs the analysis on the recording that load reads from path.
+func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.Settings, error),
+	s regimes.Settings, bar *progress.Bar) reports.Analysis {
 	a := reports.Analysis{Input: path, Name: path}
-	rec, ps, err := manifest.Load(path)
+	rec, ps, err := load(path)
 	if err != nil {
 		a.Err = err
 		return a

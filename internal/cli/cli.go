@@ -22,6 +22,8 @@ type command struct {
 
 var commands = []command{
 	{"analyze", "MANIFEST…", "decode behaviour from activity and measure the regime (ρ, dimensions, scaling)", runAnalyze},
+	{"presets", "[NAME]", "list the presets for real data sets (analyze -preset), or print one", runPresets},
+	{"inspect", "FILE…", "list what an NWB or MATLAB file holds", runInspect},
 	{"train", "", "train a rate network on one of the paper's tasks (BPTT, Adam; resumable)", runTrain},
 	{"sweep", "[SWEEP.toml]", "train a set of runs (default: the bundled networks' sweep), resumable", runSweep},
 	{"simulate", "RUN", "run a trained network on fresh trials and write them as a recording", runSimulate},
