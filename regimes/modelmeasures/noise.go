@@ -110,17 +110,8 @@ func (nc *NoiseCompression) summarise() {
 // directionsFrom draws count unit directions uniformly in the span of the
 // orthonormal columns of basis: Gaussian coefficients, normalised.
 func directionsFrom(rng *rand.Rand, basis *mat.Dense, count int) *mat.Dense {
-	n, r := basis.Dims()
-	c := mat.NewDense(count, r, nil)
-	for i := 0; i < count; i++ {
-		for j := 0; j < r; j++ {
-			c.Set(i, j, rng.NormFloat64())
-		}
-	}
-	v := mat.NewDense(count, n, nil)
-	v.Mul(c, basis.T())
-	normalise(v)
-	return v
+	n, _ := basis.Dims()
+	return drawDirections(rng, basis, count, n, false)
 }
 
 // replayBatch returns the batch of conditions·repeats trials in which trial

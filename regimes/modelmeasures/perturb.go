@@ -299,36 +299,36 @@ func (p *Perturbation) summarise() {
 // drawDirections returns trials unit directions (rows): uniform on the unit
 // sphere of the span of the columns of basis (N×r, orthonormal), or of the
 // whole space when basis is nil; with first set, row 0 is the first basis
-// vector.
+// vector. The Gaussian coefficients are drawn from rng row by row.
 func drawDirections(rng *rand.Rand, basis *mat.Dense, trials, n int, first bool) *mat.Dense {
-	v := mat.NewDense(trials, n, nil)
-	if basis == nil {
-		for i := 0; i < trials; i++ {
-			row := v.RawRowView(i)
-			for j := range row {
-				row[j] = rng.NormFloat64()
-			}
-		}
-		normalise(v)
-		return v
+	r := n
+	if basis != nil {
+		_, r = basis.Dims()
 	}
-	_, r := basis.Dims()
-	c := make([]float64, r)
+	c := mat.NewDense(trials, r, nil)
 	for i := 0; i < trials; i++ {
-		for j := range c {
-			c[j] = rng.NormFloat64()
+		for j := 0; j < r; j++ {
+			c.Set(i, j, rng.NormFloat64())
 		}
-		if i == 0 && first {
-			clear(c)
-			c[0] = 1
-		}
-		row := v.RawRowView(i)
-		for j := 0; j < n; j++ {
-			var s float64
-			for q, cq := range c {
-				s += basis.At(j, q) * cq
+	}
+	return fromCoefficients(basis, c, first)
+}
+
+// fromCoefficients returns the unit directions basis·cᵢ/‖basis·cᵢ‖ for the
+// rows cᵢ of c (the rows of c themselves, normalised, when basis is nil);
+// with first set, row 0 is the first basis vector whatever c's row 0.
+func fromCoefficients(basis, c *mat.Dense, first bool) *mat.Dense {
+	var v *mat.Dense
+	if basis == nil {
+		v = mat.DenseCopyOf(c)
+	} else {
+		v = new(mat.Dense)
+		v.Mul(c, basis.T())
+		if first {
+			n, _ := basis.Dims()
+			for j := 0; j < n; j++ {
+				v.Set(0, j, basis.At(j, 0))
 			}
-			row[j] = s
 		}
 	}
 	normalise(v)
@@ -344,6 +344,9 @@ func drawDirections(rng *rand.Rand, basis *mat.Dense, trials, n int, first bool)
 // amplitude 0 is the unperturbed one, from outputs.
 func perturbLosses(sim simulator, net *rnn.Network, b *tasks.Batch, states, outputs *mat.Dense, w *Window,
 	steps []int, amps []float64, dirs func(Direction, int, int) *mat.Dense, progress regimes.Progress) (loss [4][][]float64, unperturbed float64) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	k, trials, n := b.Outputs, b.Trials, net.N()
 	unperturbed = maskedLoss(outputs, w.Target, w.Mask, k, 0, trials*b.Steps)
 	last := -1
