@@ -27,6 +27,7 @@ var commands = []command{
 	{"train", "", "train a rate network on one of the paper's tasks (BPTT, Adam; resumable)", runTrain},
 	{"sweep", "[SWEEP.toml]", "train a set of runs (default: the bundled networks' sweep), resumable", runSweep},
 	{"simulate", "RUN", "run a trained network on fresh trials and write them as a recording", runSimulate},
+	{"report", "RESULTS…", "write an HTML report with the paper's figures from Arrow results (analyze, models, compare)", runReport},
 	{"version", "", "print the version", func(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, "oblique", version.String())
 		return nil

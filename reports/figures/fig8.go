@@ -1,0 +1,138 @@
+package figures
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Fig8 draws, for every recording of the analyze tables with a neuron
+// scaling analysis, ρ·√n against the number of neurons n (log–log): the
+// mean over random subsets with its 2.5–97.5 % band, and the guides n⁰
+// (ρ ~ 1/√n, random-like, oblique), n^¼ and n^½ (ρ independent of n,
+// aligned) through the smallest subset's mean.
+func Fig8(s *Set) *Figure {
+	type rec struct {
+		t   *Table
+		row int
+	}
+	var recs []rec
+	for _, t := range s.Kind("analyze") {
+		for i := 0; i < t.Rows; i++ {
+			if t.Len("scaling_n", i) > 1 && t.Len("rho_sqrt_n_mean", i) == t.Len("scaling_n", i) {
+				recs = append(recs, rec{t, i})
+			}
+		}
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	f, r := newFigure("fig8", "Fig. 8: scaling of ρ·√n with the number of neurons",
+		"ρ·√n against the size n of random neuron subsets (log–log): the mean over draws (line) and its 2.5–97.5 % "+
+			"percentile band. Guides through the smallest subset: slope 0 (ρ ~ 1/√n, random-like, oblique), ¼, and ½ "+
+			"(ρ independent of n, aligned). The fitted slope and its 95 % bootstrap interval are in each panel's title.",
+		0, 0)
+	cols := min(len(recs), 2)
+	nrows := (len(recs) + cols - 1) / cols
+	f.Width = vg.Length(cols) * 9 * vg.Centimeter
+	f.Height = vg.Length(nrows)*8*vg.Centimeter + 12*vg.Millimeter
+	var panels [][]*plot.Plot
+	for k, rc := range recs {
+		t, i := rc.t, rc.row
+		name := t.Str("recording", i)
+		m := t.Len("scaling_n", i)
+		mean, band := make(plotter.XYs, 0, m), make([]vg.Point, 0, 2*m)
+		var lo, hi plotter.XYs
+		for j := 0; j < m; j++ {
+			at := ""
+			nv, ok := r.num(t, "subset size n", name, fmt.Sprintf("size %d", j+1), "scaling_n", i, j)
+			if !ok {
+				continue
+			}
+			at = fmt.Sprintf("n = %g", nv)
+			mv, ok1 := r.num(t, "ρ·√n, mean over draws", name, at, "rho_sqrt_n_mean", i, j)
+			lv, ok2 := r.num(t, "ρ·√n, 2.5 % percentile", name, at, "rho_sqrt_n_lo", i, j)
+			hv, ok3 := r.num(t, "ρ·√n, 97.5 % percentile", name, at, "rho_sqrt_n_hi", i, j)
+			if ok1 {
+				mean = append(mean, plotter.XY{X: nv, Y: mv})
+			}
+			if ok2 && ok3 {
+				lo = append(lo, plotter.XY{X: nv, Y: lv})
+				hi = append(hi, plotter.XY{X: nv, Y: hv})
+			}
+		}
+		_ = band
+		title := name
+		if sl, ok := r.num(t, "scaling slope", name, "", "slope", i); ok {
+			title += fmt.Sprintf(": slope %.2f", sl)
+			l, ok1 := r.num(t, "scaling slope, 2.5 % bootstrap bound", name, "", "slope_lo", i)
+			h, ok2 := r.num(t, "scaling slope, 97.5 % bootstrap bound", name, "", "slope_hi", i)
+			if ok1 && ok2 {
+				title += fmt.Sprintf(" [%.2f, %.2f]", l, h)
+			}
+		}
+		p := newPlot(title, "neurons in subset, n", "ρ·√n")
+		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
+		p.Add(plotter.NewGrid())
+		if len(lo) > 1 {
+			poly := append(append(plotter.XYs(nil), lo...), reverseXY(hi)...)
+			pg, err := plotter.NewPolygon(poly)
+			if err == nil {
+				pg.Color = transparent(lightGrey, 140)
+				pg.LineStyle.Width = 0
+				p.Add(pg)
+			}
+		}
+		if len(mean) > 1 {
+			ln, sc, _ := plotter.NewLinePoints(mean)
+			ln.LineStyle = lineStyle(black, vg.Points(1.2))
+			sc.GlyphStyle = glyph(black, draw.CircleGlyph{}, vg.Points(2))
+			p.Add(ln, sc)
+			x0, y0, x1 := mean[0].X, mean[0].Y, mean[len(mean)-1].X
+			ylo, yhi := y0, y0
+			for _, g := range []struct {
+				p     float64
+				label string
+			}{{0, "n^0"}, {0.25, "n^1/4"}, {0.5, "n^1/2"}} {
+				l, lab := guide(x0, y0, x1, g.p, g.label, grey)
+				p.Add(l, lab)
+				yhi = max(yhi, y0*math.Pow(x1/x0, g.p))
+			}
+			for _, v := range append(append(append(plotter.XYs(nil), mean...), lo...), hi...) {
+				ylo, yhi = min(ylo, v.Y), max(yhi, v.Y)
+			}
+			p.Y.Min, p.Y.Max = ylo/1.15, yhi*1.15
+			p.X.Min, p.X.Max = x0/1.1, x1*1.35 // room for the guide labels
+		}
+		if k%cols == 0 {
+			panels = append(panels, nil)
+		}
+		panels[len(panels)-1] = append(panels[len(panels)-1], p)
+	}
+	f.Panels = panels
+	f.legend = &legendStrip{}
+	band, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
+	band.Color = transparent(lightGrey, 140)
+	band.LineStyle.Width = 0
+	mean, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
+	mean.LineStyle = lineStyle(black, vg.Points(1.2))
+	gd, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
+	gd.LineStyle = lineStyle(grey, vg.Points(0.8), vg.Points(3), vg.Points(2))
+	f.legend.add("mean over draws", mean)
+	f.legend.add("2.5–97.5 % of draws", band)
+	f.legend.add("guides ∝ n^0, n^1/4, n^1/2", gd)
+	return f
+}
+
+func reverseXY(v plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(v))
+	for i, p := range v {
+		out[len(v)-1-i] = p
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package page
+
+import "html/template"
+
+// The page has no external resources: the style sheet and the script are
+// inline, the figures inline SVG. The first script records JavaScript
+// errors into #page-errors, so that a headless browser's DOM dump shows
+// them; the last one checks that every figure drew something and writes
+// the outcome into #page-check.
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="oblique {{.Version}}">
+<title>{{.Title}}</title>
+<script>
+window.__pageErrors = [];
+window.addEventListener("error", function (e) {
+  window.__pageErrors.push(String(e.message || e.type) + (e.filename ? " (" + e.filename + ":" + e.lineno + ")" : ""));
+  var el = document.getElementById("page-errors");
+  if (el) { el.textContent = window.__pageErrors.join("\n"); el.hidden = false; }
+}, true);
+</script>
+<style>
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 2em auto; max-width: 62em; padding: 0 1em; color: #111; line-height: 1.4; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+figure { margin: 1.5em 0; } figcaption { font-size: 0.92em; color: #333; }
+svg.plot { max-width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+code, .ref { font-family: "Liberation Mono", monospace; font-size: 0.95em; }
+.notes { color: #555; font-size: 0.9em; }
+#page-errors { color: #a00; white-space: pre-wrap; }
+.settings { max-width: 30em; overflow-wrap: anywhere; }
+</style>
+</head>
+<body>
+<pre id="page-errors" hidden></pre>
+<h1>{{.Title}}</h1>
+<p>Made by oblique {{.Version}}. Every figure is drawn from the Arrow tables listed below (in <code>tables/</code>);
+the <a href="#values">table of values</a> gives every number drawn, where it comes from, and the seed and settings that produced it.</p>
+{{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+<nav><ul>{{range .Figures}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}<li><a href="#tables">Tables</a></li><li><a href="#values">Values</a></li></ul></nav>
+
+{{range .Figures}}
+<section class="figure" id="{{.ID}}">
+<h2 id="{{.ID}}-title">{{.Title}}</h2>
+<figure data-figure="{{.ID}}" data-values="{{.Count}}">
+{{.SVG}}
+<figcaption>{{.Caption}} Drawn from {{range $i, $t := .Tables}}{{if $i}}, {{end}}<a href="tables/{{$t}}">{{$t}}</a>{{end}}.
+Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcaption>
+</figure>
+{{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+</section>
+{{end}}
+
+<h2 id="tables">Tables</h2>
+{{range .Tables}}
+<section class="table-info" data-table="{{.Name}}">
+<h3><a href="{{.Href}}">{{.Name}}</a> — {{if .Kind}}{{.Kind}}{{else}}(no kind){{end}}, {{.Rows}} rows, {{.Columns}} columns</h3>
+<table class="meta"><tr><th>metadata</th><th>value</th></tr>
+{{range .Meta}}<tr><td><code>{{.Key}}</code></td><td class="settings">{{.Value}}</td></tr>{{end}}
+</table>
+<details><summary>columns</summary>
+<table class="schema"><tr><th>column</th><th>type</th><th>unit</th><th>meaning</th></tr>
+{{range .Fields}}<tr><td><code>{{.Name}}</code></td><td><code>{{.Type}}</code></td><td>{{.Unit}}</td><td>{{.Doc}}</td></tr>{{end}}
+</table></details>
+</section>
+{{end}}
+
+<h2 id="values">Values</h2>
+<p>Every number drawn in the figures. <em>source</em> is <code>table:column[row][index…]</code>
+(rows and list indices from 0; <code>@key</code> is schema metadata); the value is shown to 4 digits, the
+<code>data-value</code> attribute holds it in full.</p>
+<table id="values-table">
+<thead><tr><th>figure</th><th>quantity</th><th>recording / run</th><th>at</th><th>value</th><th>source</th><th>seed</th><th>settings</th></tr></thead>
+<tbody>
+{{range .Values}}<tr data-figure="{{.Figure}}" data-table="{{.Table}}" data-column="{{.Column}}" data-row="{{.Row}}" data-index="{{.Index}}" data-value="{{.Full}}"><td>{{.Figure}}</td><td>{{.Quantity}}</td><td>{{.Subject}}</td><td>{{.At}}</td><td class="num">{{.Shown}}</td><td class="ref">{{.Ref}}</td><td>{{.Seed}}</td><td class="settings">{{.Settings}}</td></tr>
+{{end}}</tbody>
+</table>
+
+<div id="page-check" hidden></div>
+<script>
+(function () {
+  var out = [];
+  var figs = document.querySelectorAll("figure[data-figure]");
+  figs.forEach(function (f) {
+    var svg = f.querySelector("svg");
+    var n = svg ? svg.querySelectorAll("path, text").length : 0;
+    var box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+    out.push(f.getAttribute("data-figure") + " elements=" + n + " width=" + Math.round(box.width) + " height=" + Math.round(box.height));
+  });
+  var el = document.getElementById("page-check");
+  el.textContent = "figures=" + figs.length + "\n" + out.join("\n");
+  el.setAttribute("data-done", "1");
+})();
+</script>
+</body>
+</html>
+`))
