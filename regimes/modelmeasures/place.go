@@ -342,3 +342,56 @@ func MeanAxes(as []Axes) Axes {
 		Slope:    avg(func(a Axes) float64 { return a.Slope }),
 	}
 }
+
+// ScoreOf scores a against the reference points: the score of the scorer
+// fitted on all of them, and the 95 % bootstrap interval over draws refits
+// (BootstrapScore) from the seed.
+func ScoreOf(points []Point, a Axes, draws int, seed uint64) (score, lo, hi float64, sc *Scorer, err error) {
+	sc, err = FitScorer(points)
+	if err != nil {
+		return math.NaN(), math.NaN(), math.NaN(), nil, err
+	}
+	lo, hi = BootstrapScore(points, a, draws, rand.New(rand.NewPCG(seed, streamBoot)))
+	return sc.Score(a), lo, hi, sc, nil
+}
+
+// HeldOut scores the network group against the scorer fitted on every
+// other network's points: the check that the score recognises a network
+// it has not seen. The network is placed at the mean of its subsets'
+// coordinates (CentreOf).
+func HeldOut(points []Point, group int) float64 {
+	var rest []Point
+	var own []Axes
+	for _, p := range points {
+		if p.Group == group {
+			own = append(own, p.Axes)
+			continue
+		}
+		rest = append(rest, p)
+	}
+	sc, err := FitScorer(rest)
+	if err != nil || len(own) == 0 {
+		return math.NaN()
+	}
+	return sc.Score(CentreOf(own))
+}
+
+// CentreOf returns axes at the mean of the coordinates of as (geometric
+// means of ρ·√n and D_fit/D_var, mean slope; NaN values left out), the
+// other fields from MeanAxes.
+func CentreOf(as []Axes) Axes {
+	a := MeanAxes(as)
+	var c [3][]float64
+	for _, x := range as {
+		for i, v := range x.Coords() {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				c[i] = append(c[i], v)
+			}
+		}
+	}
+	m0, _ := meanSD(c[0])
+	m1, _ := meanSD(c[1])
+	a.RhoSqrtN, a.Ratio = math.Exp(m0), math.Exp(m1)
+	a.Slope, _ = meanSD(c[2])
+	return a
+}
