@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/oblique-neuro/oblique/internal/golden"
+	"github.com/oblique-neuro/oblique/models/bundled"
+	"github.com/oblique-neuro/oblique/models/tasks"
+	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
+)
+
+var (
+	tinyOnce sync.Once
+	tinyDir  string
+	tinyErr  string
+)
+
+// tinyRuns trains, once per test binary, two seeds of each regime of a
+// small Romo network (N = 12, 4 steps: fast, untrained in effect).
+func tinyRuns(t *testing.T) string {
+	t.Helper()
+	tinyOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "oblique-models-test")
+		if err != nil {
+			tinyErr = err.Error()
+			return
+		}
+		tinyDir = filepath.Join(dir, "runs")
+		file := filepath.Join(dir, "sweep.toml")
+		os.WriteFile(file, []byte("tasks = [\"romo\"]\nregimes = [\"aligned\", \"oblique\"]\nseeds = [1, 2]\nn = 12\nsteps = 4\n"), 0o644)
+		if status, out, errs := run(t, "sweep", file, "-o", tinyDir, "-quiet"); status != 0 {
+			tinyErr = out + errs
+		}
+	})
+	if tinyErr != "" {
+		t.Fatalf("training the tiny runs: %s", tinyErr)
+	}
+	return tinyDir
+}
+
+// TestModelsCommand runs `oblique models -runs` on four tiny runs and reads
+// the three tables back.
+func TestModelsCommand(t *testing.T) {
+	runs := tinyRuns(t)
+	out := filepath.Join(t.TempDir(), "m.arrow")
+	status, stdout, stderr := run(t, "models", "-runs", runs, "-o", out, "-quiet", "-seed", "7")
+	if status != 0 {
+		t.Fatalf("status %d\n%s%s", status, stdout, stderr)
+	}
+	for _, want := range []string{"romo-aligned-s1", "romo-oblique-s2", "Means over seeds:", "wrote " + out, "m-settings.arrow", "m-trajectories.arrow"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	tab := readTable(t, out)
+	if tab.rows != 4 || tab.meta["seed"] != "7" || tab.meta["table"] != "models" || !strings.Contains(tab.meta["settings"], `"Seed":7`) {
+		t.Fatalf("runs table: %d rows, metadata %v", tab.rows, tab.meta)
+	}
+	for i := 0; i < 4; i++ {
+		if e := tab.str("error", i); e != "" {
+			t.Errorf("row %d: error %s", i, e)
+		}
+		rho, rel, noise := tab.num("rho", i), tab.num("rel_susceptibility", i), tab.num("noise_ratio", i)
+		if !(rho > 0 && rho <= 1) || !(rel > 0) || !(noise > 0) {
+			t.Errorf("row %d: ρ %v, relative susceptibility %v, noise ratio %v", i, rho, rel, noise)
+		}
+	}
+	loss := tab.col("pert_loss_out").(*array.List)
+	if n := loss.ListValues().(*array.List).Len(); n != 4*21 {
+		t.Errorf("pert_loss_out holds %d amplitude rows, want 4 runs × 21", n)
+	}
+	st := readTable(t, strings.TrimSuffix(out, ".arrow")+"-settings.arrow")
+	if st.rows != 2 || st.str("regime", 0) != "aligned" || st.num("runs", 1) != 2 {
+		t.Fatalf("settings table: %d rows", st.rows)
+	}
+	for i := 0; i < 2; i++ {
+		if d := st.num("dissimilarity_mean", i); !(d > 0 && d < math.Pi/2) {
+			t.Errorf("setting %d: dissimilarity %v", i, d)
+		}
+	}
+	tr := readTable(t, strings.TrimSuffix(out, ".arrow")+"-trajectories.arrow")
+	if tr.rows != 4*4 {
+		t.Errorf("trajectories: %d rows, want 4 runs × 4 trials", tr.rows)
+	}
+}
+
+// TestCompareGolub runs `oblique compare` end to end on the bundled Golub
+// recording against the tiny runs (fewer units than the recording: they use
+// all theirs, which the output notes).
+func TestCompareGolub(t *testing.T) {
+	runs := tinyRuns(t)
+	out := filepath.Join(t.TempDir(), "c.arrow")
+	golub := filepath.Join(golden.Root(), "data", "golub2018_bci", "before.toml")
+	status, stdout, stderr := run(t, "compare", golub, "-runs", runs, "-o", out, "-quiet",
+		"-subsets", "2", "-bootstrap", "100", "-draws", "4", "-time-draws", "2")
+	if status != 0 {
+		t.Fatalf("status %d\n%s%s", status, stdout, stderr)
+	}
+	for _, want := range []string{"golub2018-before: 402 samples × 86 neurons; regime score", "held out, aligned networks", "more neurons (86)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	tab := readTable(t, out)
+	if tab.rows != 5 || tab.str("kind", 0) != "recording" || tab.str("kind", 1) != "model" {
+		t.Fatalf("compare table: %d rows", tab.rows)
+	}
+	if rho := tab.num("rho", 0); math.Abs(rho-0.16538403043711383) > 1e-8 {
+		t.Errorf("recording ρ %v: not the analyze result", rho)
+	}
+	if got, want := tab.num("rho_sqrt_n", 0), 0.16538403043711383*math.Sqrt(86); math.Abs(got-want) > 1e-8 {
+		t.Errorf("ρ·√n %v, want %v", got, want)
+	}
+	sc, lo, hi := tab.num("score", 0), tab.num("score_lo", 0), tab.num("score_hi", 0)
+	if !(sc >= 0 && sc <= 1 && lo <= hi) || tab.meta["score"] == "" {
+		t.Errorf("score %v [%v, %v]; definition %q", sc, lo, hi, tab.meta["score"])
+	}
+	if tab.num("neurons", 1) != 12 || tab.num("samples", 1) != 402 || tab.num("subsets", 1) != 2 {
+		t.Errorf("model row: %v neurons, %v samples, %v subsets", tab.num("neurons", 1), tab.num("samples", 1), tab.num("subsets", 1))
+	}
+}
+
+// TestCompareHeldOut is the acceptance check of the score on the bundled
+// runs: every run, held out of the reference set, scores below ½ if it is
+// aligned and above ½ if it is oblique, for every task. The networks are
+// placed as for the Golub recording (86 neurons, 402 samples) with fewer
+// subsampling draws than the command's defaults, to keep the test short.
+func TestCompareHeldOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("places every bundled run")
+	}
+	runs, err := bundled.Runs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := regimes.Settings{NeuronDraws: 5, TimeDraws: 2, Bootstrap: 50, Seed: 1}
+	var points []modelmeasures.Point
+	for i, tr := range runs {
+		axes, err := modelmeasures.Place(modelOf(tr), modelmeasures.PlaceSettings{
+			Neurons: 86, Samples: 402, Subsets: 2, Analysis: s, Eval: modelmeasures.Settings{Seed: 1},
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range axes {
+			points = append(points, modelmeasures.Point{Regime: tr.Info.Regime, Group: i, Axes: x})
+		}
+	}
+	seen := map[string]map[string]int{}
+	for i, tr := range runs {
+		task, regime := tr.Info.Settings.Task, tr.Info.Regime
+		if seen[task] == nil {
+			seen[task] = map[string]int{}
+		}
+		seen[task][regime]++
+		sc := modelmeasures.HeldOut(points, i)
+		t.Logf("%s: held-out score %.3f", runName(tr), sc)
+		if (regime == modelmeasures.Aligned && !(sc < 0.5)) || (regime == modelmeasures.Oblique && !(sc > 0.5)) {
+			t.Errorf("%s (%s) held out scores %.3f", runName(tr), regime, sc)
+		}
+	}
+	for _, task := range tasks.Names() {
+		if seen[task][modelmeasures.Aligned] == 0 || seen[task][modelmeasures.Oblique] == 0 {
+			t.Errorf("%s: bundled runs %v, want both regimes", task, seen[task])
+		}
+	}
+}
+
