@@ -173,4 +173,3 @@ func TestCompareHeldOut(t *testing.T) {
 		}
 	}
 }
-

@@ -144,11 +144,11 @@ func (s Settings) Validate() error {
 
 // Streams of the PCG seeded with Settings.Seed.
 const (
-	streamEval     = 0x6576616c // evaluation trials and their x₀
-	streamPerturb  = 0x70657274 // perturbation directions
-	streamNoise    = 0x6e6f6973 // noise-compression noise and directions
-	streamSubsets  = 0x73756273 // neuron and sample subsets of Place
-	streamBoot     = 0x626f6f74 // bootstrap of the regime score
+	streamEval    = 0x6576616c // evaluation trials and their x₀
+	streamPerturb = 0x70657274 // perturbation directions
+	streamNoise   = 0x6e6f6973 // noise-compression noise and directions
+	streamSubsets = 0x73756273 // neuron and sample subsets of Place
+	streamBoot    = 0x626f6f74 // bootstrap of the regime score
 )
 
 // Evaluation is the noise-free run of a network on the evaluation trials:
@@ -242,24 +242,24 @@ type FitPoint struct {
 
 // Result holds the measures of one network.
 type Result struct {
-	Task                    string
-	Neurons, Trials, Kept   int
-	Samples                 int
-	Loss, ZeroLoss          float64
-	Rho                     float64 // generalised correlation, model form
-	OutNorm, StateNorm      float64 // ‖W_out‖ and ‖x‖ (Magnitude)
-	CumVar                  []float64
-	DVar                    int
-	Fit                     []FitPoint
-	DFit                    int     // 0 when no k reaches the threshold
-	Ratio                   float64 // DFit/DVar; NaN without DFit
-	Perturbation            *Perturbation
-	Noise                   *NoiseCompression
-	Projection              *Projection
-	Settings                Settings
-	Notes                   []string
-	Eval                    *Evaluation
-	decomposition           *decode.Decomposition
+	Task                  string
+	Neurons, Trials, Kept int
+	Samples               int
+	Loss, ZeroLoss        float64
+	Rho                   float64 // generalised correlation, model form
+	OutNorm, StateNorm    float64 // ‖W_out‖ and ‖x‖ (Magnitude)
+	CumVar                []float64
+	DVar                  int
+	Fit                   []FitPoint
+	DFit                  int     // 0 when no k reaches the threshold
+	Ratio                 float64 // DFit/DVar; NaN without DFit
+	Perturbation          *Perturbation
+	Noise                 *NoiseCompression
+	Projection            *Projection
+	Settings              Settings
+	Notes                 []string
+	Eval                  *Evaluation
+	decomposition         *decode.Decomposition
 }
 
 // Analyze computes every measure of one network. progress, if not nil, is
