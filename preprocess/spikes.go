@@ -33,9 +33,18 @@ func (g Grid) Index(t float64) int {
 // roundDecimals rounds half to even at the given number of decimals, as
 // numpy.round does.
 func roundDecimals(x float64, d int) float64 {
-	p := math.Pow(10, float64(d))
+	var p float64
+	if d >= 0 && d < len(pow10) {
+		p = pow10[d] // math.Pow(10, d), exactly, without its cost per spike
+	} else {
+		p = math.Pow(10, float64(d))
+	}
 	return math.RoundToEven(x*p) / p
 }
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // BinSpikes counts each unit's spikes (seconds) in the bins of g and returns
 // bins × units counts. Spikes outside the grid are not counted; the number
@@ -186,25 +195,73 @@ func sinc(x float64) float64 {
 // even, y[k] = Σᵢ b[i]·x[q·k + n/2 − i], x taken as zero outside its range,
 // for k = 0 … ceil(len(x)/q) − 1. The paper uses n = 500.
 func Decimate(x []float64, q, n int) ([]float64, error) {
-	if q < 1 || n < 2 || n%2 != 0 {
-		return nil, fmt.Errorf("preprocess: decimate needs q ≥ 1 and an even filter order n ≥ 2, got q = %d, n = %d", q, n)
+	d, err := NewDecimator(q, n)
+	if err != nil {
+		return nil, err
 	}
 	if q == 1 {
 		return append([]float64(nil), x...), nil
 	}
-	b := FIRLowpass(n+1, 1/float64(q))
-	half := n / 2
-	out := make([]float64, (len(x)+q-1)/q)
+	out := make([]float64, d.Len(len(x)))
 	for k := range out {
-		c := q*k + half
-		var acc float64
-		lo, hi := max(0, c-len(x)+1), min(n, c)
-		for i := lo; i <= hi; i++ {
-			acc += b[i] * x[c-i]
-		}
-		out[k] = acc
+		out[k] = d.At(x, k)
 	}
 	return out, nil
+}
+
+// Decimator computes single samples of Decimate's output, for code that
+// needs only some of them.
+type Decimator struct {
+	q, n int
+	r    []float64 // the filter reversed
+}
+
+// NewDecimator returns the decimator of Decimate(·, q, n).
+func NewDecimator(q, n int) (*Decimator, error) {
+	if q < 1 || n < 2 || n%2 != 0 {
+		return nil, fmt.Errorf("preprocess: decimate needs q ≥ 1 and an even filter order n ≥ 2, got q = %d, n = %d", q, n)
+	}
+	d := &Decimator{q: q, n: n}
+	if q > 1 {
+		b := FIRLowpass(n+1, 1/float64(q))
+		// Reversed, the filter runs forward along x: y[k] = Σⱼ r[j]·x[c−n+j]
+		// with r[j] = b[n−j], j = n−i.
+		d.r = make([]float64, n+1)
+		for i, v := range b {
+			d.r[n-i] = v
+		}
+	}
+	return d, nil
+}
+
+// Len returns the length of the decimated series of n samples.
+func (d *Decimator) Len(n int) int { return (n + d.q - 1) / d.q }
+
+// At returns sample k of Decimate(x, q, n); 0 ≤ k < Len(len(x)).
+func (d *Decimator) At(x []float64, k int) float64 {
+	if d.q == 1 {
+		return x[k]
+	}
+	n := d.n
+	c := d.q*k + n/2
+	lo, hi := max(0, c-len(x)+1), min(n, c) // the range of i
+	// j = n−i runs from n−hi to n−lo, the index of x from c−hi to c−lo.
+	rs := d.r[n-hi : n-lo+1]
+	xs := x[c-hi : c-lo+1]
+	xs = xs[:len(rs)]
+	// Four partial sums break the chain of dependent additions.
+	var a0, a1, a2, a3 float64
+	j := 0
+	for ; j+4 <= len(rs); j += 4 {
+		a0 += rs[j] * xs[j]
+		a1 += rs[j+1] * xs[j+1]
+		a2 += rs[j+2] * xs[j+2]
+		a3 += rs[j+3] * xs[j+3]
+	}
+	for ; j < len(rs); j++ {
+		a0 += rs[j] * xs[j]
+	}
+	return (a0 + a1) + (a2 + a3)
 }
 
 // DecimateColumns decimates every column of x.

@@ -3,7 +3,9 @@ package presets
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -11,8 +13,10 @@ import (
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
-// NWBSource is what the NWB layouts read from a file. The nwb package's
-// File provides it; tests may substitute their own.
+// NWBSource is what the NWB layouts read from a file. Package
+// presets/nwbsource provides it for NWB files; tests may substitute their
+// own. Its methods may be called from two goroutines at once (the layout
+// reads the behaviour while it bins the spikes).
 type NWBSource interface {
 	// Units returns every unit's spike times (s) in file order, whether
 	// each is held out, and the latest end of any observation interval
@@ -24,6 +28,18 @@ type NWBSource interface {
 	// TimeSeries returns data (samples × channels, conversion applied) and
 	// the time of each sample in seconds.
 	TimeSeries(path string) (data *mat.Dense, times []float64, unit string, err error)
+}
+
+// UnitStreamer is an NWBSource that can also hand out the spike trains one
+// unit at a time, so that a long recording's spike times need not all be in
+// memory: nlb uses it when the source has it.
+type UnitStreamer interface {
+	// UnitsInfo returns what Units does, without the trains: their number.
+	UnitsInfo(path string) (units int, heldout []bool, obsEnd float64, err error)
+	// EachUnit calls fn with each unit's spike times (s), in file order;
+	// fn may keep times (nlb bins them on other goroutines) and must not
+	// modify them.
+	EachUnit(path string, fn func(unit int, times []float64) error) error
 }
 
 // nlb runs the Neural Latents Benchmark processing (METHODS.md §2) on one
@@ -44,13 +60,6 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		}
 		return nil, preprocess.Settings{}, fmt.Errorf("%s: %s", file, fmt.Sprintf(format, args...))
 	}
-	trains, heldout, obsEnd, err := src.Units(n.Units)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if len(trains) == 0 {
-		return fail("%s holds no units", n.Units)
-	}
 	starts, err := src.FloatColumn(n.Trials, "start_time")
 	if err != nil {
 		return fail("%v", err)
@@ -62,6 +71,28 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if len(starts) == 0 {
 		return fail("%s has no trials", n.Trials)
 	}
+	if len(stops) != len(starts) {
+		return fail("%s: %d start times and %d stop times", n.Trials, len(starts), len(stops))
+	}
+	var (
+		trains  [][]float64
+		units   int
+		heldout []bool
+		obsEnd  float64
+	)
+	stream, streaming := src.(UnitStreamer)
+	if streaming {
+		units, heldout, obsEnd, err = stream.UnitsInfo(n.Units)
+	} else {
+		trains, heldout, obsEnd, err = src.Units(n.Units)
+		units = len(trains)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if units == 0 {
+		return fail("%s holds no units", n.Units)
+	}
 	// The 1 ms grid runs from 0 to the end of observation (or of the last
 	// trial, whichever is later), as nlb_tools lays it out.
 	end := math.Max(obsEnd, stops[len(stops)-1])
@@ -70,16 +101,63 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		return fail("%v", err)
 	}
 	factor := int(math.Round(p.Bins.WidthMS / p.Bins.BaseMS))
-	counts, _ := preprocess.BinSpikes(trains, base)
-	counts, err = preprocess.Rebin(counts, factor)
+	if factor < 1 || math.Abs(float64(factor)*p.Bins.BaseMS-p.Bins.WidthMS) > 1e-9*p.Bins.WidthMS {
+		return fail("preset %s: [bins] width_ms %v is not a multiple of base_ms %v", p.Name, p.Bins.WidthMS, p.Bins.BaseMS)
+	}
+	bins, err := newBinner(base, factor, units)
 	if err != nil {
 		return fail("%v", err)
 	}
-	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: counts.RawMatrix().Rows}
-	beh, err := onGrid(src, n.Behaviour, base, factor, p.Bins.DecimateOrder, grid.Bins)
+	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: bins.rows}
+	// The behaviour is read and decimated while the spikes are binned.
+	type behResult struct {
+		m   *behGrid
+		err error
+	}
+	behc := make(chan behResult, 1)
+	go func() {
+		m, err := onGrid(src, n.Behaviour, base, factor, p.Bins.DecimateOrder, grid.Bins)
+		behc <- behResult{m, err}
+	}()
+	// The units are binned by workers while the next ones are read.
+	type train struct {
+		u     int
+		times []float64
+	}
+	work := make(chan train, 16)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				bins.add(t.u, t.times)
+			}
+		}()
+	}
+	if streaming {
+		err = stream.EachUnit(n.Units, func(u int, times []float64) error {
+			if u < 0 || u >= units {
+				return fmt.Errorf("%s: more spike trains than units", n.Units)
+			}
+			work <- train{u, times}
+			return nil
+		})
+	} else {
+		for u, t := range trains {
+			work <- train{u, t}
+		}
+	}
+	close(work)
+	wg.Wait()
+	br := <-behc
 	if err != nil {
 		return fail("%v", err)
 	}
+	if br.err != nil {
+		return fail("%v", br.err)
+	}
+	counts, beh := &bins.counts, br.m
 
 	keep, err := selectTrials(src, n.Trials, len(starts), p.Trials)
 	if err != nil {
@@ -101,58 +179,209 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if err != nil {
 		return fail("%v", err)
 	}
-	if len(b.rows) == 0 {
+	if b.x == nil || countTrue(b.fit) == 0 {
 		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
 	}
-	rec := b.recording(file, grid, len(trains))
+	rec := b.recording(file, grid)
 	rec.Channels = n.Channels
 	rec.Unit = b.unit
 	rec.Description = fmt.Sprintf("%s preset: %d units (%d held out, merged), %d of %d trials",
-		p.Name, len(trains), countTrue(heldout), len(keep), len(starts))
+		p.Name, units, countTrue(heldout), len(keep), len(starts))
 	return rec, p.settings(), nil
+}
+
+// counts holds spike counts unit by unit, each unit's bins contiguous:
+// unit u's count in row r is data[u·rows + r]. Counting a train touches few
+// memory pages, and smoothing reads each unit's trial as one run.
+type counts struct {
+	rows, units int
+	data        []int32
+}
+
+// binner bins spike times on the base grid and sums groups of factor base
+// bins, as preprocess.BinSpikes followed by preprocess.Rebin does
+// (nlb_tools: 1 ms bins, then resample; a trailing partial group dropped),
+// without making the dense base-grid matrix: each spike's base bin is
+// computed as nlb_tools computes it and counted in its group directly. At
+// 1 ms the dense matrix of an hour of 180 units would take 5 GB.
+type binner struct {
+	counts
+	base     preprocess.Grid
+	factor   int
+	inv      float64 // 1 / factor
+	invWidth float64 // 1 / base.Width
+}
+
+func newBinner(base preprocess.Grid, factor, units int) (*binner, error) {
+	if factor < 1 || base.Bins < factor || base.Bins > math.MaxInt32 {
+		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
+	}
+	rows := base.Bins / factor
+	return &binner{counts: counts{rows: rows, units: units, data: make([]int32, rows*units)},
+		base: base, factor: factor, inv: 1 / float64(factor), invWidth: 1 / base.Width}, nil
+}
+
+// add counts the spikes of unit u. Different units may be added from
+// different goroutines at once.
+func (b *binner) add(u int, times []float64) {
+	col := b.data[u*b.rows : (u+1)*b.rows]
+	limit := b.rows * b.factor
+	for _, t := range times {
+		// The base bin is Index(t), nlb_tools' int(round(t/width, 6)).
+		// Away from bin edges that is the integer part of t/width, for
+		// which t·(1/width) is as good and far cheaper: below 1e9 bins
+		// the two differ by less than 1e-6, so more than 1e-5 from an
+		// edge (where the rounding to 6 decimals matters) they have the
+		// same integer part. Near edges, and below 1 (where int()
+		// truncates toward zero), Index decides.
+		v := (t - b.base.T0) * b.invWidth
+		var i int
+		if f := v - math.Floor(v); v >= 1 && v < 1e9 && f > 1e-5 && f < 1-1e-5 {
+			i = int(v)
+		} else {
+			i = b.base.Index(t)
+		}
+		if i < 0 || i >= limit {
+			continue
+		}
+		// i / factor without a slow integer division: the product is
+		// within one of the quotient, and the checks make it exact.
+		q := int(float64(i) * b.inv)
+		if q*b.factor > i {
+			q--
+		} else if (q+1)*b.factor <= i {
+			q++
+		}
+		col[q]++
+	}
+}
+
+// matrix returns the counts as samples × units.
+func (c *counts) matrix() *mat.Dense {
+	m := mat.NewDense(c.rows, max(c.units, 1), nil)
+	for u := 0; u < c.units; u++ {
+		for r, v := range c.data[u*c.rows : (u+1)*c.rows] {
+			m.Set(r, u, float64(v))
+		}
+	}
+	return m
+}
+
+// binRebin bins all trains and returns the counts as samples × units.
+func binRebin(trains [][]float64, base preprocess.Grid, factor int) (*mat.Dense, error) {
+	b, err := newBinner(base, factor, len(trains))
+	if err != nil {
+		return nil, err
+	}
+	for u, t := range trains {
+		b.add(u, t)
+	}
+	return b.matrix(), nil
 }
 
 // onGrid reads a behavioural TimeSeries onto the base grid by its sample
 // times and decimates it to the analysis grid. Missing samples (gaps, NaN)
 // are filled by linear interpolation for the filter and are NaN again
 // afterwards where the kept sample was missing (nlb_tools' resample).
-func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int) (*mat.Dense, error) {
+func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int) (*behGrid, error) {
 	data, times, _, err := src.TimeSeries(path)
 	if err != nil {
 		return nil, err
 	}
-	_, k := data.Dims()
-	col := make([]float64, base.Bins)
-	out := mat.NewDense(bins, k, nil)
-	for j := 0; j < k; j++ {
+	dec, err := preprocess.NewDecimator(q, order)
+	if err != nil {
+		return nil, err
+	}
+	// Samples are placed at their nearest base bin, as nlb_tools matches
+	// them to its timestamps.
+	pos := make([]int32, len(times))
+	for s, t := range times {
+		pos[s] = -1
+		if i := math.Round(t / base.Width); i >= 0 && i < float64(base.Bins) {
+			pos[s] = int32(i)
+		}
+	}
+	raw := data.RawMatrix()
+	g := &behGrid{cols: make([][]float64, raw.Cols), missing: make([][]bool, raw.Cols), dec: dec, q: q, bins: bins}
+	errs := make([]error, raw.Cols)
+	parallel(raw.Cols, func(j int) {
+		col := make([]float64, base.Bins)
 		for i := range col {
 			col[i] = math.NaN()
 		}
-		for s, t := range times {
-			// Samples are placed at their nearest base bin, as
-			// nlb_tools matches them to its timestamps.
-			i := int(math.Round(t / base.Width))
-			if i >= 0 && i < base.Bins {
-				col[i] = data.At(s, j)
+		for s, i := range pos {
+			if i >= 0 {
+				col[i] = raw.Data[s*raw.Stride+j]
 			}
 		}
 		missing := fillLinear(col)
 		if countTrue(missing) == len(col) {
-			return nil, fmt.Errorf("%s: no sample falls on the recording's time grid", path)
+			errs[j] = fmt.Errorf("%s: no sample falls on the recording's time grid", path)
 		}
-		y, err := preprocess.Decimate(col, q, order)
+		g.cols[j], g.missing[j] = col, missing
+	})
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		for r := 0; r < bins; r++ {
-			v := y[r]
-			if missing[r*q] {
-				v = math.NaN()
-			}
-			out.Set(r, j, v)
+	}
+	return g, nil
+}
+
+// behGrid is behaviour on the analysis grid: each channel on the base grid
+// with its gaps filled, decimated (scipy.signal.decimate) sample by sample
+// when asked, and NaN where the base-grid sample at the start of the bin
+// was missing (nlb_tools' resample). Only the samples the design uses are
+// computed.
+type behGrid struct {
+	cols    [][]float64
+	missing [][]bool
+	dec     *preprocess.Decimator
+	q, bins int
+}
+
+// row writes analysis row i, one value a channel, to dst.
+func (g *behGrid) row(i int, dst []float64) {
+	for j, col := range g.cols {
+		if g.missing[j][i*g.q] {
+			dst[j] = math.NaN()
+		} else {
+			dst[j] = g.dec.At(col, i)
 		}
 	}
-	return out, nil
+}
+
+// parallel calls fn(i) for i = 0 … n−1 from up to GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // fillLinear fills NaN entries by linear interpolation between the nearest
@@ -254,49 +483,101 @@ func (t TrialSettings) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-// builder accumulates the rows of the recording.
+// builder makes the recording's arrays: activity rates (Hz), behaviour,
+// trial or segment ids, and the fit window as the mask.
 type builder struct {
-	rows   [][]float64 // activity, Hz
-	beh    [][]float64
-	trial  []int
-	fit    []bool
-	unit   string
-	notes  []string
-	kernel int
+	x, z  *mat.Dense
+	trial []int
+	fit   []bool
+	unit  string
+	notes []string
 }
 
-func (b *builder) add(x, z []float64, trial int, fit bool) {
-	b.rows = append(b.rows, x)
-	b.beh = append(b.beh, z)
-	b.trial = append(b.trial, trial)
-	b.fit = append(b.fit, fit)
-}
-
-func (b *builder) recording(file string, grid preprocess.Grid, units int) *ingest.Recording {
-	t := len(b.rows)
-	x := mat.NewDense(t, units, nil)
-	z := mat.NewDense(t, len(b.beh[0]), nil)
-	for i := range b.rows {
-		x.SetRow(i, b.rows[i])
-		z.SetRow(i, b.beh[i])
-	}
+func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording {
 	return &ingest.Recording{
-		Name: file, Activity: x, Kind: ingest.Rates, BinWidth: grid.Width,
-		Behaviour: z, Trials: b.trial, Mask: b.fit,
+		Name: file, Activity: b.x, Kind: ingest.Rates, BinWidth: grid.Width,
+		Behaviour: b.z, Trials: b.trial, Mask: b.fit,
 		Sources: []ingest.Source{{Role: "recording", Path: file}},
 	}
 }
 
+// alloc sizes the arrays for t samples.
+func (b *builder) alloc(t, units, k int) {
+	b.x = mat.NewDense(t, units, nil)
+	b.z = mat.NewDense(t, k, nil)
+	b.trial = make([]int, t)
+	b.fit = make([]bool, t)
+	b.unit = "Hz"
+}
+
+// unitGroup is how many units share a cache line of an activity row.
+const unitGroup = 8
+
+// smoothCol smooths seg, one unit's counts over a trial or segment, as one
+// segment (numpy.convolve(…, 'same')), and writes the rates of its rows
+// from … to−1 to activity rows out, out+1, … in column u; sm is scratch of
+// seg's length.
+func (b *builder) smoothCol(u int, seg []float64, from, to, out int, kernel []float64, scale float64, sm []float64) {
+	smooth1(sm, seg, kernel)
+	raw := b.x.RawMatrix()
+	for r := from; r < to; r++ {
+		raw.Data[(out+r-from)*raw.Stride+u] = sm[r] * scale
+	}
+}
+
+// smooth1 writes numpy.convolve(x, kernel, 'same') to y: the sums of
+// preprocess.Smooth, in the same order (so the same bits), for one column.
+func smooth1(y, x, kernel []float64) {
+	m, l := len(kernel), len(x)
+	shift := (m - 1) / 2
+	// y[i] = Σ_k kernel[k]·x[i + shift − k] over the k that land inside x;
+	// for lo ≤ i < hi all of them do.
+	lo, hi := m-1-shift, l-shift
+	edge := func(i int) {
+		var acc float64
+		for k, w := range kernel {
+			if src := i + shift - k; src >= 0 && src < l {
+				acc += w * x[src]
+			}
+		}
+		y[i] = acc
+	}
+	for i := 0; i < min(lo, l); i++ {
+		edge(i)
+	}
+	for i := lo; i < hi; i++ {
+		win := x[i+shift-m+1 : i+shift+1]
+		var acc float64
+		for k, w := range kernel {
+			acc += w * win[m-1-k]
+		}
+		y[i] = acc
+	}
+	for i := max(hi, lo); i < l; i++ {
+		edge(i)
+	}
+}
+
 // aligned cuts each kept trial around its alignment event, smooths it with
-// its margins, and keeps the inner rows; the fit window is in trial time.
-func (b *builder) aligned(src NWBSource, table string, keep []int, grid preprocess.Grid, counts, beh *mat.Dense,
+// its margins, and keeps the rows in the fit window (trial time) and the
+// rows the lag pairs them with: the rows the design reads, which are those
+// Build gives from the whole trials.
+func (b *builder) aligned(src NWBSource, table string, keep []int, grid preprocess.Grid, c *counts, beh *behGrid,
 	kernel []float64, p *Preset) error {
 	align, err := src.FloatColumn(table, p.Trials.Align)
 	if err != nil {
 		return err
 	}
+	lag := p.settings().Lag(grid.Width)
 	margin := p.Smooth.MarginMS / 1000
-	scale := 1 / grid.Width
+	type cut struct {
+		w        preprocess.Window
+		trial    int
+		from, to int // grid rows kept
+		out      int // their first activity row
+	}
+	var cuts []cut
+	total := 0
 	for _, tr := range keep {
 		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
 		w, ok := clip(w, grid)
@@ -304,22 +585,66 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 			b.notes = append(b.notes, fmt.Sprintf("trial %d: window outside the recording, left out", tr))
 			continue
 		}
-		block := mat.DenseCopyOf(counts.Slice(w.From, w.To, 0, counts.RawMatrix().Cols))
-		sm, err := preprocess.Smooth(block, kernel, []preprocess.Segment{{From: 0, To: w.Rows()}})
-		if err != nil {
-			return fmt.Errorf("trial %d: %v", tr, err)
+		if w.Rows() < len(kernel) {
+			return fmt.Errorf("trial %d: preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", tr, w.Rows(), len(kernel))
 		}
+		first, last := -1, -1
 		for i := w.InnerFrom; i < w.InnerTo; i++ {
-			x := append([]float64(nil), sm.RawRowView(i-w.From)...)
-			for j := range x {
-				x[j] *= scale
+			if tm := w.TimeMS(grid, i); tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1] {
+				if first < 0 {
+					first = i
+				}
+				last = i
 			}
-			t := w.TimeMS(grid, i)
-			b.add(x, append([]float64(nil), beh.RawRowView(i)...), tr, t >= p.Fit.WindowMS[0] && t < p.Fit.WindowMS[1])
+		}
+		if first < 0 {
+			continue // no sample of this trial is fitted
+		}
+		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)
+		cuts = append(cuts, cut{w: w, trial: tr, from: from, to: to, out: total})
+		total += to - from
+	}
+	if total == 0 {
+		return nil
+	}
+	b.alloc(total, c.units, len(beh.cols))
+	scale := 1 / grid.Width
+	raw := b.x.RawMatrix()
+	// Units are done in groups that share the cache lines of the activity
+	// rows they write, trial after trial along their counts.
+	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
+		for _, ct := range cuts {
+			for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
+				seg := c.data[u*c.rows+ct.w.From : u*c.rows+ct.w.To]
+				for i := ct.from; i < ct.to; i++ {
+					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = smoothAt(seg, i-ct.w.From, kernel) * scale
+				}
+			}
+		}
+	})
+	for _, ct := range cuts {
+		for i := ct.from; i < ct.to; i++ {
+			r := ct.out + i - ct.from
+			beh.row(i, b.z.RawRowView(r))
+			b.trial[r] = ct.trial
+			tm := ct.w.TimeMS(grid, i)
+			b.fit[r] = tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1]
 		}
 	}
-	b.unit = "Hz"
 	return nil
+}
+
+// smoothAt returns element i of numpy.convolve(seg, kernel, 'same'), with
+// preprocess.Smooth's sums in the same order (so the same bits).
+func smoothAt(seg []int32, i int, kernel []float64) float64 {
+	shift := (len(kernel) - 1) / 2
+	var acc float64
+	for k, w := range kernel {
+		if src := i + shift - k; src >= 0 && src < len(seg) {
+			acc += w * float64(seg[src])
+		}
+	}
+	return acc
 }
 
 // clip cuts a trial window to the rows of the grid, as nlb_tools'
@@ -336,7 +661,7 @@ func clip(w preprocess.Window, g preprocess.Grid) (preprocess.Window, bool) {
 // again wherever the recut TimeSeries (MC_RTT's target position) changes;
 // the fit window is in time from each cut.
 func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []float64, base, grid preprocess.Grid,
-	counts, beh *mat.Dense, kernel []float64, p *Preset) error {
+	c *counts, bg *behGrid, kernel []float64, p *Preset) error {
 	var rows []int
 	for _, tr := range keep {
 		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
@@ -352,40 +677,51 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 	if len(rows) == 0 {
 		return fmt.Errorf("no trial rows")
 	}
-	cols := counts.RawMatrix().Cols
-	series := mat.NewDense(len(rows), cols, nil)
-	for r, i := range rows {
-		series.SetRow(r, counts.RawRowView(i))
+	if len(rows) < len(kernel) {
+		return fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(rows), len(kernel))
 	}
-	sm, err := preprocess.Smooth(series, kernel, []preprocess.Segment{{From: 0, To: len(rows)}})
-	if err != nil {
-		return err
-	}
-	// The event series is sampled (not filtered) at each bin's start.
+	b.alloc(len(rows), c.units, len(bg.cols))
+	scale := 1 / grid.Width
+	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
+		buf := make([]float64, 2*len(rows))
+		for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
+			col := c.data[u*c.rows : (u+1)*c.rows]
+			seg := buf[:len(rows)]
+			for r, i := range rows {
+				seg[r] = float64(col[i])
+			}
+			b.smoothCol(u, seg, 0, len(rows), 0, kernel, scale, buf[len(rows):])
+		}
+	})
+	// The event series is sampled (not filtered) at each bin's start: the
+	// sample placed on that base bin, as for the behaviour.
 	data, times, _, err := src.TimeSeries(on)
 	if err != nil {
 		return err
 	}
 	factor := int(math.Round(grid.Width / base.Width))
-	at := make(map[int]int, len(times))
+	sample := make([]int32, grid.Bins) // sample at the start of each bin, or −1
+	for i := range sample {
+		sample[i] = -1
+	}
 	for s, t := range times {
-		at[int(math.Round(t/base.Width))] = s
+		if i := int(math.Round(t / base.Width)); i >= 0 && i%factor == 0 && i/factor < len(sample) {
+			sample[i/factor] = int32(s)
+		}
 	}
 	_, k := data.Dims()
 	events := make([][]float64, len(rows))
 	for r, i := range rows {
-		s, ok := at[i*factor]
 		ev := make([]float64, k)
 		for j := range ev {
 			ev[j] = math.NaN()
-			if ok {
-				ev[j] = data.At(s, j)
+			if s := sample[i]; s >= 0 {
+				ev[j] = data.At(int(s), j)
 			}
 		}
 		events[r] = ev
 	}
 	cuts := preprocess.ChangePoints(events)
-	scale := 1 / grid.Width
 	seg := -1
 	next := 0
 	for r := range rows {
@@ -399,12 +735,8 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 			t := float64(r-cuts[seg]) * grid.Width * 1000
 			fit = t >= p.Fit.WindowMS[0] && t < p.Fit.WindowMS[1]
 		}
-		x := append([]float64(nil), sm.RawRowView(r)...)
-		for j := range x {
-			x[j] *= scale
-		}
-		b.add(x, append([]float64(nil), beh.RawRowView(rows[r])...), id, fit)
+		bg.row(rows[r], b.z.RawRowView(r))
+		b.trial[r], b.fit[r] = id, fit
 	}
-	b.unit = "Hz"
 	return nil
 }

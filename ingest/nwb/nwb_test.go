@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -540,5 +541,45 @@ func TestBadFiles(t *testing.T) {
 	os.WriteFile(text, []byte("not HDF5\n"), 0o644)
 	if _, err := nwb.Open(text); !errors.Is(err, hdf5.ErrNotHDF5) || !strings.HasPrefix(err.Error(), text+": ") {
 		t.Errorf("text file: %v", err)
+	}
+}
+
+// TestEachSpikeTrain checks that the block-wise reading gives every unit's
+// train as Units does, with blocks smaller and larger than the units.
+func TestEachSpikeTrain(t *testing.T) {
+	f, err := nwb.Open(filepath.Join("testdata", "pynapple_sub-4_ses-4_ecephys+image.nwb"))
+	if errors.Is(err, hdf5.ErrNoCgo) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	u, err := f.Units()
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, count, err := f.UnitsInfo()
+	if err != nil || count != u.Len() || info.SpikeTimes != nil || len(info.ID) != count {
+		t.Fatalf("UnitsInfo: %d units, %v", count, err)
+	}
+	defer nwb.SetSpikeBlock(nwb.SetSpikeBlock(1000)) // units hold 520…20736 spikes
+	for _, block := range []int{1000, 7000, 1 << 19} {
+		nwb.SetSpikeBlock(block)
+		seen := 0
+		err := f.EachSpikeTrain(func(i int, times []float64) error {
+			if i != seen || !slices.Equal(times, u.SpikeTimes[i]) {
+				t.Fatalf("block %d: unit %d (call %d) differs", block, i, seen)
+			}
+			seen++
+			return nil
+		})
+		if err != nil || seen != u.Len() {
+			t.Fatalf("block %d: %d units, %v", block, seen, err)
+		}
+	}
+	stop := errors.New("stop")
+	if err := f.EachSpikeTrain(func(int, []float64) error { return stop }); err != stop {
+		t.Errorf("the callback's error is not returned: %v", err)
 	}
 }

@@ -34,17 +34,76 @@ func (f *File) Units() (*Units, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := len(idx)
-	u := &Units{}
+	u, err := f.unitColumns(len(idx))
+	if err != nil {
+		return nil, err
+	}
 	spikes, err := f.r.ReadFloat64(UnitsPath + "/spike_times")
 	if err != nil {
 		return nil, err
 	}
-	u.SpikeTimes = make([][]float64, n)
+	u.SpikeTimes = make([][]float64, len(idx))
 	for i := range u.SpikeTimes {
 		lo, hi := bounds(idx, i)
 		u.SpikeTimes[i] = spikes[lo:hi:hi]
 	}
+	return u, nil
+}
+
+// UnitsInfo reads /units as Units does but without the spike times: the
+// SpikeTimes of the result is nil, and Count holds the number of units.
+// Read the trains with EachSpikeTrain.
+func (f *File) UnitsInfo() (u *Units, count int, err error) {
+	idx, err := f.spikeIndex()
+	if err != nil {
+		return nil, 0, err
+	}
+	u, err = f.unitColumns(len(idx))
+	return u, len(idx), err
+}
+
+// spikeBlock is how many spike times EachSpikeTrain reads at a time: 4 MB.
+var spikeBlock = 1 << 19 // a variable for the tests
+
+// EachSpikeTrain calls fn with the spike times of each unit of /units, in
+// row order, reading the spike times a block at a time, so that a long
+// recording's spike times need not all be in memory. times is part of a
+// block read for this call and never reused: fn may keep it (the block stays
+// in memory while it does). An error of fn stops the reading and is
+// returned.
+func (f *File) EachSpikeTrain(fn func(unit int, times []float64) error) error {
+	idx, err := f.spikeIndex()
+	if err != nil {
+		return err
+	}
+	const p = UnitsPath + "/spike_times"
+	total := 0
+	if len(idx) > 0 {
+		total = int(idx[len(idx)-1])
+	}
+	var block []float64
+	from := 0 // block holds spike_times[from : from+len(block)]
+	for i := range idx {
+		lo, hi := bounds(idx, i)
+		if hi > from+len(block) || lo < from {
+			from = lo
+			n := min(max(spikeBlock, hi-lo), total-lo)
+			if block, err = f.r.ReadFloat64Range(p, lo, n); err != nil {
+				return err
+			}
+		}
+		if err := fn(i, block[lo-from:hi-from:hi-from]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unitColumns reads the columns of /units other than the spike times for
+// n units.
+func (f *File) unitColumns(n int) (*Units, error) {
+	u := &Units{}
+	var err error
 	if u.ID, err = f.unitIDs(n); err != nil {
 		return nil, err
 	}

@@ -27,7 +27,10 @@ type Source struct {
 	F *nwb.File
 }
 
-var _ presets.NWBSource = Source{}
+var (
+	_ presets.NWBSource    = Source{}
+	_ presets.UnitStreamer = Source{}
+)
 
 // Open opens the NWB file name and returns it as a presets.NWBSource with
 // the function that closes it; it has the type of presets.Opener.NWB.
@@ -45,17 +48,23 @@ func Open(name string) (presets.NWBSource, func() error, error) {
 // interval (0 when the table has no obs_intervals). NWB keeps the units
 // table at /units; another path is an error.
 func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
-	if clean(p) != nwb.UnitsPath {
-		return nil, nil, 0, &hdf5.Error{File: s.F.Name(), Path: clean(p),
-			Err: fmt.Errorf("the units table must be at %s", nwb.UnitsPath)}
+	if err := s.unitsPath(p); err != nil {
+		return nil, nil, 0, err
 	}
 	u, err := s.F.Units()
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	held, end := heldEnd(u, u.Len())
+	return u.SpikeTimes, held, end, nil
+}
+
+// heldEnd returns the heldout flags (all false when the table has none)
+// and the latest end of an observation interval.
+func heldEnd(u *nwb.Units, n int) ([]bool, float64) {
 	held := u.HeldOut
 	if held == nil {
-		held = make([]bool, u.Len())
+		held = make([]bool, n)
 	}
 	var end float64
 	for _, iv := range u.ObsIntervals {
@@ -63,7 +72,37 @@ func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
 			end = math.Max(end, x[1])
 		}
 	}
-	return u.SpikeTimes, held, end, nil
+	return held, end
+}
+
+// UnitsInfo returns what Units does without reading the spike times: the
+// number of units.
+func (s Source) UnitsInfo(p string) (int, []bool, float64, error) {
+	if err := s.unitsPath(p); err != nil {
+		return 0, nil, 0, err
+	}
+	u, n, err := s.F.UnitsInfo()
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	held, end := heldEnd(u, n)
+	return n, held, end, nil
+}
+
+// EachUnit calls fn with each unit's spike times, reading them a block at
+// a time (nwb.File.EachSpikeTrain).
+func (s Source) EachUnit(p string, fn func(unit int, times []float64) error) error {
+	if err := s.unitsPath(p); err != nil {
+		return err
+	}
+	return s.F.EachSpikeTrain(fn)
+}
+
+func (s Source) unitsPath(p string) error {
+	if clean(p) != nwb.UnitsPath {
+		return &hdf5.Error{File: s.F.Name(), Path: clean(p), Err: fmt.Errorf("the units table must be at %s", nwb.UnitsPath)}
+	}
+	return nil
 }
 
 // column reads one 1-D, non-ragged column of a table.

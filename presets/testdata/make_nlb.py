@@ -4,6 +4,7 @@
 the tests of the nlb-maze and nlb-rtt presets:
 
     /usr/bin/python3 presets/testdata/make_nlb.py      (Debian python3-h5py)
+    /usr/bin/python3 presets/testdata/make_nlb.py --large FILE [--mb 50]
 
 maze_like.nwb  16 units (4 held out), 30 trials of 1.8 s (train/val/test, some
                with delay < 448 ms), /processing/behavior/hand_vel at 1 kHz as
@@ -12,6 +13,9 @@ maze_like.nwb  16 units (4 held out), 30 trials of 1.8 s (train/val/test, some
 rtt_like.nwb   16 units (4 held out), 30 s of continuous 600 ms trials, target_pos
                changing every 0.6-1.4 s, finger_vel as float32 timed by
                `starting_time` + `rate`, NaN during test trials.
+
+--large writes one large MC_Maze-like file for the benchmark instead
+(maze_large; benchmarks/nwb_bench.sh, never committed).
 
 Firing rates follow smooth latent signals (shared and private). The hand
 velocity is a fixed linear readout (planted(), saved as *_w.npy) of the
@@ -57,10 +61,11 @@ def table(group, colnames, ndtype, descr):
     group.attrs.create("colnames", np.array(colnames, dtype=object), dtype=STR)
 
 
-def units(f, trains, heldout, obs_end, idx_dtype):
+def units(f, trains, heldout, obs_end, idx_dtype, compress=True):
     u = f.create_group("units")
     table(u, ["spike_times", "obs_intervals", "heldout"], "Units", "sorted units")
-    st = column(u, "spike_times", np.concatenate(trains), "spike times (s)", compression="gzip", shuffle=True)
+    kw = {"compression": "gzip", "shuffle": True} if compress else {}
+    st = column(u, "spike_times", np.concatenate(trains), "spike times (s)", **kw)
     index(u, "spike_times_index", np.cumsum([len(t) for t in trains]), st, idx_dtype)
     oi = column(u, "obs_intervals", np.array([[0.0, obs_end]] * len(trains)), "observation intervals")
     index(u, "obs_intervals_index", np.arange(1, len(trains) + 1), oi, np.uint8)
@@ -238,8 +243,115 @@ def rtt():
     np.save(os.path.join(HERE, "rtt_like_w.npy"), w)
 
 
+def maze_large(path, mb, seed=13):
+    """A large MC_Maze-like file for the benchmark (never committed): 182
+    units (45 held out), trials of 1.8 s every 2 s, and hand_vel, hand_pos,
+    cursor_pos and eye_pos at 1 kHz as float64 with timestamps (none during
+    test trials), all written uncompressed, so that, as in the DANDI NLB
+    files, the 1 kHz behaviour makes most of the size. The number of trials
+    is chosen to make about mb megabytes. Rates follow smooth latents as in
+    maze(); hand velocity is a readout of the latents plus noise (no planted
+    spike readout: the file is for timing). Generated in blocks of 100 s, so
+    memory stays small whatever the size."""
+    rng = np.random.default_rng(seed)
+    n_in, n_out = 137, 45
+    n = n_in + n_out
+    # Bytes per 2 s trial: 4 series x (2 float64 + 1 timestamp) for the ~87 %
+    # of time outside test trials, and spike times at ~33 Hz.
+    per_trial = 2000 * 0.87 * 4 * 24 + n * 33 * 2 * 8
+    n_trials = max(10, int(round(mb * 1e6 / per_trial)))
+    dur_ms = 1000 + n_trials * 2000
+    starts = 1.0 + 2.0 * np.arange(n_trials)
+    stops = starts + 1.8
+    onset = np.round(starts + 0.8 + rng.uniform(0, 0.3, n_trials), 3)
+    delay = np.round(rng.uniform(250, 900, n_trials))
+    split = rng.choice(np.array(["train", "val", "test"], dtype=object), n_trials, p=[0.67, 0.2, 0.13])
+    keep = np.ones(dur_ms, bool)
+    for a, b, sp in zip(starts, stops, split):
+        if sp == "test":
+            keep[int(round(a * 1000)):int(round(b * 1000))] = False
+    # Latent sinusoids: fixed frequencies and phases, so blocks join up.
+    k_lat = 3
+    f_lat = rng.uniform(0.5, 1.5, (k_lat, 4)) / 500
+    p_lat = rng.uniform(0, 2 * np.pi, (k_lat, 4))
+    f_pri = rng.uniform(0.5, 1.5, (n, 4)) / 500
+    p_pri = rng.uniform(0, 2 * np.pi, (n, 4))
+    load = rng.standard_normal((k_lat, n))
+    base = rng.uniform(25, 40, n)
+    mix = rng.standard_normal((k_lat, 2)) * 60
+
+    def sines(tt, f, p):
+        return np.sin(2 * np.pi * f[None, :, :] * tt[:, None, None] + p[None]).sum(axis=2) / 2
+
+    n_beh = int(keep.sum())
+    names = ["hand_vel", "hand_pos", "cursor_pos", "eye_pos"]
+    trains = [[] for _ in range(n)]
+    with h5py.File(path, "w") as f:
+        nwb_root(f, "maze-large")
+        beh = f.create_group("processing/behavior")
+        attrs(beh, "ProcessingModule", "behaviour")
+        series = {}
+        for name in names:
+            g = beh.create_group(name)
+            attrs(g, "SpatialSeries", name)
+            d = g.create_dataset("data", (n_beh, 2), dtype=np.float64)
+            d.attrs["conversion"] = np.float32(1.0)
+            d.attrs["resolution"] = np.float32(-1.0)
+            d.attrs.create("unit", "mm/s" if name == "hand_vel" else "mm", dtype=STR)
+            t = g.create_dataset("timestamps", (n_beh,), dtype=np.float64)
+            t.attrs["interval"] = np.int32(1)
+            t.attrs.create("unit", "seconds", dtype=STR)
+            series[name] = (d, t)
+        pos = np.zeros(2)
+        at = 0
+        block = 100_000
+        for t0 in range(0, dur_ms, block):
+            tt = np.arange(t0, min(t0 + block, dur_ms))
+            lat = sines(tt, f_lat, p_lat)
+            rates = np.clip(base + 6 * lat @ load + 15 * sines(tt, f_pri, p_pri), 1, None)
+            for j in range(n):
+                sp = np.nonzero(rng.random(len(tt)) < rates[:, j] * 1e-3)[0]
+                trains[j].append(np.round((tt[sp] + rng.random(len(sp))) * 1e-3, 6))
+            vel = lat @ mix + rng.standard_normal((len(tt), 2))
+            hand = pos + np.cumsum(vel, axis=0) * 1e-3
+            pos = hand[-1]
+            k = keep[tt]
+            m = int(k.sum())
+            values = {"hand_vel": vel, "hand_pos": hand, "cursor_pos": hand + 0.5 * rng.standard_normal((len(tt), 2)),
+                      "eye_pos": 20 * lat[:, :2] + rng.standard_normal((len(tt), 2))}
+            for name in names:
+                d, t = series[name]
+                d[at:at + m] = values[name][k]
+                t[at:at + m] = tt[k] / 1000.0
+            at += m
+        units(f, [np.concatenate(t) for t in trains], [False] * n_in + [True] * n_out, dur_ms / 1000, np.uint32,
+              compress=False)
+        tr = f.create_group("intervals/trials")
+        cols = ["start_time", "stop_time", "split", "move_onset_time", "delay", "trial_type"]
+        table(tr, cols, "TimeIntervals", "trials")
+        column(tr, "start_time", starts, "start")
+        column(tr, "stop_time", stops, "stop")
+        column(tr, "split", split, "data split", dtype=STR)
+        column(tr, "move_onset_time", onset, "movement onset")
+        column(tr, "delay", delay, "delay period (ms)")
+        column(tr, "trial_type", rng.integers(1, 4, n_trials), "condition")
+        ids = tr.create_dataset("id", data=np.arange(n_trials, dtype=np.int64))
+        attrs(ids, "ElementIdentifiers", None)
+    return n_trials
+
+
 if __name__ == "__main__":
-    maze()
-    rtt()
-    for name in ["maze_like.nwb", "rtt_like.nwb"]:
-        print(name, os.path.getsize(os.path.join(HERE, name)), "bytes")
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Writes the NLB-like test files (default) or a large one for the benchmark.")
+    ap.add_argument("--large", metavar="FILE", help="write a large MC_Maze-like file to FILE instead (never commit it)")
+    ap.add_argument("--mb", type=float, default=50, help="approximate size of the large file in MB (default 50)")
+    args = ap.parse_args()
+    if args.large:
+        trials = maze_large(args.large, args.mb)
+        print(args.large, os.path.getsize(args.large), "bytes,", trials, "trials")
+    else:
+        maze()
+        rtt()
+        for name in ["maze_like.nwb", "rtt_like.nwb"]:
+            print(name, os.path.getsize(os.path.join(HERE, name)), "bytes")
