@@ -19,7 +19,12 @@ fi
 # Debian packages: name of a file each one provides, to test for it cheaply.
 declare -A debs=(
   [libhdf5-dev]=/usr/include/hdf5/serial/hdf5.h
+  [chromium]=/usr/bin/chromium # the report's browser test (headless)
 )
+# Node.js and npm read the Arrow files in the tests with Arrow JS; a Node.js
+# from elsewhere (nodesource, nvm) on PATH is used as it is.
+command -v node >/dev/null 2>&1 || debs[nodejs]=/usr/bin/node
+command -v npm >/dev/null 2>&1 || debs[npm]=/usr/bin/npm
 missing=()
 for pkg in "${!debs[@]}"; do
   [ -e "${debs[$pkg]}" ] || missing+=("$pkg")
@@ -43,3 +48,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 go mod download
+
+# Arrow JS for the tests, from the committed lock file, into a git-ignored
+# node_modules beside it.
+node_dir=reports/testdata/node
+if [ ! -f "$node_dir/node_modules/apache-arrow/package.json" ] ||
+   [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: installing Arrow JS (npm ci in $node_dir)" >&2
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

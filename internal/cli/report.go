@@ -18,12 +18,14 @@ const reportAbout = `Writes an HTML report of Arrow results (from 'oblique analy
 models' and 'oblique compare') into DIR: DIR/index.html, self-contained
 (figures inline as SVG, no network access needed), the figures as SVG and
 PNG in DIR/figures, and the tables they were drawn from in DIR/tables —
-the inputs, the paper's published Fig. 7B values (paper-fig7b.arrow), and
-the projections of -run. Every input is optional: the report shows the
-figures its tables allow (Fig. 7B and 8 and the PC curves of Fig. 3B from
-analyze; Figs. 3A–C, 5 and 6 from models; the model runs of Fig. 7B from
-compare; Fig. 2B from -run). A table of every number drawn, with the seed
-and settings that produced it, ends the page.`
+the inputs and the paper's published Fig. 7B values (paper-fig7b.arrow).
+Every input is optional: the report shows the figures its tables allow
+(Figs. 7B, 8 and the PC curves of 3B from analyze; Figs. 3A–C, 4C, 5 and 6
+from models and models-settings; Fig. 2B from models-trajectories; the
+model runs of Fig. 7B and the regime score from compare). -run chooses the
+runs drawn one by one (Fig. 2B, the curves of Figs. 3B and 5, Fig. 6B).
+A table of every number drawn, with the seed and settings that produced
+it, ends the page.`
 
 // PaperTableFile is the name of the published values' table in a report.
 const PaperTableFile = "paper-fig7b.arrow"
@@ -35,14 +37,12 @@ func runReport(env *Env, args []string) error {
 		noPaper bool
 		title   string
 		runs    multiFlag
-		seed    uint64
 	)
 	fs.StringVar(&out, "o", "oblique-report", "write the report into `DIR`")
 	fs.StringVar(&out, "out", "oblique-report", "same as -o")
 	fs.BoolVar(&noPaper, "no-paper", false, "leave out the paper's published values")
 	fs.StringVar(&title, "title", "oblique report: aligned and oblique dynamics", "the page's title")
-	fs.Var(&runs, "run", "add the Fig. 2B projection of `RUN` (a bundled run's name, e.g. cycling-oblique-s1, or a run directory); repeatable")
-	fs.Uint64Var(&seed, "seed", 0, "seed of the evaluation trials of -run")
+	fs.Var(&runs, "run", "draw model run `NAME` one by one (Fig. 2B, …); repeatable (default: the first aligned and oblique run of the first task)")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		helpFor(env.Stderr, fs, "report [flags] RESULTS.arrow… -o DIR", reportAbout)
@@ -55,10 +55,10 @@ func runReport(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 && len(runs) == 0 && noPaper {
-		return fmt.Errorf("%w: nothing to report: give result tables, -run, or leave the paper's values in", errUsage)
+	if len(files) == 0 && noPaper {
+		return fmt.Errorf("%w: nothing to report: give result tables, or leave the paper's values in", errUsage)
 	}
-	rep, err := Report(out, files, ReportOptions{Title: title, NoPaper: noPaper, Runs: runs, Seed: seed})
+	rep, err := Report(out, files, ReportOptions{Title: title, NoPaper: noPaper, Runs: runs})
 	if err != nil {
 		return err
 	}
@@ -79,10 +79,8 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 type ReportOptions struct {
 	Title   string
 	NoPaper bool
-	// Runs are the runs whose Fig. 2B projection the report shows.
+	// Runs are the model runs drawn one by one (figures.Options).
 	Runs []string
-	// Seed seeds the evaluation trials of the projections.
-	Seed uint64
 }
 
 // Report writes the report of the given Arrow files into dir and returns
@@ -128,13 +126,6 @@ func Report(dir string, files []string, o ReportOptions) (*page.Report, error) {
 			return nil, err
 		}
 	}
-	for _, r := range o.Runs {
-		name, err := writeProjection(tdir, r, o.Seed, unique)
-		if err != nil {
-			return nil, fmt.Errorf("-run %s: %w", r, err)
-		}
-		_ = name
-	}
 	set := &figures.Set{}
 	for _, n := range names {
 		t, err := figures.ReadTable(filepath.Join(tdir, n))
@@ -147,7 +138,7 @@ func Report(dir string, files []string, o ReportOptions) (*page.Report, error) {
 		}
 	}
 	rep.Tables = set.Tables
-	rep.Figures = figures.Build(set)
+	rep.Figures = figures.Build(set, figures.Options{Runs: o.Runs})
 	if len(rep.Figures) == 0 {
 		rep.Notes = append(rep.Notes, "no figure: none of the tables given holds what a figure needs")
 	}

@@ -9,18 +9,18 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// curvePanel draws a cumulative-variance and an R²-against-components
-// curve with their thresholds and dimensions into p.
+// curveSpec is a cumulative-variance and an R²-against-components curve
+// of one row, with its dimensions.
 type curveSpec struct {
-	t                      *Table
-	row                    int
-	subject                string
-	cumCol, r2Col          string
-	dvarCol, dfitCol       string
-	varThr, fitThr         float64 // thresholds drawn (fitThr absolute)
-	varThrRef, fitThrRef   string  // what the thresholds are, for the caption
-	colour                 plotColour
-	label                  string // series label (legend), "" for none
+	t                *Table
+	row              int
+	subject          string
+	cumCol, r2Col    string
+	dvarCol, dfitCol string
+	colour           plotColour
+	label            string // series label (legend), "" for none
+	limit            int    // largest k drawn; 0: all
+	slot             int    // position of the dimension labels among the panel's curves
 }
 
 type plotColour = interface{ RGBA() (r, g, b, a uint32) }
@@ -29,7 +29,11 @@ type plotColour = interface{ RGBA() (r, g, b, a uint32) }
 func addCurves(r *recorder, p *plot.Plot, c curveSpec, dashedR2 bool) int {
 	t, i := c.t, c.row
 	var cum, r2 plotter.XYs
-	for k := 0; k < t.Len(c.cumCol, i); k++ {
+	n := t.Len(c.cumCol, i)
+	if c.limit > 0 {
+		n = min(n, c.limit)
+	}
+	for k := 0; k < n; k++ {
 		if v, ok := r.num(t, "cumulative variance share", c.subject, "k = "+strconv.Itoa(k+1), c.cumCol, i, k); ok {
 			cum = append(cum, plotter.XY{X: float64(k + 1), Y: v})
 		}
@@ -66,14 +70,16 @@ func dimensionMarks(r *recorder, p *plot.Plot, c curveSpec) {
 		}
 		l, _ := plotter.NewLine(plotter.XYs{{X: v, Y: 0}, {X: v, Y: 1.02}})
 		l.LineStyle = lineStyle(c.colour, vg.Points(0.7), vg.Points(1), vg.Points(2))
-		lab, _ := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: v, Y: 0.02}}, Labels: []string{fmt.Sprintf(" %s = %g", d.name, v)}})
+		// Labels stacked from the bottom: D_fit, D_var of the first
+		// curve, then of the next.
+		y := 0.02 + 0.07*float64(2*c.slot)
+		if d.name == "D_var" {
+			y += 0.07
+		}
+		lab, _ := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: v, Y: y}}, Labels: []string{fmt.Sprintf(" %s = %g", d.name, v)}})
 		for j := range lab.TextStyle {
-			lab.TextStyle[j].Font.Size = vg.Points(8)
 			lab.TextStyle[j].Font = labelFont(8)
 			lab.TextStyle[j].Color = c.colour
-			if d.name == "D_var" {
-				lab.Offset.Y = vg.Points(10)
-			}
 		}
 		p.Add(l, lab)
 	}
@@ -91,7 +97,7 @@ func threshold(p *plot.Plot, y, x1 float64) {
 // decoder from them, against k, with D_var and D_fit marked; and, when a
 // models table with the curves is given, the same for one run of each task
 // and regime (paper Fig. 3B; the models use the absolute R² rule).
-func Fig3B(s *Set) *Figure {
+func Fig3B(s *Set, o Options) *Figure {
 	var specs []curveSpec
 	for _, t := range s.Kind("analyze") {
 		for i := 0; i < t.Rows; i++ {
@@ -102,7 +108,7 @@ func Fig3B(s *Set) *Figure {
 				cumCol: "cum_var", r2Col: "r2_k", dvarCol: "d_var", dfitCol: "d_fit", colour: black})
 		}
 	}
-	modelPanels := modelCurveSpecs(s)
+	modelPanels := modelCurveSpecs(s, o)
 	if len(specs) == 0 && len(modelPanels) == 0 {
 		return nil
 	}
@@ -178,10 +184,7 @@ func (r *recorder) numMeta(t *Table, quantity, key string) (float64, bool) {
 	if err != nil {
 		return 0, false
 	}
-	if !r.tables[t.Name] {
-		r.tables[t.Name] = true
-		r.f.Tables = append(r.f.Tables, t.Name)
-	}
+	r.use(t)
 	r.f.Values = append(r.f.Values, Value{
 		Figure: r.f.ID, Quantity: quantity, Subject: "all rows", Value: v,
 		Ref:  Ref{Table: t.Name, Column: "@" + key, Row: -1},

@@ -16,7 +16,7 @@ import (
 // put through the same experimental pipeline. A recording whose name
 // matches a published data set is drawn on that data set's row. It returns
 // nil when there is neither a paper nor an analyze table.
-func Fig7B(s *Set) *Figure {
+func Fig7B(s *Set, o Options) *Figure {
 	papers, analyses := s.Kind("paper"), s.Kind("analyze")
 	if len(papers) == 0 && len(analyses) == 0 {
 		return nil
@@ -94,6 +94,9 @@ func Fig7B(s *Set) *Figure {
 				continue
 			}
 			label := "model runs, " + regime
+			if rec := t.Str("recording", i); rec != "" {
+				label += " (as " + rec + ")"
+			}
 			row(label)
 			p := point{kind: regime}
 			p.rho, p.hasRho = r.num(t, "ρ (model run, experimental form)", subject, "", "rho", i)
@@ -106,12 +109,15 @@ func Fig7B(s *Set) *Figure {
 	f.Height = vg.Length(n)*7*vg.Millimeter + 35*vg.Millimeter
 	rho := newPlot("correlation ρ", "ρ", "")
 	ratio := newPlot("relative fitting dimension", "D_fit / D_var", "")
-	maxRho := 0.0
+	maxRho, maxRatio := 0.0, 0.0
 	for li, label := range labels {
 		y := float64(n - 1 - li)
 		for _, p := range rows[label] {
 			if p.hasRho {
 				maxRho = max(maxRho, p.rho)
+			}
+			if p.hasRatio {
+				maxRatio = max(maxRatio, p.ratio)
 			}
 			for pi, pl := range []*plot.Plot{rho, ratio} {
 				v, ok := p.rho, p.hasRho
@@ -134,7 +140,10 @@ func Fig7B(s *Set) *Figure {
 		pl.X.Min = 0
 	}
 	rho.X.Max = 1.15 * max(maxRho, 0.05)
-	ratio.X.Max = 1
+	ratio.X.Max = 1 // a share in most data sets; more when D_fit > D_var
+	if maxRatio > 1 {
+		ratio.X.Max = 1.1 * maxRatio
+	}
 	// The second panel shares the rows: hide its labels.
 	ratio.Y.Tick.Label.Color = transparentColour
 	ratio.Y.Tick.Marker = blankTicks{}
@@ -193,7 +202,7 @@ func (blankTicks) Ticks(min, max float64) []plot.Tick { return nil }
 // and its regime and name.
 func compareModelRow(t *Table, i int) (regime, name string, ok bool) {
 	regime = t.Str("regime", i)
-	if regime != "aligned" && regime != "oblique" {
+	if t.Str("kind", i) != "model" || t.Str("error", i) != "" || regime != "aligned" && regime != "oblique" {
 		return "", "", false
 	}
 	name = t.Str("run", i)

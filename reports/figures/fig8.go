@@ -15,7 +15,7 @@ import (
 // mean over random subsets with its 2.5–97.5 % band, and the guides n⁰
 // (ρ ~ 1/√n, random-like, oblique), n^¼ and n^½ (ρ independent of n,
 // aligned) through the smallest subset's mean.
-func Fig8(s *Set) *Figure {
+func Fig8(s *Set, o Options) *Figure {
 	type rec struct {
 		t   *Table
 		row int

@@ -163,10 +163,7 @@ func (r *recorder) num(t *Table, quantity, subject, at, col string, row int, ind
 	if !ok {
 		return 0, false
 	}
-	if !r.tables[t.Name] {
-		r.tables[t.Name] = true
-		r.f.Tables = append(r.f.Tables, t.Name)
-	}
+	r.use(t)
 	seed := t.Meta["seed"]
 	if s, ok := t.Num("seed", row); ok && t.Has("seed") {
 		seed = strconv.FormatFloat(s, 'f', -1, 64)
@@ -177,6 +174,14 @@ func (r *recorder) num(t *Table, quantity, subject, at, col string, row int, ind
 		Seed: seed, Settings: t.Settings(),
 	})
 	return v, true
+}
+
+// use records that the figure draws from t.
+func (r *recorder) use(t *Table) {
+	if !r.tables[t.Name] {
+		r.tables[t.Name] = true
+		r.f.Tables = append(r.f.Tables, t.Name)
+	}
 }
 
 // note adds a remark to the figure.

@@ -18,9 +18,9 @@ var (
 	black     = color.RGBA{0, 0, 0, 255}
 	grey      = color.RGBA{120, 120, 120, 255}
 	lightGrey = color.RGBA{190, 190, 190, 255}
-	aligned   = color.RGBA{213, 94, 0, 255}   // vermillion
-	oblique   = color.RGBA{0, 114, 178, 255}  // blue
-	green     = color.RGBA{0, 158, 115, 255}  // bluish green
+	aligned   = color.RGBA{213, 94, 0, 255}    // vermillion
+	oblique   = color.RGBA{0, 114, 178, 255}   // blue
+	green     = color.RGBA{0, 158, 115, 255}   // bluish green
 	purple    = color.RGBA{204, 121, 167, 255} // reddish purple
 	orange    = color.RGBA{230, 159, 0, 255}
 	sky       = color.RGBA{86, 180, 233, 255}

@@ -77,9 +77,11 @@ func Write(dir string, r *Report) error {
 			SVG: template.HTML(inlineSVG(svg, f.ID)),
 			Src: FiguresDir + "/" + f.ID, Count: len(f.Values),
 		})
+		g := valueGroup{Figure: f.ID, Title: f.Title}
 		for _, v := range f.Values {
-			data.Values = append(data.Values, valueData(v))
+			g.Values = append(g.Values, valueData(v))
 		}
+		data.Groups = append(data.Groups, g)
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, data); err != nil {
@@ -103,7 +105,12 @@ type pageData struct {
 	Notes          []string
 	Tables         []tableInfo
 	Figures        []figureData
-	Values         []valueInfo
+	Groups         []valueGroup
+}
+
+type valueGroup struct {
+	Figure, Title string
+	Values        []valueInfo
 }
 
 type tableInfo struct {

@@ -58,7 +58,7 @@ Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcapti
 
 <h2 id="tables">Tables</h2>
 {{range .Tables}}
-<section class="table-info" data-table="{{.Name}}">
+<section class="table-info" id="table-{{.Name}}" data-table="{{.Name}}">
 <h3><a href="{{.Href}}">{{.Name}}</a> — {{if .Kind}}{{.Kind}}{{else}}(no kind){{end}}, {{.Rows}} rows, {{.Columns}} columns</h3>
 <table class="meta"><tr><th>metadata</th><th>value</th></tr>
 {{range .Meta}}<tr><td><code>{{.Key}}</code></td><td class="settings">{{.Value}}</td></tr>{{end}}
@@ -71,15 +71,17 @@ Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcapti
 {{end}}
 
 <h2 id="values">Values</h2>
-<p>Every number drawn in the figures. <em>source</em> is <code>table:column[row][index…]</code>
-(rows and list indices from 0; <code>@key</code> is schema metadata); the value is shown to 4 digits, the
-<code>data-value</code> attribute holds it in full.</p>
+<p>Every number drawn in the figures, figure by figure. <em>source</em> is <code>table:column[row][index…]</code>
+(rows and list indices from 0; <code>@key</code> is schema metadata, <code>@key.Field</code> a field of JSON metadata);
+the value is shown to 4 digits, the <code>data-value</code> attribute holds it in full; <em>settings</em> links to the
+metadata of the table that holds it.</p>
 <table id="values-table">
 <thead><tr><th>figure</th><th>quantity</th><th>recording / run</th><th>at</th><th>value</th><th>source</th><th>seed</th><th>settings</th></tr></thead>
-<tbody>
-{{range .Values}}<tr data-figure="{{.Figure}}" data-table="{{.Table}}" data-column="{{.Column}}" data-row="{{.Row}}" data-index="{{.Index}}" data-value="{{.Full}}"><td>{{.Figure}}</td><td>{{.Quantity}}</td><td>{{.Subject}}</td><td>{{.At}}</td><td class="num">{{.Shown}}</td><td class="ref">{{.Ref}}</td><td>{{.Seed}}</td><td class="settings">{{.Settings}}</td></tr>
+{{range .Groups}}<tbody class="values" data-figure="{{.Figure}}">
+<tr><th colspan="8"><a href="#{{.Figure}}">{{.Title}}</a>: {{len .Values}} values</th></tr>
+{{range .Values}}<tr data-figure="{{.Figure}}" data-table="{{.Table}}" data-column="{{.Column}}" data-row="{{.Row}}" data-index="{{.Index}}" data-value="{{.Full}}"><td>{{.Figure}}</td><td>{{.Quantity}}</td><td>{{.Subject}}</td><td>{{.At}}</td><td class="num">{{.Shown}}</td><td class="ref">{{.Ref}}</td><td>{{.Seed}}</td><td><a href="#table-{{.Table}}">{{.Table}}</a></td></tr>
 {{end}}</tbody>
-</table>
+{{end}}</table>
 
 <div id="page-check" hidden></div>
 <script>
