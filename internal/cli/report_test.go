@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,6 +21,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/oblique-neuro/oblique/internal/golden"
+	"github.com/oblique-neuro/oblique/models"
+	"github.com/oblique-neuro/oblique/models/bundled"
 	"github.com/oblique-neuro/oblique/regimes"
 	"github.com/oblique-neuro/oblique/reports"
 	"github.com/oblique-neuro/oblique/reports/figures"
@@ -46,46 +50,118 @@ func tool(t *testing.T, name, why string) string {
 }
 
 // bundledReport renders, once per test binary, the report of the bundled
-// data: the analysis of the Golub BCI recording (as `make demo` makes it)
-// and the paper's values.
+// data: the analysis of the Golub BCI recording (as `make demo` makes it),
+// the paper's values and, when the models and compare commands are there,
+// the model tables of the bundled flip-flop networks (up to two seeds per
+// regime: the shortest task, so that the perturbation analysis stays
+// quick) and the Golub recording compared with them.
 var bundledRep struct {
-	once  sync.Once
-	dir   string
-	rep   *page.Report
-	res   *regimes.Result
-	err   error
-	clean func()
+	once   sync.Once
+	dir    string
+	rep    *page.Report
+	res    *regimes.Result
+	models bool
+	err    error
+}
+
+func hasCommand(name string) bool {
+	for _, c := range commands {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func bundledReport(t *testing.T) (string, *page.Report) {
 	t.Helper()
-	bundledRep.once.Do(func() {
-		dir, err := os.MkdirTemp("", "oblique-report-")
-		if err != nil {
-			bundledRep.err = err
-			return
-		}
-		golub := filepath.Join(golden.Root(), "data", "golub2018_bci", "before.toml")
-		a := AnalyzeFile(golub, regimes.Settings{}, nil)
-		if a.Err != nil {
-			bundledRep.err = a.Err
-			return
-		}
-		bundledRep.res = a.Result
-		tab := reports.AnalyzeTable([]reports.Analysis{a}, regimes.Settings{})
-		in := filepath.Join(dir, "golub2018-before.arrow")
-		if err := tab.WriteFile(in); err != nil {
-			bundledRep.err = err
-			return
-		}
-		tab.Release()
-		bundledRep.dir = filepath.Join(dir, "report")
-		bundledRep.rep, bundledRep.err = Report(bundledRep.dir, []string{in}, ReportOptions{})
-	})
+	bundledRep.once.Do(func() { bundledRep.err = makeBundledReport() })
 	if bundledRep.err != nil {
 		t.Fatal(bundledRep.err)
 	}
 	return bundledRep.dir, bundledRep.rep
+}
+
+func makeBundledReport() error {
+	dir, err := os.MkdirTemp("", "oblique-report-")
+	if err != nil {
+		return err
+	}
+	bundledRep.dir = filepath.Join(dir, "report")
+	golub := filepath.Join(golden.Root(), "data", "golub2018_bci", "before.toml")
+	a := AnalyzeFile(golub, regimes.Settings{}, nil)
+	if a.Err != nil {
+		return a.Err
+	}
+	bundledRep.res = a.Result
+	tab := reports.AnalyzeTable([]reports.Analysis{a}, regimes.Settings{})
+	in := filepath.Join(dir, "golub2018-before.arrow")
+	err = tab.WriteFile(in)
+	tab.Release()
+	if err != nil {
+		return err
+	}
+	inputs := []string{in}
+	if hasCommand("models") && hasCommand("compare") {
+		runs := filepath.Join(dir, "runs")
+		n, err := extractRuns(runs, "flipflop", 2)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			var out, errb bytes.Buffer
+			mo := filepath.Join(dir, "models.arrow")
+			if code := Main([]string{"models", "-runs", runs, "-o", mo, "-quiet"}, &out, &errb); code != 0 {
+				return fmt.Errorf("oblique models: exit %d: %s", code, errb.String())
+			}
+			co := filepath.Join(dir, "compare.arrow")
+			if code := Main([]string{"compare", golub, "-runs", runs, "-o", co, "-quiet",
+				"-subsets", "2", "-draws", "5", "-time-draws", "5", "-bootstrap", "200"}, &out, &errb); code != 0 {
+				return fmt.Errorf("oblique compare: exit %d: %s", code, errb.String())
+			}
+			inputs = append(inputs, mo, strings.TrimSuffix(mo, ".arrow")+"-settings.arrow",
+				strings.TrimSuffix(mo, ".arrow")+"-trajectories.arrow", co)
+			bundledRep.models = true
+		}
+	}
+	bundledRep.rep, err = Report(bundledRep.dir, inputs, ReportOptions{})
+	return err
+}
+
+// extractRuns writes up to perRegime finished bundled runs of a task per
+// regime into dir as run directories and returns how many.
+func extractRuns(dir, task string, perRegime int) (int, error) {
+	runs, err := bundled.Runs()
+	if err != nil {
+		return 0, err
+	}
+	count := map[string]int{}
+	n := 0
+	for _, r := range runs {
+		s := r.Info.Settings
+		if s.Task != task || count[r.Info.Regime] >= perRegime {
+			continue
+		}
+		count[r.Info.Regime]++
+		name := path.Base(r.Dir)
+		for _, f := range []string{models.InfoFile, models.WeightsW, models.WeightsWIn, models.WeightsWOut, models.LossFile} {
+			b, err := fs.ReadFile(bundled.FS(), path.Join("runs", name, f))
+			if err != nil {
+				return 0, err
+			}
+			if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+				return 0, err
+			}
+			if err := os.WriteFile(filepath.Join(dir, name, f), b, 0o644); err != nil {
+				return 0, err
+			}
+		}
+		n++
+	}
+	if count["aligned"] == 0 || count["oblique"] == 0 {
+		return 0, nil // not both regimes bundled yet
+	}
+	return n, nil
 }
 
 func TestMain(m *testing.M) {
@@ -156,6 +232,11 @@ func TestReportBrowser(t *testing.T) {
 		}
 	}
 	want := []string{"fig7b", "fig8", "fig3b"}
+	if bundledRep.models {
+		want = append(want, "compare", "fig2b", "fig3a", "fig3c", "fig4c", "fig5", "fig6")
+	} else {
+		t.Log("no model tables in the report (the models and compare commands or the bundled flip-flop runs are missing)")
+	}
 	if len(rep.Figures) < len(want) {
 		t.Errorf("%d figures, want at least %v", len(rep.Figures), want)
 	}
@@ -290,8 +371,7 @@ func TestReportValuesMatchTables(t *testing.T) {
 		var want float64
 		var ok bool
 		if key, meta := strings.CutPrefix(v.column, "@"); meta {
-			want, _ = strconv.ParseFloat(tb.Meta[key], 64)
-			ok = tb.Meta[key] != ""
+			want, ok = tb.MetaNum(key)
 		} else {
 			want, ok = tb.Num(v.column, v.row, v.index...)
 		}
@@ -403,7 +483,11 @@ func TestReportArrowJS(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"analyze", "paper"} {
+	want := []string{"analyze", "paper"}
+	if bundledRep.models {
+		want = append(want, "models", "models-settings", "models-trajectories", "compare")
+	}
+	for _, k := range want {
 		if !kinds[k] {
 			t.Errorf("no %s table in the report", k)
 		}

@@ -140,10 +140,9 @@ func Fig7B(s *Set, o Options) *Figure {
 		pl.X.Min = 0
 	}
 	rho.X.Max = 1.15 * max(maxRho, 0.05)
-	ratio.X.Max = 1 // a share in most data sets; more when D_fit > D_var
-	if maxRatio > 1 {
-		ratio.X.Max = 1.1 * maxRatio
-	}
+	// A share in most data sets, more when D_fit > D_var; a margin so
+	// that no marker sits on the frame.
+	ratio.X.Max = 1.05 * max(1, maxRatio)
 	// The second panel shares the rows: hide its labels.
 	ratio.Y.Tick.Label.Color = transparentColour
 	ratio.Y.Tick.Marker = blankTicks{}

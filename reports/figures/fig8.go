@@ -125,7 +125,7 @@ func Fig8(s *Set, o Options) *Figure {
 	gd.LineStyle = lineStyle(grey, vg.Points(0.8), vg.Points(3), vg.Points(2))
 	f.legend.add("mean over draws", mean)
 	f.legend.add("2.5–97.5 % of draws", band)
-	f.legend.add("guides ∝ n^0, n^1/4, n^1/2", gd)
+	f.legend.add("guides: slopes 0, 1/4, 1/2", gd)
 	return f
 }
 

@@ -66,8 +66,11 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
 	mults := []float64{1, 2, 5}
-	if hi-lo > 3 {
+	switch {
+	case hi-lo > 3:
 		mults = []float64{1}
+	case max/min < 10: // under a decade: 1, 2, 3, 5 labelled
+		mults = []float64{1, 2, 3, 5}
 	}
 	var ticks []plot.Tick
 	labelled := 0
@@ -91,7 +94,7 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 			}
 		}
 	}
-	if labelled < 3 { // a narrow range: label every tick
+	if labelled < 2 { // a narrow range: label every tick
 		for i := range ticks {
 			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 3, 64)
 		}
