@@ -5,8 +5,9 @@
 #      g = 1.5, lr0 = 0.1, 5000 steps, seeds 1–3, both regimes; each network
 #      simulated without noise (32 trials, first 10 τ dropped) and analysed
 #      with `oblique analyze --no-scaling`;
-#   2. every task at N = 256, g = 1.5, both regimes, the paper's steps and
-#      lr0 (METHODS.md §5), seed 1.
+#   2. the evaluation losses of the bundled networks (every task at
+#      N = 256, g = 1.5, both regimes, the paper's steps and lr0, seeds 1–3;
+#      models/bundled, trained by `make models` / `oblique sweep`).
 #
 #   benchmarks/paper_runs.sh [RUNS_DIR]     (default runs/)
 #
@@ -14,7 +15,7 @@
 #
 # Every step is resumable: training resumes from its checkpoint, finished
 # runs are skipped, so the script can be killed and started again (also in
-# a later session). About 35 minutes on the 2-core machine.
+# a later session). About 20 minutes on the 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-runs}
@@ -29,16 +30,10 @@ for seed in 1 2 3; do
     dir=$runs/fig2/cycling-$regime-s$seed
     $ob train -quiet -task cycling -regime "$regime" -n 256 -g 1.5 -train rec -lr0 0.1 -steps 5000 -seed "$seed" -o "$dir"
     if [ ! -f "$dir/analysis.arrow" ]; then
-      $ob simulate "$dir" -o "$dir/sim" -noise off -trials 32 -seed 0
+      $ob simulate "$dir" -o "$dir/sim" -noise off -trials 32 -seed 0 -x0 random
       $ob analyze "$dir/sim/recording.toml" -no-scaling -quiet -o "$dir/analysis.arrow"
     fi
   done
 done
 
-for task in cycling flipflop mante romo complex-sine; do
-  for regime in aligned oblique; do
-    $ob train -quiet -task "$task" -regime "$regime" -n 256 -seed 1 -o "$runs/tasks/$task-$regime"
-  done
-done
-
-go run ./benchmarks/summary "$runs"
+go run ./benchmarks/summary "$runs" models/bundled/runs

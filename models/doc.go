@@ -14,7 +14,9 @@
 //	run.json          settings (resolved), seed, status, losses, timings, version
 //	loss.arrow        the loss curve: step, loss (training batch), eval_loss
 //	checkpoint.gob    weights, Adam's moments, step, random state, losses
-//	weights_W.npy     N×N recurrent weights (float64), once the run is done
+//	weights_W.npy     N×N recurrent weights (float32 for a float32 run: the
+//	                  values its engine computes with; float64 otherwise),
+//	                  once the run is done
 //	weights_W_in.npy  N×inputs
 //	weights_W_out.npy outputs×N
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/BurntSushi/toml"
 
@@ -14,14 +15,15 @@ import (
 // other settings shared (zero means the paper's, as in Settings). Its file
 // format is TOML with the fields' names (see models/bundled/sweep.toml).
 type Sweep struct {
-	Tasks     []string `toml:"tasks"`
-	Regimes   []string `toml:"regimes"`
-	Seeds     []uint64 `toml:"seeds"`
-	N         int      `toml:"n"`
-	G         float64  `toml:"g"`
-	Steps     int      `toml:"steps"`
-	LR0       float64  `toml:"lr0"`
-	Precision string   `toml:"precision"`
+	Tasks   []string `toml:"tasks"`
+	Regimes []string `toml:"regimes"`
+	Seeds   []uint64 `toml:"seeds"`
+	N       int      `toml:"n"`
+	G       float64  `toml:"g"`
+	Steps   int      `toml:"steps"`
+	// LR0 overrides the paper's lr0 for the tasks it names (all regimes).
+	LR0       map[string]float64 `toml:"lr0"`
+	Precision string             `toml:"precision"`
 }
 
 // SweepRun is one run of a sweep: its directory name and settings.
@@ -62,7 +64,7 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 					errs = append(errs, err)
 					continue
 				}
-				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0, Seed: seed, Precision: s.Precision}
+				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0[task], Seed: seed, Precision: s.Precision}
 				if err := set.Validate(); err != nil {
 					errs = append(errs, fmt.Errorf("%s, %s, seed %d: %v", task, regime, seed, err))
 					continue
@@ -73,6 +75,14 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 					Settings: set,
 				})
 			}
+		}
+	}
+	for task, lr := range s.LR0 {
+		if !slices.Contains(s.Tasks, task) {
+			errs = append(errs, fmt.Errorf("lr0 for %q, which is not among the tasks", task))
+		}
+		if !(lr > 0) || math.IsInf(lr, 0) {
+			errs = append(errs, fmt.Errorf("lr0 for %s = %v: want a positive learning rate", task, lr))
 		}
 	}
 	if s.G != 0 && (s.G < 0 || math.IsNaN(s.G)) {

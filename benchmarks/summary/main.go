@@ -4,7 +4,7 @@
 // network's W_out and with the fitted decoder) from the `oblique analyze`
 // tables of the simulated networks.
 //
-//	go run ./benchmarks/summary [RUNS_DIR]
+//	go run ./benchmarks/summary [RUNS_DIR [TASK_RUNS_DIR]]
 package main
 
 import (
@@ -25,19 +25,22 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("summary: ")
-	runs := "runs"
+	runs, taskRuns := "runs", "models/bundled/runs"
 	if len(os.Args) > 1 {
 		runs = os.Args[1]
 	}
-	if err := run(runs); err != nil {
+	if len(os.Args) > 2 {
+		taskRuns = os.Args[2]
+	}
+	if err := run(runs, taskRuns); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(runs string) error {
-	fmt.Println("| task | regime | g | steps | lr0 | eval loss (random x₀, σ = 0) | zero-output loss | ratio | ratio from x₀ = 0 | ms/step | status |")
+func run(runs, taskRuns string) error {
+	fmt.Println("| task | regime | seed | steps | lr0 | eval loss (random x₀, σ = 0) | zero-output loss | ratio | ratio from x₀ = 0 | ms/step | status |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
-	dirs, _ := filepath.Glob(filepath.Join(runs, "tasks", "*"))
+	dirs, _ := filepath.Glob(filepath.Join(taskRuns, "*"))
 	order := map[string]int{"cycling": 0, "flipflop": 1, "mante": 2, "romo": 3, "complex-sine": 4}
 	var infos []models.Info
 	for _, d := range dirs {
@@ -52,14 +55,14 @@ func run(runs string) error {
 		switch {
 		case a.Task != b.Task:
 			return order[a.Task] < order[b.Task]
-		case a.G != b.G:
-			return a.G > b.G
+		case infos[i].Regime != infos[j].Regime:
+			return infos[i].Regime < infos[j].Regime
 		}
-		return infos[i].Regime < infos[j].Regime
+		return a.Seed < b.Seed
 	})
 	for _, info := range infos {
 		s := info.Settings
-		fmt.Printf("| %s | %s | %g | %d | %g | %.4g | %.4g | %s | %s | %.1f | %s |\n", s.Task, info.Regime, s.G, info.StepsDone, s.LR0,
+		fmt.Printf("| %s | %s | %d | %d | %g | %.4g | %.4g | %s | %s | %.1f | %s |\n", s.Task, info.Regime, s.Seed, info.StepsDone, s.LR0,
 			info.EvalLoss, info.ZeroLoss, pct(info.EvalRatio), pct(info.ZeroStartRatio), info.StepMS, info.Status)
 	}
 

@@ -61,7 +61,7 @@ func runTrain(env *Env, args []string) error {
 	fs.StringVar(&f.train, "train", "in,rec,out", "weight matrices that learn: a list of in, rec, out")
 	fs.StringVar(&f.precision, "precision", "float32", "engine: float32 (fast) or float64 (reference)")
 	fs.StringVar(&f.out, "o", "", "run `DIR` (default runs/TASK-REGIME-nN-gG-sSEED)")
-	fs.IntVar(&f.evalTrials, "eval-trials", 64, "trials in the fixed noise-free evaluation batch")
+	fs.IntVar(&f.evalTrials, "eval-trials", 64, "trials in the fixed evaluation batch (no state noise, random x₀)")
 	fs.IntVar(&f.evalEvery, "eval-every", 100, "evaluate every this many steps")
 	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 100, "checkpoint every this many steps")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
