@@ -37,6 +37,11 @@ test: setup
 bench: setup
 	benchmarks/run.sh
 
+# The NWB reading and preprocessing benchmark against h5py + NumPy: generates
+# a ~50 MB NLB-like file in a temporary folder (see benchmarks/nwb_bench.sh).
+bench-nwb: setup
+	benchmarks/nwb_bench.sh
+
 # One RNN training step against PyTorch (needs python3-torch).
 bench-rnn: setup
 	benchmarks/rnn.sh

@@ -89,3 +89,51 @@ func TestSmooth1(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceIncreasing checks the one-pass placement of behaviour samples
+// against the general path (NaN grid, samples placed, fillLinear), bit for
+// bit, with gaps, NaN samples and samples missing at the ends.
+func TestPlaceIncreasing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const q, bins = 45, 40
+	n := bins*q + 17
+	for trial := range 50 {
+		var pos []int32
+		var data []float64
+		for i := rng.IntN(100); i < n-rng.IntN(100); i++ {
+			if rng.Float64() < 0.3 {
+				continue // a gap
+			}
+			x := rng.NormFloat64()
+			if rng.Float64() < 0.1 {
+				x = math.NaN()
+			}
+			pos = append(pos, int32(i))
+			data = append(data, x)
+		}
+		want := make([]float64, n)
+		for i := range want {
+			want[i] = math.NaN()
+		}
+		for s, i := range pos {
+			want[i] = data[s]
+		}
+		missing := fillLinear(want)
+		got := make([]float64, n)
+		gap := make([]bool, bins)
+		placed := placeIncreasing(got, gap, q, pos, data, 1)
+		if placed != n-countTrue(missing) {
+			t.Fatalf("trial %d: %d placed, want %d", trial, placed, n-countTrue(missing))
+		}
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("trial %d: bin %d = %v, want %v", trial, i, got[i], want[i])
+			}
+		}
+		for r, g := range gap {
+			if g != missing[r*q] {
+				t.Fatalf("trial %d: gap[%d] = %v, want %v", trial, r, g, missing[r*q])
+			}
+		}
+	}
+}

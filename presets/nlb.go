@@ -36,10 +36,10 @@ type NWBSource interface {
 type UnitStreamer interface {
 	// UnitsInfo returns what Units does, without the trains: their number.
 	UnitsInfo(path string) (units int, heldout []bool, obsEnd float64, err error)
-	// EachUnit calls fn with each unit's spike times (s), in file order;
-	// fn may keep times (nlb bins them on other goroutines) and must not
-	// modify them.
-	EachUnit(path string, fn func(unit int, times []float64) error) error
+	// EachUnits calls fn with the spike times (s) of consecutive units
+	// in file order, trains[k] being unit first+k, until every unit has
+	// been passed; trains is only valid during the call.
+	EachUnits(path string, fn func(first int, trains [][]float64) error) error
 }
 
 // nlb runs the Neural Latents Benchmark processing (METHODS.md §2) on one
@@ -119,37 +119,20 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		m, err := onGrid(src, n.Behaviour, base, factor, p.Bins.DecimateOrder, grid.Bins)
 		behc <- behResult{m, err}
 	}()
-	// The units are binned by workers while the next ones are read.
-	type train struct {
-		u     int
-		times []float64
-	}
-	work := make(chan train, 16)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range work {
-				bins.add(t.u, t.times)
-			}
-		}()
-	}
 	if streaming {
-		err = stream.EachUnit(n.Units, func(u int, times []float64) error {
-			if u < 0 || u >= units {
+		err = stream.EachUnits(n.Units, func(first int, trains [][]float64) error {
+			if first < 0 || first+len(trains) > units {
 				return fmt.Errorf("%s: more spike trains than units", n.Units)
 			}
-			work <- train{u, times}
+			// Units count into their own bins: in parallel.
+			parallel(len(trains), func(k int) { bins.add(first+k, trains[k]) })
 			return nil
 		})
 	} else {
 		for u, t := range trains {
-			work <- train{u, t}
+			bins.add(u, t)
 		}
 	}
-	close(work)
-	wg.Wait()
 	br := <-behc
 	if err != nil {
 		return fail("%v", err)
@@ -225,33 +208,33 @@ func newBinner(base preprocess.Grid, factor, units int) (*binner, error) {
 // different goroutines at once.
 func (b *binner) add(u int, times []float64) {
 	col := b.data[u*b.rows : (u+1)*b.rows]
-	limit := b.rows * b.factor
+	// Locals, so that the loop keeps them in registers.
+	base, t0, invWidth, inv, factor, rows := b.base, b.base.T0, b.invWidth, b.inv, b.factor, b.rows
+	limit := rows * factor
 	for _, t := range times {
-		// The base bin is Index(t), nlb_tools' int(round(t/width, 6)).
-		// Away from bin edges that is the integer part of t/width, for
-		// which t·(1/width) is as good and far cheaper: below 1e9 bins
-		// the two differ by less than 1e-6, so more than 1e-5 from an
-		// edge (where the rounding to 6 decimals matters) they have the
-		// same integer part. Near edges, and below 1 (where int()
-		// truncates toward zero), Index decides.
-		v := (t - b.base.T0) * b.invWidth
-		var i int
-		if f := v - math.Floor(v); v >= 1 && v < 1e9 && f > 1e-5 && f < 1-1e-5 {
-			i = int(v)
-		} else {
-			i = b.base.Index(t)
-		}
-		if i < 0 || i >= limit {
+		// The base bin is Index(t), nlb_tools' int(round(t/width, 6)),
+		// and the analysis bin that base bin over factor. Away from
+		// base-bin edges the base bin is the integer part of t/width, for
+		// which v = t·(1/width) is as good and far cheaper: below 1e9
+		// bins the two differ by less than 1e-6, so more than 1e-5 from
+		// an edge (where the rounding to 6 decimals matters) they have
+		// the same integer part; and then the analysis bin is the
+		// integer part of v/factor, whose product form v·(1/factor), off
+		// by less than 2.2e-7/factor, is more than 1e-5/factor from an
+		// integer. Near edges, and below 1 (where int() truncates toward
+		// zero), Index decides.
+		v := (t - t0) * invWidth
+		if f := v - math.Floor(v); f > 1e-5 && f < 1-1e-5 && v >= 1 && v < 1e9 {
+			if q := int(v * inv); q < rows {
+				col[q]++
+			}
 			continue
 		}
-		// i / factor without a slow integer division: the product is
-		// within one of the quotient, and the checks make it exact.
-		q := int(float64(i) * b.inv)
-		if q*b.factor > i {
-			q--
-		} else if (q+1)*b.factor <= i {
-			q++
+		i := base.Index(t)
+		if uint(i) >= uint(limit) {
+			continue
 		}
+		q := i / factor
 		col[q]++
 	}
 }
@@ -295,30 +278,42 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 	// Samples are placed at their nearest base bin, as nlb_tools matches
 	// them to its timestamps.
 	pos := make([]int32, len(times))
+	increasing := true
 	for s, t := range times {
 		pos[s] = -1
 		if i := math.Round(t / base.Width); i >= 0 && i < float64(base.Bins) {
 			pos[s] = int32(i)
 		}
+		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
 	}
 	raw := data.RawMatrix()
-	g := &behGrid{cols: make([][]float64, raw.Cols), missing: make([][]bool, raw.Cols), dec: dec, q: q, bins: bins}
+	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins}
 	errs := make([]error, raw.Cols)
 	parallel(raw.Cols, func(j int) {
 		col := make([]float64, base.Bins)
-		for i := range col {
-			col[i] = math.NaN()
-		}
-		for s, i := range pos {
-			if i >= 0 {
-				col[i] = raw.Data[s*raw.Stride+j]
+		gap := make([]bool, bins)
+		var placed int
+		if increasing {
+			placed = placeIncreasing(col, gap, q, pos, raw.Data[j:], raw.Stride)
+		} else {
+			for i := range col {
+				col[i] = math.NaN()
+			}
+			for s, i := range pos {
+				if i >= 0 {
+					col[i] = raw.Data[s*raw.Stride+j]
+				}
+			}
+			missing := fillLinear(col)
+			placed = len(col) - countTrue(missing)
+			for r := range gap {
+				gap[r] = missing[r*q]
 			}
 		}
-		missing := fillLinear(col)
-		if countTrue(missing) == len(col) {
+		if placed == 0 {
 			errs[j] = fmt.Errorf("%s: no sample falls on the recording's time grid", path)
 		}
-		g.cols[j], g.missing[j] = col, missing
+		g.cols[j], g.gap[j] = col, gap
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -328,22 +323,67 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 	return g, nil
 }
 
+// placeIncreasing puts samples data[s·stride] at base bins pos[s], which
+// increase with s, and fills the bins between them as fillLinear does
+// (interpolation between non-NaN samples, the nearest one at the ends; NaN
+// samples count as missing), in one pass. gap[r] reports
+// that bin r·q got no finite sample. It returns how many bins did.
+func placeIncreasing(col []float64, gap []bool, q int, pos []int32, data []float64, stride int) (placed int) {
+	for r := range gap {
+		gap[r] = true
+	}
+	last := -1 // the last bin with a finite sample
+	next := 0  // the next analysis bin r, at base bin r·q
+	for s, p32 := range pos {
+		x := data[s*stride]
+		if math.IsNaN(x) {
+			continue
+		}
+		i := int(p32)
+		if last == -1 {
+			for k := 0; k < i; k++ {
+				col[k] = x
+			}
+		} else {
+			for k := last + 1; k < i; k++ {
+				f := float64(k-last) / float64(i-last)
+				col[k] = col[last] + f*(x-col[last])
+			}
+		}
+		col[i] = x
+		last = i
+		placed++
+		for next < len(gap) && next*q < i {
+			next++
+		}
+		if next < len(gap) && next*q == i {
+			gap[next] = false
+		}
+	}
+	if last >= 0 {
+		for k := last + 1; k < len(col); k++ {
+			col[k] = col[last]
+		}
+	}
+	return placed
+}
+
 // behGrid is behaviour on the analysis grid: each channel on the base grid
 // with its gaps filled, decimated (scipy.signal.decimate) sample by sample
 // when asked, and NaN where the base-grid sample at the start of the bin
 // was missing (nlb_tools' resample). Only the samples the design uses are
 // computed.
 type behGrid struct {
-	cols    [][]float64
-	missing [][]bool
-	dec     *preprocess.Decimator
-	q, bins int
+	cols [][]float64
+	gap  [][]bool // gap[j][r]: channel j had no sample at the start of bin r
+	dec  *preprocess.Decimator
+	bins int
 }
 
 // row writes analysis row i, one value a channel, to dst.
 func (g *behGrid) row(i int, dst []float64) {
 	for j, col := range g.cols {
-		if g.missing[j][i*g.q] {
+		if g.gap[j][i] {
 			dst[j] = math.NaN()
 		} else {
 			dst[j] = g.dec.At(col, i)
@@ -638,6 +678,17 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 // preprocess.Smooth's sums in the same order (so the same bits).
 func smoothAt(seg []int32, i int, kernel []float64) float64 {
 	shift := (len(kernel) - 1) / 2
+	if len(kernel) == 6 && i >= 3 && i+2 < len(seg) {
+		// σ = bin width: all six taps inside, the same sums unrolled.
+		w := seg[i-3 : i+3]
+		acc := kernel[0] * float64(w[5])
+		acc += kernel[1] * float64(w[4])
+		acc += kernel[2] * float64(w[3])
+		acc += kernel[3] * float64(w[2])
+		acc += kernel[4] * float64(w[1])
+		acc += kernel[5] * float64(w[0])
+		return acc
+	}
 	var acc float64
 	for k, w := range kernel {
 		if src := i + shift - k; src >= 0 && src < len(seg) {

@@ -949,7 +949,7 @@ func (h *handle) attr(p, name string) (v any, err error) {
 			return fmt.Errorf("dtype %v: %w", d, ErrUnsupported)
 		}
 		rd := func(mt C.hid_t, buf unsafe.Pointer) C.herr_t { return C.obl_aread(a, mt, buf) }
-		out, err := convert(h.fid(), ft, ti, d, n, w, rd)
+		out, err := convert(h.fid(), ft, ti, d, n, w, rd, nil)
 		if err != nil {
 			return err
 		}
@@ -1002,7 +1002,7 @@ func empty(w want) any {
 	return nil
 }
 
-func (h *handle) read(p string, start, count int, w want) (v any, err error) {
+func (h *handle) read(p string, start, count int, w want, dst []float64) (v any, err error) {
 	err = h.locked(func() error {
 		if err := h.need(p, KindDataset); err != nil {
 			return err
@@ -1079,7 +1079,7 @@ func (h *handle) read(p string, start, count int, w want) (v any, err error) {
 		rd := func(mt C.hid_t, buf unsafe.Pointer) C.herr_t {
 			return C.obl_dread(dsid, mt, memspace, filespace, buf)
 		}
-		v, err = convert(h.fid(), ft, ti, d, n, w, rd)
+		v, err = convert(h.fid(), ft, ti, d, n, w, rd, dst)
 		return err
 	})
 	return v, err
@@ -1088,7 +1088,7 @@ func (h *handle) read(p string, start, count int, w want) (v any, err error) {
 // convert reads n elements of file type ft through rd and converts them as
 // w asks: []float64, []int64, []uint64, []bool, []string or []Ref. Call it
 // with mu held.
-func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.hid_t, unsafe.Pointer) C.herr_t) (any, error) {
+func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.hid_t, unsafe.Pointer) C.herr_t, dst []float64) (any, error) {
 	if d.IsInteger() && d.Size > 8 {
 		return nil, fmt.Errorf("dtype %d-byte integer: %w", d.Size, ErrUnsupported)
 	}
@@ -1118,7 +1118,11 @@ func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.
 		}
 		return ints, nil
 	case w == wantFloat:
-		out := make([]float64, n)
+		out := dst
+		if len(out) < n {
+			out = make([]float64, n)
+		}
+		out = out[:n]
 		if rd(C.obl_native_double(), unsafe.Pointer(&out[0])) < 0 {
 			return nil, libErr("cannot read")
 		}

@@ -106,6 +106,23 @@ func (f *File) ReadFloat64Range(p string, start, count int) ([]float64, error) {
 	return v.([]float64), nil
 }
 
+// ReadFloat64RangeTo reads count rows from row start of a numeric dataset
+// as float64 into dst when it can hold all their values (count times the
+// values per row; else into a new slice), and returns the values. Reading
+// into a buffer reused from call to call spares allocating and clearing
+// one each time.
+func (f *File) ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error) {
+	p = clean(p)
+	if start < 0 || count < 0 {
+		return nil, wrap(f.name, p, "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
+	}
+	v, err := f.h.read(p, start, count, wantFloat, dst)
+	if err != nil {
+		return nil, wrap(f.name, p, "", err)
+	}
+	return v.([]float64), nil
+}
+
 // ReadInts reads a whole integer, bool or enum dataset as int64. Floats are
 // refused with a DtypeError: they are never truncated.
 func (f *File) ReadInts(p string) ([]int64, error) {
@@ -187,7 +204,7 @@ func (f *File) read(p string, start, count int, w want) (any, error) {
 	if start < 0 || count < -1 {
 		return nil, wrap(f.name, p, "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
 	}
-	v, err := f.h.read(p, start, count, w)
+	v, err := f.h.read(p, start, count, w, nil)
 	return v, wrap(f.name, p, "", err)
 }
 

@@ -578,6 +578,23 @@ func TestEachSpikeTrain(t *testing.T) {
 			t.Fatalf("block %d: %d units, %v", block, seen, err)
 		}
 	}
+	nwb.SetSpikeBlock(30000)
+	next := 0
+	err = f.EachSpikeBlock(func(first int, trains [][]float64) error {
+		if first != next || len(trains) == 0 {
+			t.Fatalf("block from unit %d, after %d units", first, next)
+		}
+		for k, tr := range trains {
+			if !slices.Equal(tr, u.SpikeTimes[first+k]) {
+				t.Fatalf("EachSpikeBlock: unit %d differs", first+k)
+			}
+		}
+		next += len(trains)
+		return nil
+	})
+	if err != nil || next != u.Len() {
+		t.Fatalf("EachSpikeBlock: %d units, %v", next, err)
+	}
 	stop := errors.New("stop")
 	if err := f.EachSpikeTrain(func(int, []float64) error { return stop }); err != stop {
 		t.Errorf("the callback's error is not returned: %v", err)

@@ -62,39 +62,74 @@ func (f *File) UnitsInfo() (u *Units, count int, err error) {
 	return u, len(idx), err
 }
 
-// spikeBlock is how many spike times EachSpikeTrain reads at a time: 4 MB.
-var spikeBlock = 1 << 19 // a variable for the tests
+// spikeBlock is how many spike times EachSpikeBlock reads at a time (unless
+// one unit has more): 1 MB, which stays in the cache while it is used.
+var spikeBlock = 1 << 17 // a variable for the tests
 
 // EachSpikeTrain calls fn with the spike times of each unit of /units, in
-// row order, reading the spike times a block at a time, so that a long
-// recording's spike times need not all be in memory. times is part of a
-// block read for this call and never reused: fn may keep it (the block stays
-// in memory while it does). An error of fn stops the reading and is
+// row order, reading the spike times a block at a time into one buffer, so
+// that a long recording's spike times are never all in memory. times is
+// only valid during the call. An error of fn stops the reading and is
 // returned.
 func (f *File) EachSpikeTrain(fn func(unit int, times []float64) error) error {
+	return f.EachSpikeBlock(func(first int, trains [][]float64) error {
+		for k, t := range trains {
+			if err := fn(first+k, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// EachSpikeBlock is EachSpikeTrain a block at a time: it calls fn with the
+// spike trains of consecutive units, trains[k] being unit first+k, for all
+// the units whose spikes one read brought in (at least one), so that the
+// caller can work on them in parallel. trains is only valid during the
+// call.
+func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) error {
 	idx, err := f.spikeIndex()
 	if err != nil {
 		return err
 	}
 	const p = UnitsPath + "/spike_times"
-	total := 0
-	if len(idx) > 0 {
-		total = int(idx[len(idx)-1])
-	}
-	var block []float64
-	from := 0 // block holds spike_times[from : from+len(block)]
-	for i := range idx {
+	into, canReuse := f.r.(interface {
+		ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
+	})
+	var buf []float64
+	var trains [][]float64
+	for i := 0; i < len(idx); {
+		// Units i … j−1 fit one block (or unit i alone is larger).
 		lo, hi := bounds(idx, i)
-		if hi > from+len(block) || lo < from {
-			from = lo
-			n := min(max(spikeBlock, hi-lo), total-lo)
-			if block, err = f.r.ReadFloat64Range(p, lo, n); err != nil {
-				return err
+		j := i + 1
+		for j < len(idx) {
+			_, h := bounds(idx, j)
+			if h-lo > spikeBlock {
+				break
 			}
+			hi, j = h, j+1
 		}
-		if err := fn(i, block[lo-from:hi-from:hi-from]); err != nil {
+		var block []float64
+		if canReuse {
+			if cap(buf) < hi-lo {
+				buf = make([]float64, hi-lo)
+			}
+			block, err = into.ReadFloat64RangeTo(p, lo, hi-lo, buf[:hi-lo])
+		} else {
+			block, err = f.r.ReadFloat64Range(p, lo, hi-lo)
+		}
+		if err != nil {
 			return err
 		}
+		trains = trains[:0]
+		for u := i; u < j; u++ {
+			a, b := bounds(idx, u)
+			trains = append(trains, block[a-lo:b-lo:b-lo])
+		}
+		if err := fn(i, trains); err != nil {
+			return err
+		}
+		i = j
 	}
 	return nil
 }

@@ -89,13 +89,13 @@ func (s Source) UnitsInfo(p string) (int, []bool, float64, error) {
 	return n, held, end, nil
 }
 
-// EachUnit calls fn with each unit's spike times, reading them a block at
-// a time (nwb.File.EachSpikeTrain).
-func (s Source) EachUnit(p string, fn func(unit int, times []float64) error) error {
+// EachUnits calls fn with the spike trains of consecutive units, a block
+// read at a time (nwb.File.EachSpikeBlock).
+func (s Source) EachUnits(p string, fn func(first int, trains [][]float64) error) error {
 	if err := s.unitsPath(p); err != nil {
 		return err
 	}
-	return s.F.EachSpikeTrain(fn)
+	return s.F.EachSpikeBlock(fn)
 }
 
 func (s Source) unitsPath(p string) error {

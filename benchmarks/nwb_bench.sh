@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Times oblique's nlb-maze processing of an NLB-like NWB file against h5py +
+# NumPy doing the same, in the same run, and measures both programs' peak
+# memory against the file's size.
+#   benchmarks/nwb_bench.sh [MB] [ROUNDS]        (make bench-nwb)
+# MB (default 50) sizes the generated file; ROUNDS (default 7) rounds each
+# time both sides, one after the other, so that a change in the machine's
+# load touches both. The file is written to a temporary folder, never into
+# the repository. Needs /usr/bin/python3 with python3-h5py and python3-scipy
+# (Debian) and /usr/bin/time.
+#
+# Timed on each side (benchmarks/nwb_peer.py, BenchmarkNLBMaze in
+# presets/nwbsource/bench_test.go): open the file, read units, trials and
+# hand velocity, bin the spikes at 1 ms and sum to 45 ms, put the behaviour
+# on the grid and decimate it, cut, smooth and align the trials, build the
+# centred decoding matrix. Both print the design's shape and sums; they must
+# agree.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mb=${1:-50}
+rounds=${2:-7}
+py=/usr/bin/python3
+if ! $py -c 'import h5py, scipy' 2>/dev/null; then
+  echo "bench-nwb: needs $py with h5py and scipy (apt-get install python3-h5py python3-scipy)" >&2
+  exit 1
+fi
+[ -x /usr/bin/time ] || { echo "bench-nwb: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+file=$dir/maze_large.nwb
+$py presets/testdata/make_nlb.py --large "$file" --mb "$mb" > "$dir/make.txt"
+size=$(stat -c %s "$file")
+go test -c -o "$dir/nwb.test" ./presets/nwbsource/
+gobench() {
+  OBLIQUE_NWB_BENCH=$file "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze "$@"
+}
+
+# Time: interleaved rounds; Python does one warm-up run per process.
+: > "$dir/python.txt"
+: > "$dir/go.txt"
+for _ in $(seq "$rounds"); do
+  $py benchmarks/nwb_peer.py "$file" 3 >> "$dir/python.txt" 2> "$dir/python.design"
+  gobench -test.benchtime 3x >> "$dir/go.txt"
+done
+pydesign=$(cat "$dir/python.design")
+godesign=$(grep -o 'design .*' "$dir/go.txt" | head -1)
+if [ "$pydesign" != "$godesign" ]; then
+  echo "bench-nwb: the two sides built different designs:" >&2
+  echo "  h5py+NumPy: $pydesign" >&2
+  echo "  oblique:    $godesign" >&2
+  exit 1
+fi
+
+# Peak memory: one run of each under /usr/bin/time -v.
+rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
+/usr/bin/time -v $py benchmarks/nwb_peer.py "$file" 1 > /dev/null 2> "$dir/python.time"
+/usr/bin/time -v env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze \
+  -test.benchtime 1x > /dev/null 2> "$dir/go.time"
+
+median() { grep "^BenchmarkNLBMaze" "$1" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+pyt=$(median "$dir/python.txt")
+got=$(median "$dir/go.txt")
+pym=$(rss "$dir/python.time")
+gom=$(rss "$dir/go.time")
+echo "file: $(cat "$dir/make.txt" | sed "s|$dir/||"); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "same design on both sides: $godesign"
+awk -v py="$pyt" -v go="$got" -v n="$(grep -c '^BenchmarkNLBMaze' "$dir/go.txt")" -v m="$(grep -c '^BenchmarkNLBMaze' "$dir/python.txt")" \
+  'BEGIN {printf "time (median): h5py+NumPy %.1f ms (%d runs), oblique %.1f ms (%d runs): %.1f× faster\n", py/1e6, m, go/1e6, n, py/go}'
+awk -v py="$pym" -v go="$gom" -v size="$size" \
+  'BEGIN {printf "peak memory (max RSS): h5py+NumPy %.0f MB (%.2f× the file), oblique %.0f MB (%.2f× the file)\n", py/1024, py*1024/size, go/1024, go*1024/size}'
