@@ -51,6 +51,15 @@ if [ "$pydesign" != "$godesign" ]; then
   exit 1
 fi
 
+# CPU time per run (user + system), which a busy machine changes less than
+# the elapsed time: the difference between R+1 runs and one, over R.
+cpu() { /usr/bin/time -f '%U %S' -o "$dir/cpu" "$@" > /dev/null 2>&1; awk '{print $1 + $2}' "$dir/cpu"; }
+r=20
+py1=$(cpu $py benchmarks/nwb_peer.py "$file" 0)
+pyr=$(cpu $py benchmarks/nwb_peer.py "$file" $r)
+go1=$(cpu env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze -test.benchtime 1x)
+gor=$(cpu env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze -test.benchtime $((r + 1))x)
+
 # Peak memory: one run of each under /usr/bin/time -v.
 rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
 /usr/bin/time -v $py benchmarks/nwb_peer.py "$file" 1 > /dev/null 2> "$dir/python.time"
@@ -66,5 +75,7 @@ echo "file: $(cat "$dir/make.txt" | sed "s|$dir/||"); $(nproc) cores, load avera
 echo "same design on both sides: $godesign"
 awk -v py="$pyt" -v go="$got" -v n="$(grep -c '^BenchmarkNLBMaze' "$dir/go.txt")" -v m="$(grep -c '^BenchmarkNLBMaze' "$dir/python.txt")" \
   'BEGIN {printf "time (median): h5py+NumPy %.1f ms (%d runs), oblique %.1f ms (%d runs): %.1f× faster\n", py/1e6, m, go/1e6, n, py/go}'
+awk -v p1="$py1" -v pr="$pyr" -v g1="$go1" -v gr="$gor" -v r="$r" \
+  'BEGIN {py = (pr - p1) / r; go = (gr - g1) / r; printf "CPU time per run (user + system): h5py+NumPy %.1f ms, oblique %.1f ms: %.1f× less\n", py*1e3, go*1e3, py/go}'
 awk -v py="$pym" -v go="$gom" -v size="$size" \
   'BEGIN {printf "peak memory (max RSS): h5py+NumPy %.0f MB (%.2f× the file), oblique %.0f MB (%.2f× the file)\n", py/1024, py*1024/size, go/1024, go*1024/size}'

@@ -121,9 +121,10 @@ func TestPlaceIncreasing(t *testing.T) {
 		missing := fillLinear(want)
 		got := make([]float64, n)
 		gap := make([]bool, bins)
-		placed := placeIncreasing(got, gap, q, pos, data, 1)
-		if placed != n-countTrue(missing) {
-			t.Fatalf("trial %d: %d placed, want %d", trial, placed, n-countTrue(missing))
+		raw := mat.NewDense(len(data), 1, data).RawMatrix()
+		placed := placeIncreasing([][]float64{got}, [][]bool{gap}, q, pos, raw)
+		if placed[0] != n-countTrue(missing) {
+			t.Fatalf("trial %d: %d placed, want %d", trial, placed[0], n-countTrue(missing))
 		}
 		for i := range got {
 			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {

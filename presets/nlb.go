@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
@@ -224,11 +225,13 @@ func (b *binner) add(u int, times []float64) {
 		// integer. Near edges, and below 1 (where int() truncates toward
 		// zero), Index decides.
 		v := (t - t0) * invWidth
-		if f := v - math.Floor(v); f > 1e-5 && f < 1-1e-5 && v >= 1 && v < 1e9 {
-			if q := int(v * inv); q < rows {
-				col[q]++
+		if v >= 1 && v < 1e9 {
+			if f := v - float64(int64(v)); f > 1e-5 && f < 1-1e-5 {
+				if q := int(v * inv); q < rows {
+					col[q]++
+				}
+				continue
 			}
-			continue
 		}
 		i := base.Index(t)
 		if uint(i) >= uint(limit) {
@@ -288,14 +291,17 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 	}
 	raw := data.RawMatrix()
 	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins}
-	errs := make([]error, raw.Cols)
-	parallel(raw.Cols, func(j int) {
-		col := make([]float64, base.Bins)
-		gap := make([]bool, bins)
-		var placed int
-		if increasing {
-			placed = placeIncreasing(col, gap, q, pos, raw.Data[j:], raw.Stride)
-		} else {
+	for j := range g.cols {
+		g.cols[j] = make([]float64, base.Bins)
+		g.gap[j] = make([]bool, bins)
+	}
+	var placed []int
+	if increasing {
+		placed = placeIncreasing(g.cols, g.gap, q, pos, raw)
+	} else {
+		placed = make([]int, raw.Cols)
+		parallel(raw.Cols, func(j int) {
+			col := g.cols[j]
 			for i := range col {
 				col[i] = math.NaN()
 			}
@@ -305,64 +311,72 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 				}
 			}
 			missing := fillLinear(col)
-			placed = len(col) - countTrue(missing)
-			for r := range gap {
-				gap[r] = missing[r*q]
+			placed[j] = len(col) - countTrue(missing)
+			for r := range g.gap[j] {
+				g.gap[j][r] = missing[r*q]
 			}
-		}
-		if placed == 0 {
-			errs[j] = fmt.Errorf("%s: no sample falls on the recording's time grid", path)
-		}
-		g.cols[j], g.gap[j] = col, gap
-	})
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+		})
+	}
+	for _, n := range placed {
+		if n == 0 {
+			return nil, fmt.Errorf("%s: no sample falls on the recording's time grid", path)
 		}
 	}
 	return g, nil
 }
 
-// placeIncreasing puts samples data[s·stride] at base bins pos[s], which
-// increase with s, and fills the bins between them as fillLinear does
-// (interpolation between non-NaN samples, the nearest one at the ends; NaN
-// samples count as missing), in one pass. gap[r] reports
-// that bin r·q got no finite sample. It returns how many bins did.
-func placeIncreasing(col []float64, gap []bool, q int, pos []int32, data []float64, stride int) (placed int) {
-	for r := range gap {
-		gap[r] = true
+// placeIncreasing puts the samples (rows of data) at base bins pos[s],
+// which increase with s, each channel in its column, and fills the bins
+// between them as fillLinear does (interpolation between non-NaN samples,
+// the nearest one at the ends; NaN samples count as missing), in one pass.
+// gap[j][r] reports that bin r·q got no sample of channel j. It returns
+// how many bins each channel's samples filled.
+func placeIncreasing(cols [][]float64, gap [][]bool, q int, pos []int32, data blas64.General) []int {
+	k := len(cols)
+	placed := make([]int, k)
+	last := make([]int, k) // the last bin with a sample of each channel
+	for j := range cols {
+		last[j] = -1
+		for r := range gap[j] {
+			gap[j][r] = true
+		}
 	}
-	last := -1 // the last bin with a finite sample
-	next := 0  // the next analysis bin r, at base bin r·q
+	next, nextBin := 0, 0 // the next analysis bin r, and its base bin r·q
 	for s, p32 := range pos {
-		x := data[s*stride]
-		if math.IsNaN(x) {
-			continue
-		}
 		i := int(p32)
-		if last == -1 {
-			for k := 0; k < i; k++ {
-				col[k] = x
-			}
-		} else {
-			for k := last + 1; k < i; k++ {
-				f := float64(k-last) / float64(i-last)
-				col[k] = col[last] + f*(x-col[last])
-			}
+		for nextBin < i {
+			next, nextBin = next+1, nextBin+q
 		}
-		col[i] = x
-		last = i
-		placed++
-		for next < len(gap) && next*q < i {
-			next++
-		}
-		if next < len(gap) && next*q == i {
-			gap[next] = false
+		onBin := nextBin == i && next < len(gap[0])
+		row := data.Data[s*data.Stride : s*data.Stride+k]
+		for j, x := range row {
+			if x != x { // NaN
+				continue
+			}
+			col, l := cols[j], last[j]
+			if l == -1 {
+				for b := 0; b < i; b++ {
+					col[b] = x
+				}
+			} else if i > l+1 {
+				for b := l + 1; b < i; b++ {
+					f := float64(b-l) / float64(i-l)
+					col[b] = col[l] + f*(x-col[l])
+				}
+			}
+			col[i] = x
+			last[j] = i
+			placed[j]++
+			if onBin {
+				gap[j][next] = false
+			}
 		}
 	}
-	if last >= 0 {
-		for k := last + 1; k < len(col); k++ {
-			col[k] = col[last]
+	for j, col := range cols {
+		if l := last[j]; l >= 0 {
+			for b := l + 1; b < len(col); b++ {
+				col[b] = col[l]
+			}
 		}
 	}
 	return placed
