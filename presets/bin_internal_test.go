@@ -46,6 +46,23 @@ func TestBinRebin(t *testing.T) {
 	if !mat.Equal(got, want) {
 		t.Fatal("binRebin differs from BinSpikes + Rebin")
 	}
+	// 16-bit counts: 65536 spikes in one bin are reported.
+	b, err := newBinner(base, 45, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	burst := make([]float64, 65535)
+	for i := range burst {
+		burst[i] = 1.0005
+	}
+	b.add(0, burst)
+	if b.overflow {
+		t.Error("65535 spikes in a bin reported as an overflow")
+	}
+	b.add(0, burst[:1])
+	if !b.overflow {
+		t.Error("65536 spikes in a bin not reported")
+	}
 	if _, err := binRebin(trains, preprocess.Grid{Width: 0.001, Bins: 30}, 45); err == nil {
 		t.Error("no error for a grid shorter than one bin")
 	}
@@ -65,9 +82,9 @@ func TestSmooth1(t *testing.T) {
 		for l := len(kernel); l < len(kernel)+40; l++ {
 			x := mat.NewDense(l, 1, nil)
 			col := make([]float64, l)
-			counts := make([]int32, l)
+			counts := make([]uint16, l)
 			for i := range col {
-				counts[i] = int32(rng.IntN(5))
+				counts[i] = uint16(rng.IntN(5))
 				col[i] = float64(counts[i])
 				x.Set(i, 0, col[i])
 			}

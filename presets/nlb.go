@@ -138,6 +138,9 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if err != nil {
 		return fail("%v", err)
 	}
+	if bins.overflow {
+		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
+	}
 	if br.err != nil {
 		return fail("%v", br.err)
 	}
@@ -175,11 +178,13 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 }
 
 // counts holds spike counts unit by unit, each unit's bins contiguous:
-// unit u's count in row r is data[u·rows + r]. Counting a train touches few
+// unit u's count in row r is data[u·rows + r]. Counts per bin fit 16 bits
+// (65535 spikes in 45 ms would be 1.5 MHz); more is reported as an error. Counting a train touches few
 // memory pages, and smoothing reads each unit's trial as one run.
 type counts struct {
 	rows, units int
-	data        []int32
+	data        []uint16
+	overflow    bool // some bin got more than 65535 spikes
 }
 
 // binner bins spike times on the base grid and sums groups of factor base
@@ -201,7 +206,7 @@ func newBinner(base preprocess.Grid, factor, units int) (*binner, error) {
 		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
 	}
 	rows := base.Bins / factor
-	return &binner{counts: counts{rows: rows, units: units, data: make([]int32, rows*units)},
+	return &binner{counts: counts{rows: rows, units: units, data: make([]uint16, rows*units)},
 		base: base, factor: factor, inv: 1 / float64(factor), invWidth: 1 / base.Width}, nil
 }
 
@@ -229,6 +234,9 @@ func (b *binner) add(u int, times []float64) {
 			if f := v - float64(int64(v)); f > 1e-5 && f < 1-1e-5 {
 				if q := int(v * inv); q < rows {
 					col[q]++
+					if col[q] == 0 {
+						b.overflow = true
+					}
 				}
 				continue
 			}
@@ -239,6 +247,9 @@ func (b *binner) add(u int, times []float64) {
 		}
 		q := i / factor
 		col[q]++
+		if col[q] == 0 {
+			b.overflow = true
+		}
 	}
 }
 
@@ -282,9 +293,17 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 	// them to its timestamps.
 	pos := make([]int32, len(times))
 	increasing := true
+	invWidth := 1 / base.Width
 	for s, t := range times {
+		// round(t/width), as t·(1/width) unless that is within 1e-6 of
+		// a half (it is off by far less everywhere).
+		v := t * invWidth
+		i := math.Round(v)
+		if math.Abs(math.Abs(v-i)-0.5) < 1e-6 {
+			i = math.Round(t / base.Width)
+		}
 		pos[s] = -1
-		if i := math.Round(t / base.Width); i >= 0 && i < float64(base.Bins) {
+		if i >= 0 && i < float64(base.Bins) {
 			pos[s] = int32(i)
 		}
 		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
@@ -690,7 +709,7 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 
 // smoothAt returns element i of numpy.convolve(seg, kernel, 'same'), with
 // preprocess.Smooth's sums in the same order (so the same bits).
-func smoothAt(seg []int32, i int, kernel []float64) float64 {
+func smoothAt(seg []uint16, i int, kernel []float64) float64 {
 	shift := (len(kernel) - 1) / 2
 	if len(kernel) == 6 && i >= 3 && i+2 < len(seg) {
 		// σ = bin width: all six taps inside, the same sums unrolled.

@@ -112,11 +112,14 @@ func (f *File) TimeSeriesRange(p string, start, count int) (*TimeSeries, error) 
 		count = d.Shape[0] - start
 	}
 	ts.Shape = append([]int{count}, d.Shape[1:]...)
-	for i, x := range ts.Data {
-		// The conversion to float64 rounds the product, so no platform fuses
-		// it with the addition: the result is numpy's, bit for bit.
-		ts.Data[i] = float64(x*ts.Conversion) + ts.Offset
+	if ts.Conversion != 1 || ts.Offset != 0 {
+		for i, x := range ts.Data {
+			// The conversion to float64 rounds the product, so no platform fuses
+			// it with the addition: the result is numpy's, bit for bit.
+			ts.Data[i] = float64(x*ts.Conversion) + ts.Offset
+		}
 	}
+
 	if ts.Rate != 0 {
 		ts.StartingTime += float64(start) / ts.Rate
 		return ts, nil
