@@ -138,6 +138,17 @@ func Report(dir string, files []string, o ReportOptions) (*page.Report, error) {
 		}
 	}
 	rep.Tables = set.Tables
+	for _, name := range o.Runs {
+		found := false
+		for _, t := range set.Tables {
+			for i := 0; i < t.Rows && !found; i++ {
+				found = t.Str("run", i) == name
+			}
+		}
+		if !found {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("-run %s: no table given has this run", name))
+		}
+	}
 	rep.Figures = figures.Build(set, figures.Options{Runs: o.Runs})
 	if len(rep.Figures) == 0 {
 		rep.Notes = append(rep.Notes, "no figure: none of the tables given holds what a figure needs")

@@ -601,4 +601,9 @@ func TestReportUsage(t *testing.T) {
 	if !strings.Contains(out.String(), "1 figure") {
 		t.Errorf("report of the paper's values: %q", out.String())
 	}
+	out.Reset()
+	if code := Main([]string{"report", "-run", "nosuch-run", "-o", filepath.Join(dir, "paper2")}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "-run nosuch-run: no table given has this run") {
+		t.Errorf("report -run of an unknown run: exit %d, %q", code, out.String())
+	}
 }
