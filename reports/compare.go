@@ -94,8 +94,7 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 	meta["score"] = ScoreDefinition
 	for _, c := range rows {
 		if c.Scorer != nil {
-			b, _ := json.Marshal(c.Scorer)
-			meta["scorer:"+c.Analysis.Name] = string(b)
+			meta["scorer:"+c.Analysis.Name] = scorerJSON(c.Scorer)
 		}
 	}
 	t := NewTable(CompareFields, meta)
@@ -136,6 +135,25 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 		}
 	}
 	return t
+}
+
+// scorerJSON writes the fitted standardisation and centroids, per
+// coordinate (null where a coordinate is not used).
+func scorerJSON(sc *modelmeasures.Scorer) string {
+	var axes []map[string]any
+	for c, name := range modelmeasures.AxisNames {
+		a := map[string]any{"axis": name, "used": sc.Use[c]}
+		if sc.Use[c] {
+			a["mean"], a["sd"] = sc.Mean[c], sc.SD[c]
+			a["aligned_centroid"], a["oblique_centroid"] = sc.Centroid[0][c], sc.Centroid[1][c]
+		}
+		axes = append(axes, a)
+	}
+	b, err := json.Marshal(axes)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 func dfitOrNaN(a modelmeasures.Axes) float64 {

@@ -72,6 +72,12 @@ func TestModelsCommand(t *testing.T) {
 		if !(rho > 0 && rho <= 1) || !(rel > 0) || !(noise > 0) {
 			t.Errorf("row %d: ρ %v, relative susceptibility %v, noise ratio %v", i, rho, rel, noise)
 		}
+		// Columns in their places: Romo trials are 145 steps, 95 kept.
+		if tab.num("samples", i) != 32*95 || tab.num("noise_sigma", i) != 0.2 || tab.num("n", i) != 12 ||
+			math.Abs(tab.num("auc_out", i)/tab.num("auc_pc", i)-rel) > 1e-12 || tab.col("analysis_seed").(*array.Uint64).Value(i) != 7 {
+			t.Errorf("row %d: samples %v, σ %v, n %v, AUCs %v/%v vs %v", i, tab.num("samples", i), tab.num("noise_sigma", i),
+				tab.num("n", i), tab.num("auc_out", i), tab.num("auc_pc", i), rel)
+		}
 	}
 	loss := tab.col("pert_loss_out").(*array.List)
 	if n := loss.ListValues().(*array.List).Len(); n != 4*21 {
