@@ -117,14 +117,21 @@ func (b *Backend) Get(name string) (matfile.Value, error) {
 	return nil, fail(name, matfile.ErrNotFound, "no variable %q (variables: %s)", name, strings.Join(names, ", "))
 }
 
-// kindError is a message that unwraps to one of matfile's sentinels.
+// kindError is a message that unwraps to one of matfile's sentinels and,
+// when it comes from the HDF5 reader, to that reader's error.
 type kindError struct {
-	kind error
-	msg  string
+	kind  error
+	msg   string
+	cause error
 }
 
 func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
+func (e *kindError) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.cause}
+}
 
 // fail returns a *matfile.Error for the MATLAB path mpath.
 func fail(mpath string, kind error, format string, args ...any) error {
@@ -132,13 +139,16 @@ func fail(mpath string, kind error, format string, args ...any) error {
 }
 
 // hdfErr turns an error of the HDF5 reader into a *matfile.Error for the
-// MATLAB path mpath; it wraps ErrFormat, or ErrNotFound for a missing
-// object. The message keeps the HDF5 path, which names the object in the
-// file.
+// MATLAB path mpath; it wraps ErrFormat, ErrNotFound for a missing object
+// or ErrUnsupported for a build without cgo, and the reader's error. The
+// message keeps the HDF5 path, which names the object in the file.
 func hdfErr(mpath string, err error) error {
 	kind := matfile.ErrFormat
-	if errors.Is(err, hdf5.ErrNotFound) {
+	switch {
+	case errors.Is(err, hdf5.ErrNotFound):
 		kind = matfile.ErrNotFound
+	case errors.Is(err, hdf5.ErrNoCgo), errors.Is(err, hdf5.ErrUnsupported):
+		kind = matfile.ErrUnsupported
 	}
 	var he *hdf5.Error
 	msg := err.Error()
@@ -146,7 +156,7 @@ func hdfErr(mpath string, err error) error {
 		// The file name is added by matfile.
 		msg = strings.TrimPrefix(msg, he.File+": ")
 	}
-	return &matfile.Error{Path: mpath, Err: &kindError{kind: kind, msg: msg}}
+	return &matfile.Error{Path: mpath, Err: &kindError{kind: kind, msg: msg, cause: err}}
 }
 
 // attrString reads a string attribute; ok is false when it is absent.
