@@ -27,6 +27,8 @@ var commands = []command{
 	{"train", "", "train a rate network on one of the paper's tasks (BPTT, Adam; resumable)", runTrain},
 	{"sweep", "[SWEEP.toml]", "train a set of runs (default: the bundled networks' sweep), resumable", runSweep},
 	{"simulate", "RUN", "run a trained network on fresh trials and write them as a recording", runSimulate},
+	{"models", "", "measure the trained networks (bundled or -runs DIR): ρ, dimensions, perturbations, noise, dissimilarity", runModels},
+	{"compare", "RECORDING…", "place recordings between the aligned and oblique networks on the same axes, with a regime score", runCompare},
 	{"report", "RESULTS…", "write an HTML report with the paper's figures from Arrow results (analyze, models, compare)", runReport},
 	{"version", "", "print the version", func(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, "oblique", version.String())
