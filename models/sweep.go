@@ -21,9 +21,10 @@ type Sweep struct {
 	N       int      `toml:"n"`
 	G       float64  `toml:"g"`
 	Steps   int      `toml:"steps"`
-	// LR0 overrides the paper's lr0 for the tasks it names (all regimes).
-	LR0       map[string]float64 `toml:"lr0"`
-	Precision string             `toml:"precision"`
+	// LR0 overrides the paper's lr0: regime (aligned, oblique) → task →
+	// lr0, as the paper's own values differ by regime.
+	LR0       map[string]map[string]float64 `toml:"lr0"`
+	Precision string                        `toml:"precision"`
 }
 
 // SweepRun is one run of a sweep: its directory name and settings.
@@ -64,7 +65,7 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 					errs = append(errs, err)
 					continue
 				}
-				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0[task], Seed: seed, Precision: s.Precision}
+				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0[scale.Regime()][task], Seed: seed, Precision: s.Precision}
 				if err := set.Validate(); err != nil {
 					errs = append(errs, fmt.Errorf("%s, %s, seed %d: %v", task, regime, seed, err))
 					continue
@@ -77,12 +78,17 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 			}
 		}
 	}
-	for task, lr := range s.LR0 {
-		if !slices.Contains(s.Tasks, task) {
-			errs = append(errs, fmt.Errorf("lr0 for %q, which is not among the tasks", task))
+	for regime, byTask := range s.LR0 {
+		if regime != "aligned" && regime != "oblique" {
+			errs = append(errs, fmt.Errorf("lr0.%s: want lr0.aligned or lr0.oblique", regime))
 		}
-		if !(lr > 0) || math.IsInf(lr, 0) {
-			errs = append(errs, fmt.Errorf("lr0 for %s = %v: want a positive learning rate", task, lr))
+		for task, lr := range byTask {
+			if !slices.Contains(s.Tasks, task) {
+				errs = append(errs, fmt.Errorf("lr0.%s for %q, which is not among the tasks", regime, task))
+			}
+			if !(lr > 0) || math.IsInf(lr, 0) {
+				errs = append(errs, fmt.Errorf("lr0.%s for %s = %v: want a positive learning rate", regime, task, lr))
+			}
 		}
 	}
 	if s.G != 0 && (s.G < 0 || math.IsNaN(s.G)) {
