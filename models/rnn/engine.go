@@ -263,7 +263,6 @@ func (e *Engine[T]) forward(hf *half[T], b *tasks.Batch, noise Noise, scale floa
 	if hf.rows == 0 {
 		return
 	}
-	dt := e.dt
 	for r := range hf.streams {
 		hf.streams[r].Seed(noise.Seed ^ uint64(hf.first+r+1)*0xd1342543de82ef95)
 		if noise.Init > 0 {
@@ -286,23 +285,7 @@ func (e *Engine[T]) forward(hf *half[T], b *tasks.Batch, noise Noise, scale floa
 		if keep {
 			h = e.block(hf.h, hf, t)
 		}
-		linalg.Tanh(h, hf.x)
-		e.wT.Mul(hf.pad, h, e.stride, hf.a, e.stride, false)
-		if noise.Sigma > 0 {
-			for r := 0; r < hf.rows; r++ {
-				e.normals(hf, r, e.row(hf.xi, r))
-			}
-			linalg.EulerStep(hf.x, hf.a, hf.xi, T(1-dt), T(dt), T(math.Sqrt(dt)*noise.Sigma))
-		} else {
-			linalg.EulerStep(hf.x, hf.a, nil, T(1-dt), T(dt), 0)
-		}
-		for r := 0; r < hf.rows; r++ {
-			for i, u := range b.In(hf.first+r, t) {
-				if u != 0 {
-					linalg.Axpy(T(dt*u), e.row(e.winT, i), e.row(hf.x, r))
-				}
-			}
-		}
+		e.update(hf, b, t, h, noise)
 	}
 }
 
@@ -451,5 +434,28 @@ func resizeBool(s []bool, n int) []bool {
 func convert[D, S linalg.Float](dst []D, src []S) {
 	for i, v := range src[:len(dst)] {
 		dst[i] = D(v)
+	}
+}
+
+// update advances the half's states x by one Euler–Maruyama step at time
+// t: h receives tanh(x), then x ← (1−dt)x + dt(tanh(x)Wᵀ + u W_inᵀ) + noise.
+func (e *Engine[T]) update(hf *half[T], b *tasks.Batch, t int, h []T, noise Noise) {
+	dt := e.dt
+	linalg.Tanh(h, hf.x)
+	e.wT.Mul(hf.pad, h, e.stride, hf.a, e.stride, false)
+	if noise.Sigma > 0 {
+		for r := 0; r < hf.rows; r++ {
+			e.normals(hf, r, e.row(hf.xi, r))
+		}
+		linalg.EulerStep(hf.x, hf.a, hf.xi, T(1-dt), T(dt), T(math.Sqrt(dt)*noise.Sigma))
+	} else {
+		linalg.EulerStep(hf.x, hf.a, nil, T(1-dt), T(dt), 0)
+	}
+	for r := 0; r < hf.rows; r++ {
+		for i, u := range b.In(hf.first+r, t) {
+			if u != 0 {
+				linalg.Axpy(T(dt*u), e.row(e.winT, i), e.row(hf.x, r))
+			}
+		}
 	}
 }

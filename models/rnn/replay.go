@@ -1,7 +1,6 @@
 package rnn
 
 import (
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -46,7 +45,6 @@ func (e *Engine[T]) replay(hf *half[T], b *tasks.Batch, x0 *mat.Dense, noise Noi
 	if hf.rows == 0 {
 		return
 	}
-	dt := e.dt
 	for r := 0; r < hf.rows; r++ {
 		hf.streams[r].Seed(noise.Seed ^ uint64(hf.first+r+1)*0xd1342543de82ef95)
 		convert(e.row(hf.x, r), x0.RawRowView(hf.first+r))
@@ -67,22 +65,6 @@ func (e *Engine[T]) replay(hf *half[T], b *tasks.Batch, x0 *mat.Dense, noise Noi
 		if t == b.Steps-1 {
 			break // the last update reaches no output
 		}
-		linalg.Tanh(h, hf.x)
-		e.wT.Mul(hf.pad, h, e.stride, hf.a, e.stride, false)
-		if noise.Sigma > 0 {
-			for r := 0; r < hf.rows; r++ {
-				e.normals(hf, r, e.row(hf.xi, r))
-			}
-			linalg.EulerStep(hf.x, hf.a, hf.xi, T(1-dt), T(dt), T(math.Sqrt(dt)*noise.Sigma))
-		} else {
-			linalg.EulerStep(hf.x, hf.a, nil, T(1-dt), T(dt), 0)
-		}
-		for r := 0; r < hf.rows; r++ {
-			for i, u := range b.In(hf.first+r, t) {
-				if u != 0 {
-					linalg.Axpy(T(dt*u), e.row(e.winT, i), e.row(hf.x, r))
-				}
-			}
-		}
+		e.update(hf, b, t, h, noise)
 	}
 }
