@@ -100,9 +100,15 @@ func floats(v []float64) string {
 	return strings.Join(parts, ",")
 }
 
-// AnalyzeTable builds the analyze table.
-func AnalyzeTable(rows []Analysis, s regimes.Settings) *Table {
-	t := NewTable(AnalyzeFields, AnalyzeMetadata(s))
+// AnalyzeTable builds the analyze table. preset names the preset the
+// recordings were read with ("" for manifests); it goes into the metadata.
+func AnalyzeTable(rows []Analysis, s regimes.Settings, preset string) *Table {
+	meta := AnalyzeMetadata(s)
+	meta["preset"] = preset
+	if preset == "" {
+		meta["preset"] = "none (manifests)"
+	}
+	t := NewTable(AnalyzeFields, meta)
 	s = s.Resolved()
 	for _, a := range rows {
 		sources := make([]string, 0, len(a.Sources))

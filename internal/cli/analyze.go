@@ -103,7 +103,7 @@ func runAnalyze(env *Env, args []string) error {
 		rows = append(rows, a)
 	}
 	reports.PrintAnalyze(env.Stdout, rows)
-	t := reports.AnalyzeTable(rows, settings)
+	t := reports.AnalyzeTable(rows, settings, preset)
 	defer t.Release()
 	if err := t.WriteFile(out); err != nil {
 		return err

@@ -55,6 +55,9 @@ func TestAnalyzePresetGolub(t *testing.T) {
 	if p.str("recording", 0) != "bci-golub:exampleData.mat" {
 		t.Errorf("recording %q", p.str("recording", 0))
 	}
+	if p.meta["preset"] != "bci-golub" || m.meta["preset"] != "none (manifests)" {
+		t.Errorf("metadata preset: %q with -preset, %q with a manifest", p.meta["preset"], m.meta["preset"])
+	}
 }
 
 // TestAnalyzePresetNWB runs the NLB presets on the generated NWB files and

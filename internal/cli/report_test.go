@@ -94,7 +94,7 @@ func makeBundledReport() error {
 		return a.Err
 	}
 	bundledRep.res = a.Result
-	tab := reports.AnalyzeTable([]reports.Analysis{a}, regimes.Settings{})
+	tab := reports.AnalyzeTable([]reports.Analysis{a}, regimes.Settings{}, "")
 	in := filepath.Join(dir, "golub2018-before.arrow")
 	err = tab.WriteFile(in)
 	tab.Release()
