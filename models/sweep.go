@@ -91,8 +91,5 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 			}
 		}
 	}
-	if s.G != 0 && (s.G < 0 || math.IsNaN(s.G)) {
-		errs = append(errs, fmt.Errorf("g = %v: want > 0", s.G))
-	}
 	return out, errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package rnn
 
 import (
-
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/internal/linalg"
