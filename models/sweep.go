@@ -23,8 +23,11 @@ type Sweep struct {
 	Steps   int      `toml:"steps"`
 	// LR0 overrides the paper's lr0: regime (aligned, oblique) → task →
 	// lr0, as the paper's own values differ by regime.
-	LR0       map[string]map[string]float64 `toml:"lr0"`
-	Precision string                        `toml:"precision"`
+	LR0 map[string]map[string]float64 `toml:"lr0"`
+	// TaskSteps overrides Steps (or the paper's steps) for single tasks:
+	// task → training steps.
+	TaskSteps map[string]int `toml:"task_steps"`
+	Precision string         `toml:"precision"`
 }
 
 // SweepRun is one run of a sweep: its directory name and settings.
@@ -65,7 +68,11 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 					errs = append(errs, err)
 					continue
 				}
-				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: s.Steps, LR0: s.LR0[scale.Regime()][task], Seed: seed, Precision: s.Precision}
+				steps := s.Steps
+				if st, ok := s.TaskSteps[task]; ok {
+					steps = st
+				}
+				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: steps, LR0: s.LR0[scale.Regime()][task], Seed: seed, Precision: s.Precision}
 				if err := set.Validate(); err != nil {
 					errs = append(errs, fmt.Errorf("%s, %s, seed %d: %v", task, regime, seed, err))
 					continue
@@ -89,6 +96,14 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 			if !(lr > 0) || math.IsInf(lr, 0) {
 				errs = append(errs, fmt.Errorf("lr0.%s for %s = %v: want a positive learning rate", regime, task, lr))
 			}
+		}
+	}
+	for task, steps := range s.TaskSteps {
+		if !slices.Contains(s.Tasks, task) {
+			errs = append(errs, fmt.Errorf("task_steps for %q, which is not among the tasks", task))
+		}
+		if steps <= 0 {
+			errs = append(errs, fmt.Errorf("task_steps for %s = %d: want a positive number of steps", task, steps))
 		}
 	}
 	return out, errors.Join(errs...)

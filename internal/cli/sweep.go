@@ -16,7 +16,8 @@ const sweepAbout = `Trains every run of a sweep file (default: the sweep behind 
 networks, models/bundled/sweep.toml): each task × regime × seed, into
 DIR/TASK-REGIME-sSEED. Finished runs are skipped and unfinished ones resume
 from their last checkpoint, so a sweep can be stopped (Ctrl-C) and started
-again, also in a later session. A run that diverges is reported and the
+again, also in a later session. A finished run with fewer steps than the
+sweep file now asks for is extended from its checkpoint. A run that diverges is reported and the
 others still train; the exit status is then 1.`
 
 func runSweep(env *Env, args []string) error {
@@ -92,7 +93,15 @@ func openForSweep(dir string, want models.Settings, create bool) (string, *model
 		if d := models.SameTraining(tr.Info.Settings, want); d != "" {
 			return "", nil, fmt.Errorf("%s holds a finished run with other settings (%s differs) than the sweep's", dir, d)
 		}
-		return "done", nil, nil
+		switch {
+		case tr.Info.StepsDone > want.Steps:
+			return "", nil, fmt.Errorf("%s holds a run trained for %d steps, more than the sweep's %d: remove it or choose another -o", dir, tr.Info.StepsDone, want.Steps)
+		case tr.Info.StepsDone == want.Steps:
+			return "done", nil, nil
+		case !models.HasCheckpoint(dir):
+			return "", nil, fmt.Errorf("%s holds a run trained for %d steps, fewer than the sweep's %d, and no checkpoint to extend it from", dir, tr.Info.StepsDone, want.Steps)
+		}
+		// Finished with fewer steps than the sweep asks: extend it.
 	}
 	if models.HasCheckpoint(dir) {
 		if !create {

@@ -50,6 +50,36 @@ func TestSweep(t *testing.T) {
 		t.Errorf("-list: status %d\n%s", status, stdout)
 	}
 
+	// A longer training in the sweep file extends the finished runs from
+	// their checkpoints, to the same weights as a run trained that long
+	// from the start; a shorter one is refused.
+	write("tasks = [\"romo\"]\nregimes = [\"aligned\", \"oblique\"]\nseeds = [3]\nn = 6\nsteps = 4\n[task_steps]\nromo = 6\n")
+	status, stdout, stderr = run(t, "sweep", file, "-o", out, "-quiet")
+	if status != 0 || !strings.Contains(stdout, "romo-aligned-s3: resuming at step 4 of 6") || !strings.Contains(stdout, "romo-oblique-s3: resuming at step 4 of 6") {
+		t.Fatalf("extending sweep: status %d\n%s%s", status, stdout, stderr)
+	}
+	fresh := filepath.Join(dir, "fresh")
+	if status, stdout, stderr := run(t, "train", "-task", "romo", "-n", "6", "-steps", "6", "-seed", "3", "-o", fresh, "-quiet"); status != 0 {
+		t.Fatalf("train: status %d\n%s%s", status, stdout, stderr)
+	}
+	for _, w := range []string{models.WeightsW, models.WeightsWIn, models.WeightsWOut} {
+		a, _ := os.ReadFile(filepath.Join(out, "romo-aligned-s3", w))
+		b, err := os.ReadFile(filepath.Join(fresh, w))
+		if err != nil || len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s of the extended run differs from a 6-step run's (%v)", w, err)
+		}
+	}
+	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 6\n[task_steps]\nromo = 5\n")
+	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
+	if status == 0 || !strings.Contains(stderr, "trained for 6 steps, more than the sweep's 5") {
+		t.Errorf("shorter sweep over longer runs: status %d, stderr %q", status, stderr)
+	}
+	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\n[task_steps]\nmante = 5\n")
+	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
+	if status == 0 || !strings.Contains(stderr, `task_steps for "mante", which is not among the tasks`) {
+		t.Errorf("task_steps for a task not swept: status %d, stderr %q", status, stderr)
+	}
+
 	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 7\nsteps = 4\n")
 	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
 	if status == 0 || !strings.Contains(stderr, "romo-aligned-s3 holds a finished run with other settings (n differs)") {
