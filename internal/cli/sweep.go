@@ -101,6 +101,9 @@ func openForSweep(dir string, want models.Settings, create bool) (string, *model
 		case !models.HasCheckpoint(dir):
 			return "", nil, fmt.Errorf("%s holds a run trained for %d steps, fewer than the sweep's %d, and no checkpoint to extend it from", dir, tr.Info.StepsDone, want.Steps)
 		}
+		if !create {
+			return fmt.Sprintf("finished at %d of the sweep's %d steps (will be extended)", tr.Info.StepsDone, want.Steps), nil, nil
+		}
 		// Finished with fewer steps than the sweep asks: extend it.
 	}
 	if models.HasCheckpoint(dir) {

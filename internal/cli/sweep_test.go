@@ -54,6 +54,10 @@ func TestSweep(t *testing.T) {
 	// their checkpoints, to the same weights as a run trained that long
 	// from the start; a shorter one is refused.
 	write("tasks = [\"romo\"]\nregimes = [\"aligned\", \"oblique\"]\nseeds = [3]\nn = 6\nsteps = 4\n[task_steps]\nromo = 6\n")
+	status, stdout, _ = run(t, "sweep", file, "-o", out, "-list")
+	if status != 0 || strings.Count(stdout, "finished at 4 of the sweep's 6 steps (will be extended)") != 2 {
+		t.Errorf("-list before extending: status %d\n%s", status, stdout)
+	}
 	status, stdout, stderr = run(t, "sweep", file, "-o", out, "-quiet")
 	if status != 0 || !strings.Contains(stdout, "romo-aligned-s3: resuming at step 4 of 6") || !strings.Contains(stdout, "romo-oblique-s3: resuming at step 4 of 6") {
 		t.Fatalf("extending sweep: status %d\n%s%s", status, stdout, stderr)
