@@ -17,8 +17,8 @@ networks, models/bundled/sweep.toml): each task × regime × seed, into
 DIR/TASK-REGIME-sSEED. Finished runs are skipped and unfinished ones resume
 from their last checkpoint, so a sweep can be stopped (Ctrl-C) and started
 again, also in a later session. A finished run with fewer steps than the
-sweep file now asks for is extended from its checkpoint. A run that diverges is reported and the
-others still train; the exit status is then 1.`
+sweep file now asks for is extended from its checkpoint. A run that diverges
+is reported and the others still train; the exit status is then 1.`
 
 func runSweep(env *Env, args []string) error {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
