@@ -87,7 +87,7 @@ var ModelRunFields = []Field{
 	{"g", Float, "", "initial recurrent gain g"},
 	{"steps", Int, "", "training steps done"},
 	{"train_eval_ratio", Float, "", "the run's evaluation loss over the zero-output loss, from run.json (< 0.1: trained)"},
-	{"loss", Float, "", "task loss (masked MSE) on the analysis trials, noise-free"},
+	{"loss", Float, "", "task loss (masked MSE) on the analysis trials, no state noise, x₀ ~ N(0, 1)"},
 	{"zero_loss", Float, "", "loss of an output that is always zero on the same trials"},
 	{"samples", Int, "samples", "states used for ρ, norms and dimensions: trials × steps kept"},
 	{"rho", Float, "", "generalised correlation ρ = ‖W_out Yᵀ‖/√(‖W_out W_outᵀ‖ ‖Y Yᵀ‖), rows centred across neurons (model form, paper Eq. 7)"},

@@ -156,16 +156,27 @@ const (
 // σ = 0.
 type Evaluation struct {
 	Batch *tasks.Batch
-	// States and Outputs hold every step: row b·Steps + t is trial b at
-	// step t.
+	// States and Outputs hold every step of the noise-free run from
+	// x₀ = 0, the run the reference code analyses (its hids_all[3]): row
+	// b·Steps + t is trial b at step t.
 	States, Outputs *mat.Dense
 	// Y and Z are the states and outputs with the first Dropped steps of
 	// each trial removed (Kept steps per trial remain): the samples of ρ,
-	// the norms, the dimensions and the dissimilarity.
+	// the norms, the principal components and the dissimilarity.
 	Y, Z          *mat.Dense
 	Dropped, Kept int
-	// Loss is the task loss on the batch, ZeroLoss that of a zero output.
+	// Start is the noise-free run from x₀ ~ N(0, InitNoise²) (one fixed
+	// draw per trial), the initial states of training: the perturbation
+	// analysis shifts its states, as the reference code does.
+	Start Run
+	// Loss is the task loss of Start, ZeroLoss that of a zero output.
 	Loss, ZeroLoss float64
+}
+
+// Run is a simulation of the evaluation batch: row b·Steps + t is trial b
+// at step t.
+type Run struct {
+	States, Outputs *mat.Dense
 }
 
 // Evaluate runs m on the evaluation trials of s.
@@ -180,8 +191,9 @@ func Evaluate(m Model, s Settings) (*Evaluation, error) {
 	task, _ := tasks.New(m.Task)
 	rng := rand.New(rand.NewPCG(s.Seed, streamEval))
 	b := task.Generate(rng, s.Trials)
-	noise := rnn.Noise{Init: m.InitNoise, Seed: rng.Uint64()}
-	states, outputs := m.engine().Simulate(m.Net, b, noise)
+	start := rnn.Noise{Init: m.InitNoise, Seed: rng.Uint64()}
+	states, outputs := m.engine().Simulate(m.Net, b, rnn.Noise{})
+	sStates, sOutputs := m.engine().Simulate(m.Net, b, start)
 	drop := 0
 	if s.Drop > 0 {
 		drop = int(math.Round(s.Drop / b.Dt))
@@ -189,21 +201,21 @@ func Evaluate(m Model, s Settings) (*Evaluation, error) {
 	if drop >= b.Steps {
 		return nil, fmt.Errorf("modelmeasures: dropping %g time units leaves nothing of the %s task's trials", s.Drop, task.Name())
 	}
-	ev := &Evaluation{Batch: b, States: states, Outputs: outputs, Dropped: drop, Kept: b.Steps - drop}
-	ev.Y, ev.Z = dropSteps(states, b, drop), dropSteps(outputs, b, drop)
-	ev.Loss, ev.ZeroLoss = maskedLoss(outputs, b.Target, b.Mask, b.Outputs, 0, b.Trials*b.Steps), b.ZeroLoss()
+	ev := &Evaluation{Batch: b, States: states, Outputs: outputs, Dropped: drop, Kept: b.Steps - drop, Start: Run{sStates, sOutputs}}
+	ev.Y, ev.Z = dropSteps(states, b.Trials, b.Steps, drop), dropSteps(outputs, b.Trials, b.Steps, drop)
+	ev.Loss, ev.ZeroLoss = maskedLoss(sOutputs, b.Target, b.Mask, b.Outputs, 0, b.Trials*b.Steps), b.ZeroLoss()
 	return ev, nil
 }
 
 // dropSteps returns the rows of m (trials·steps rows) without the first
 // drop steps of each trial.
-func dropSteps(m *mat.Dense, b *tasks.Batch, drop int) *mat.Dense {
+func dropSteps(m *mat.Dense, trials, steps, drop int) *mat.Dense {
 	_, c := m.Dims()
-	keep := b.Steps - drop
-	out := mat.NewDense(b.Trials*keep, c, nil)
-	for tr := 0; tr < b.Trials; tr++ {
-		for t := drop; t < b.Steps; t++ {
-			copy(out.RawRowView(tr*keep+t-drop), m.RawRowView(tr*b.Steps+t))
+	keep := steps - drop
+	out := mat.NewDense(trials*keep, c, nil)
+	for tr := 0; tr < trials; tr++ {
+		for t := drop; t < steps; t++ {
+			copy(out.RawRowView(tr*keep+t-drop), m.RawRowView(tr*steps+t))
 		}
 	}
 	return out
@@ -233,7 +245,9 @@ func maskedLoss(outputs *mat.Dense, target []float64, mask []bool, k, lo, hi int
 
 // FitPoint is the fit of the outputs from the first K principal components
 // by the model rule: a ridge decoder trained on the first TrainTrials
-// trials, R² over all trials and outputs pooled.
+// trials, R² over all trials and outputs pooled. The components are those
+// of the states after the dropped steps; the fit and R² take every step
+// (the reference code's).
 type FitPoint struct {
 	K     int
 	Alpha float64
@@ -291,7 +305,7 @@ func Analyze(m Model, s Settings, progress regimes.Progress) (*Result, error) {
 	r.decomposition = d
 	r.CumVar = d.CumulativeVarianceRatio()
 	r.DVar = regimes.VarianceDimension(d, s.VarThreshold)
-	r.Fit, r.DFit, err = fittingCurve(d, ev.Z, s.TrainTrials*ev.Kept, s)
+	r.Fit, r.DFit, err = fittingCurve(d, ev.States, ev.Outputs, s.TrainTrials*ev.Batch.Steps, s)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +318,7 @@ func Analyze(m Model, s Settings, progress regimes.Progress) (*Result, error) {
 	progress("dimensions", 1, 1)
 	r.Projection = project(ev, d, m.Net.WOut)
 	if !s.NoPerturb {
-		r.Perturbation, err = Perturb(m, ev, d, s, progress)
+		r.Perturbation, err = Perturb(m, ev, s, progress)
 		if err != nil {
 			return nil, err
 		}
@@ -320,13 +334,17 @@ func Analyze(m Model, s Settings, progress regimes.Progress) (*Result, error) {
 	return r, nil
 }
 
-// fittingCurve fits the outputs z from the first k principal components for
-// k = 1, 2, … by the model rule (ridge on the first train rows, R² pooled
-// over every row and output, z̄ the mean of each output over all rows) until
-// k reaches both s.Components and the threshold, or the rank. It returns the
-// curve and D_fit (0 when no k reaches the threshold).
-func fittingCurve(d *decode.Decomposition, z *mat.Dense, train int, s Settings) ([]FitPoint, int, error) {
+// fittingCurve fits the outputs z from the projections of the states x on
+// the first k principal components of d for k = 1, 2, … by the model rule
+// (ridge on the first train rows, R² pooled over every row and output, z̄
+// the mean of each output over all rows) until k reaches both s.Components
+// and the threshold, or the rank. x may hold more rows than d was computed
+// from (the reference code fits the components after the first 10 τ and
+// projects every step). It returns the curve and D_fit (0 when no k reaches
+// the threshold).
+func fittingCurve(d *decode.Decomposition, x, z *mat.Dense, train int, s Settings) ([]FitPoint, int, error) {
 	t, k := z.Dims()
+	proj := d.Project(x)
 	mean := make([]float64, k)
 	for i := 0; i < t; i++ {
 		for j, v := range z.RawRowView(i) {
@@ -346,7 +364,7 @@ func fittingCurve(d *decode.Decomposition, z *mat.Dense, train int, s Settings) 
 	var curve []FitPoint
 	dfit := 0
 	for c := 1; c <= d.Rank(); c++ {
-		x := d.Scores.Slice(0, t, 0, c)
+		x := proj.Slice(0, t, 0, c)
 		model, err := s.CV.Fit(x.(*mat.Dense).Slice(0, train, 0, c), ztrain)
 		if err != nil {
 			return nil, 0, fmt.Errorf("modelmeasures: decoder from %d components: %w", c, err)

@@ -25,11 +25,11 @@ type goldenJSON struct {
 		Rho, WMagnitude, YMagnitude, Dissimilarity, DissimilaritySelf float64
 	} `json:"-"`
 	Fit struct {
-		Trials, Kept, Train int
-		CumVar              []float64 `json:"cum_var"`
-		DVar                int       `json:"d_var"`
-		R2, Alpha           []float64
-		DFit                int `json:"d_fit"`
+		Trials, Steps, Drop, Kept, Train int
+		CumVar                           []float64 `json:"cum_var"`
+		DVar                             int       `json:"d_var"`
+		R2, Alpha                        []float64
+		DFit                             int `json:"d_fit"`
 	} `json:"fit"`
 	Perturb map[string]struct {
 		Trials, Steps, Inputs, Outputs, N int
@@ -117,12 +117,13 @@ func TestMeasuresGolden(t *testing.T) {
 
 // TestFitGolden checks D_var, the model-rule R² curve, the chosen α and
 // D_fit against scikit-learn's PCA and RidgeCV (ridge agrees to 1e-8,
-// decode's tests).
+// decode's tests): components of the states after the dropped steps, fit
+// and R² over every step.
 func TestFitGolden(t *testing.T) {
 	g, load := loadGolden(t)
 	gf := g.Fit
-	y, z := load("fit_y", gf.Trials*gf.Kept, 12), load("fit_z", gf.Trials*gf.Kept, 2)
-	d, err := decode.Decompose(y)
+	y, z := load("fit_y", gf.Trials*gf.Steps, 12), load("fit_z", gf.Trials*gf.Steps, 2)
+	d, err := decode.Decompose(dropSteps(y, gf.Trials, gf.Steps, gf.Drop))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestFitGolden(t *testing.T) {
 			t.Errorf("cumulative variance %d = %v, scikit-learn %v", i+1, c, gf.CumVar[i])
 		}
 	}
-	curve, dfit, err := fittingCurve(d, z, gf.Train*gf.Kept, s)
+	curve, dfit, err := fittingCurve(d, y, z, gf.Train*gf.Steps, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestPerturbGolden(t *testing.T) {
 				t.Errorf("perturbation steps %v, NumPy %v", steps, gp.StepsPert)
 			}
 			amps := decode.Linspace(0, PerturbSettings{}.MaxAmplitude(name)*math.Sqrt(float64(n)), len(gp.Amplitudes))
-			d, err := decode.Decompose(dropSteps(states, b, 50))
+			d, err := decode.Decompose(dropSteps(states, b.Trials, b.Steps, 50))
 			if err != nil {
 				t.Fatal(err)
 			}

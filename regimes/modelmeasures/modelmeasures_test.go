@@ -120,7 +120,7 @@ func TestDissimilarityPlanted(t *testing.T) {
 	px0.Mul(x0, p.T())
 	var e rnn.Engine[float64]
 	st, _ := e.SimulateFrom(cp.Net, b, &px0, rnn.Noise{}, true)
-	y2 := dropSteps(st, b, ev.Dropped)
+	y2 := dropSteps(st, b.Trials, b.Steps, ev.Dropped)
 	q := randomRotation(40, 11)
 	var rot mat.Dense
 	rot.Mul(ev.Y, q)

@@ -229,14 +229,16 @@ type Perturbation struct {
 	Relative float64
 }
 
-// Perturb runs the perturbation analysis of m on its evaluation ev, whose
-// states' decomposition (ev.Y) is d: at each time and amplitude, every
+// Perturb runs the perturbation analysis of m on its evaluation ev, from
+// the states of ev.Start (x₀ ~ N(0, InitNoise²), as the reference code) and
+// the principal components of those states after the dropped steps: at
+// each time and amplitude, every
 // evaluation trial is shifted along its own unit direction of each kind —
 // drawn uniformly in the output-weight plane, the top-2-PC plane, the whole
 // space or the input-weight plane; trial 0 along the first output vector,
 // the first PC and the first input vector (the reference code's) — and run
 // on without noise; the loss is scored in the task's window.
-func Perturb(m Model, ev *Evaluation, d *decode.Decomposition, s Settings, progress regimes.Progress) (*Perturbation, error) {
+func Perturb(m Model, ev *Evaluation, s Settings, progress regimes.Progress) (*Perturbation, error) {
 	s = s.Resolved()
 	p := s.Perturb
 	if err := p.validate(); err != nil {
@@ -251,6 +253,10 @@ func Perturb(m Model, ev *Evaluation, d *decode.Decomposition, s Settings, progr
 		return nil, err
 	}
 	n := m.Net.N()
+	d, err := decode.Decompose(dropSteps(ev.Start.States, b.Trials, b.Steps, ev.Dropped))
+	if err != nil {
+		return nil, fmt.Errorf("modelmeasures: PCA of the perturbation run's states: %w", err)
+	}
 	if d.Rank() < 2 {
 		return nil, errors.New("modelmeasures: the states have fewer than two principal components")
 	}
@@ -271,7 +277,7 @@ func Perturb(m Model, ev *Evaluation, d *decode.Decomposition, s Settings, progr
 		rng := rand.New(rand.NewPCG(s.Seed, streamPerturb^(uint64(kind)<<48|uint64(ti)<<24|uint64(ai))))
 		return drawDirections(rng, bases[kind], b.Trials, n, kind != Random)
 	}
-	pert.Loss, pert.Unperturbed = perturbLosses(m.engine(), m.Net, b, ev.States, ev.Outputs, w, pert.Steps, pert.Amplitudes, dirs, progress)
+	pert.Loss, pert.Unperturbed = perturbLosses(m.engine(), m.Net, b, ev.Start.States, ev.Start.Outputs, w, pert.Steps, pert.Amplitudes, dirs, progress)
 	pert.summarise()
 	return pert, nil
 }

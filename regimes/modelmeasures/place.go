@@ -77,8 +77,8 @@ type PlaceSettings struct {
 	Eval Settings
 }
 
-// Place runs m noise-free on its evaluation trials and puts its states
-// through the experimental pipeline p.Subsets times: a random subset of
+// Place runs m noise-free on its evaluation trials from x₀ ~ N(0,
+// InitNoise²) and puts its states through the experimental pipeline p.Subsets times: a random subset of
 // p.Neurons units and of p.Samples samples, the network's own outputs as
 // behaviour, regimes.Analyze with the recording's settings. It returns the
 // axes of every subset.
@@ -93,7 +93,14 @@ func Place(m Model, p PlaceSettings, progress regimes.Progress) ([]Axes, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, n := ev.Y.Dims()
+	// The run from x₀ ~ N(0, InitNoise²), not the x₀ = 0 run of the
+	// model-rule measures: from x₀ = 0 the trials of one condition
+	// coincide (cycling: two trajectories among 32 trials), and a
+	// recording's trials do not.
+	b := ev.Batch
+	y := dropSteps(ev.Start.States, b.Trials, b.Steps, ev.Dropped)
+	zs := dropSteps(ev.Start.Outputs, b.Trials, b.Steps, ev.Dropped)
+	rows, n := y.Dims()
 	k := m.Net.Outputs()
 	units, samples := min(p.Neurons, n), rows
 	if p.Samples > 0 {
@@ -105,11 +112,11 @@ func Place(m Model, p PlaceSettings, progress regimes.Progress) ([]Axes, error) 
 		cols, picked := choose(rng, n, units), choose(rng, rows, samples)
 		x, z := mat.NewDense(samples, units, nil), mat.NewDense(samples, k, nil)
 		for r, src := range picked {
-			y, dst := ev.Y.RawRowView(src), x.RawRowView(r)
+			yr, dst := y.RawRowView(src), x.RawRowView(r)
 			for c, j := range cols {
-				dst[c] = y[j]
+				dst[c] = yr[j]
 			}
-			copy(z.RawRowView(r), ev.Z.RawRowView(src))
+			copy(z.RawRowView(r), zs.RawRowView(src))
 		}
 		res, err := regimes.Analyze(x, z, nil, p.Analysis, nil)
 		if err != nil {

@@ -8,8 +8,9 @@ conventions (frschu/aligned_oblique_in_rnns), not from the Go code:
 
   measures   generalised correlation (model form), magnitudes, shape
              dissimilarity (Williams et al. 2021, alpha = 1)
-  fit        D_var and D_fit with the model rule (PCA on all trials, RidgeCV on
-             the first trials, R^2 pooled over all trials and outputs)
+  fit        D_var and D_fit with the model rule (PCA on all trials after the
+             dropped steps, every step projected, RidgeCV on the first trials,
+             R^2 pooled over all trials, steps and outputs)
   perturb/*  perturbation windows, losses and AUCs for each task on small
              networks simulated here in float64 (Euler, dt = 0.2)
   noise      residual variances along random / output / PC directions
@@ -107,26 +108,33 @@ golden["measures"] = {
 }
 
 # ---------------------------------------------------------------- fit
-trials, kept, n, train = 8, 30, 12, 6
-latent = rng.normal(size=(trials * kept, n)).cumsum(axis=0) * 0.1
-y = latent @ np.diag(np.geomspace(4, 0.05, n)) @ np.linalg.qr(rng.normal(size=(n, n)))[0]
+# As the reference code (neuro_compute_results.ipynb): PCA on the states
+# after the first `drop` steps of each trial, every step projected on it;
+# RidgeCV from the first k projections trained on every step of the first
+# `train` trials; R^2 over every step of every trial, pooled over outputs,
+# z-bar the mean of each output over all trials and steps.
+trials, steps, drop, n, train = 8, 40, 10, 12, 6
+kept = steps - drop
+latent = rng.normal(size=(trials * steps, n)).cumsum(axis=0) * 0.1
+y_all = latent @ np.diag(np.geomspace(4, 0.05, n)) @ np.linalg.qr(rng.normal(size=(n, n)))[0]
 wout = rng.normal(size=(2, n))
-z = y @ wout.T
+z_all = y_all @ wout.T + 0.3 * np.sin(np.arange(trials * steps))[:, None]
+y = y_all.reshape(trials, steps, n)[:, drop:].reshape(-1, n)
 pca = PCA(svd_solver="full").fit(y)
 cum = np.cumsum(pca.explained_variance_ratio_)
 dvar = int(np.argmax(cum > 0.9) + 1)
-proj = pca.transform(y)
+proj = pca.transform(y_all)
 r2s, alphas = [], []
 for c in range(1, n + 1):
     xk = proj[:, :c]
-    ridge = RidgeCV(alphas=ALPHAS).fit(xk[: train * kept], z[: train * kept])
+    ridge = RidgeCV(alphas=ALPHAS).fit(xk[: train * steps], z_all[: train * steps])
     zhat = ridge.predict(xk)
-    r2s.append(float(1 - ((z - zhat) ** 2).sum() / ((z - z.mean(axis=0)) ** 2).sum()))
+    r2s.append(float(1 - ((z_all - zhat) ** 2).sum() / ((z_all - z_all.mean(axis=0)) ** 2).sum()))
     alphas.append(float(ridge.alpha_))
 dfit = next((i + 1 for i, r in enumerate(r2s) if r > 0.9), 0)
-arrays.update({"fit_y": y, "fit_z": z})
-golden["fit"] = {"trials": trials, "kept": kept, "train": train, "cum_var": cum.tolist(),
-                 "d_var": dvar, "r2": r2s, "alpha": alphas, "d_fit": dfit}
+arrays.update({"fit_y": y_all, "fit_z": z_all})
+golden["fit"] = {"trials": trials, "steps": steps, "drop": drop, "kept": kept, "train": train,
+                 "cum_var": cum.tolist(), "d_var": dvar, "r2": r2s, "alpha": alphas, "d_fit": dfit}
 
 
 # ---------------------------------------------------------------- perturbations
