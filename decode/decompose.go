@@ -74,22 +74,8 @@ func (d *Decomposition) CumulativeVarianceRatio() []float64 {
 // Project returns x (rows of the same features) centred by the
 // decomposition's Mean and projected on its principal axes, rows×r: for the
 // samples the decomposition came from, Scores (up to rounding).
-func (d *Decomposition) Project(x mat.Matrix) *mat.Dense {
-	r, c := x.Dims()
-	if c != d.Features {
-		panic(fmt.Sprintf("decode: projecting %d features on a decomposition of %d", c, d.Features))
-	}
-	xc := mat.NewDense(r, c, nil)
-	xc.Copy(x)
-	for i := 0; i < r; i++ {
-		row := xc.RawRowView(i)
-		for j := range row {
-			row[j] -= d.Mean[j]
-		}
-	}
-	out := mat.NewDense(r, d.Rank(), nil)
-	out.Mul(xc, d.V)
-	return out
+func (d *Decomposition) Project(x *mat.Dense) *mat.Dense {
+	return linalg.MulCentred(x, d.Mean, d.V)
 }
 
 // ErrNoVariance is returned when every feature is constant.
