@@ -15,23 +15,25 @@ import (
 
 // ScoreDefinition is the regime score as the README and the table metadata
 // state it.
-const ScoreDefinition = "nearest-centroid position between the aligned and the oblique networks: coordinates log(ρ·√n), " +
-	"log(D_fit/D_var) and the scaling slope, standardised with the mean and sd of all network subsets; " +
-	"score = d_aligned/(d_aligned + d_oblique), d the Euclidean distance to each regime's centroid " +
-	"(0 on the aligned centroid, 1 on the oblique one, 0.5 halfway); coordinates a recording lacks are left out; " +
-	"interval: 2.5–97.5 % over bootstrap refits (networks resampled within each regime, one random neuron subset each)"
+const ScoreDefinition = "mean over tasks of the per-task scores; per task, the nearest-centroid position between that task's " +
+	"aligned and oblique networks: coordinates log(ρ·√n), log(D_fit/D_var) and the scaling slope, standardised with the mean " +
+	"and sd of the task's network subsets; score = d_aligned/(d_aligned + d_oblique), d the Euclidean distance to each " +
+	"regime's centroid (0 on the aligned centroid, 1 on the oblique one, 0.5 halfway); coordinates a recording lacks are " +
+	"left out; intervals: 2.5–97.5 % over bootstrap refits (networks resampled within each task and regime, one random " +
+	"neuron subset each)"
 
 // Comparison is one recording of `oblique compare` and the networks it was
 // compared with.
 type Comparison struct {
 	Analysis Analysis
-	// Axes of the recording; Score with its bootstrap interval.
-	Axes          modelmeasures.Axes
-	Score, Lo, Hi float64
-	Scorer        *modelmeasures.Scorer
-	Models        []ComparedModel
-	Notes         []string
-	Err           error
+	// Axes of the recording; its scores with their bootstrap intervals,
+	// and the reference they came from.
+	Axes      modelmeasures.Axes
+	Placement modelmeasures.Placement
+	Reference *modelmeasures.Reference
+	Models    []ComparedModel
+	Notes     []string
+	Err       error
 }
 
 // ComparedModel is one network run through the recording's pipeline.
@@ -39,7 +41,7 @@ type ComparedModel struct {
 	Run     ModelRun
 	Subsets []modelmeasures.Axes
 	Centre  modelmeasures.Axes
-	HeldOut float64
+	HeldOut modelmeasures.HeldOutScore
 }
 
 // CompareFields is the schema of the compare table: per recording, one row
@@ -63,7 +65,7 @@ var CompareFields = []Field{
 	{"d_fit", Float, "components", "D_fit, relative rule (mean over subsets)"},
 	{"fit_ratio", Float, "", "D_fit/D_var (for a network: geometric mean over subsets)"},
 	{"slope", Float, "", "slope of log(ρ·√n) against log n under neuron subsampling (mean over subsets)"},
-	{"score", Float, "", "regime score, 0 aligned … 1 oblique (see the README); for a network, scored against all other networks (held out)"},
+	{"score", Float, "", "regime score, 0 aligned … 1 oblique: the mean of task_scores (see the README); for a network, with itself held out of the reference"},
 	{"score_lo", Float, "", "2.5 % bootstrap bound of the recording's score; null for a network"},
 	{"score_hi", Float, "", "97.5 % bootstrap bound; null for a network"},
 	{"subsets", Int, "", "neuron subsets of the network; null for the recording"},
@@ -72,6 +74,11 @@ var CompareFields = []Field{
 	{"slope_subsets", Floats, "", "scaling slope of each subset"},
 	{"analysis_seed", Uint, "", "seed of every random draw"},
 	{"notes", Strings, "", "remarks"},
+	{"score_tasks", Strings, "", "the tasks of task_scores, in order"},
+	{"task_scores", Floats, "", "score against each task's networks alone (for a network: held out)"},
+	{"task_scores_lo", Floats, "", "2.5 % bootstrap bound of each task score of the recording; null for a network"},
+	{"task_scores_hi", Floats, "", "97.5 % bootstrap bound of each task score; null for a network"},
+	{"score_own_task", Float, "", "a network's held-out score against the networks of its own task (the check of the score); null for the recording"},
 }
 
 // CompareSettings are the settings recorded in the compare table.
@@ -93,8 +100,8 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 	meta["score_bootstrap"] = strconv.Itoa(s.Bootstrap)
 	meta["score"] = ScoreDefinition
 	for _, c := range rows {
-		if c.Scorer != nil {
-			meta["scorer:"+c.Analysis.Name] = scorerJSON(c.Scorer)
+		if c.Reference != nil {
+			meta["scorer:"+c.Analysis.Name] = referenceJSON(c.Reference)
 		}
 	}
 	t := NewTable(CompareFields, meta)
@@ -104,18 +111,21 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 			vals := make([]any, len(CompareFields))
 			vals[0], vals[1], vals[2], vals[3] = a.Name, a.Input, c.Err.Error(), "recording"
 			for i, f := range CompareFields {
-				if f.Type == Float && vals[i] == nil {
+				switch {
+				case f.Name == "analysis_seed":
+					vals[i] = s.Seed
+				case f.Type == Float && vals[i] == nil:
 					vals[i] = math.NaN()
 				}
 			}
-			vals[len(vals)-2] = s.Seed
 			t.Append(vals...)
 			continue
 		}
-		x := c.Axes
+		x, p := c.Axes, c.Placement
 		t.Append(a.Name, a.Input, nil, "recording", nil, nil, nil, nil,
 			x.Neurons, x.Samples, x.R2, x.Rho, x.RhoSqrtN, float64(x.DVar), dfitOrNaN(x), x.Ratio, x.Slope,
-			c.Score, c.Lo, c.Hi, nil, nil, nil, nil, s.Seed, nilIfEmpty(c.Notes))
+			p.Score, p.Lo, p.Hi, nil, nil, nil, nil, s.Seed, nilIfEmpty(c.Notes),
+			p.Tasks, p.TaskScores, p.TaskLo, p.TaskHi, math.NaN())
 		for _, m := range c.Models {
 			var rs, fr, sl []float64
 			var dv, df []float64
@@ -131,25 +141,33 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 			x := m.Centre
 			t.Append(a.Name, a.Input, nil, "model", m.Run.Name, m.Run.Task, m.Run.Regime, m.Run.Seed,
 				x.Neurons, x.Samples, x.R2, x.Rho, x.RhoSqrtN, mdv, mdf, x.Ratio, x.Slope,
-				m.HeldOut, math.NaN(), math.NaN(), len(m.Subsets), rs, fr, sl, s.Seed, nil)
+				m.HeldOut.Score, math.NaN(), math.NaN(), len(m.Subsets), rs, fr, sl, s.Seed, nil,
+				p.Tasks, m.HeldOut.TaskScores, nil, nil, m.HeldOut.Own)
 		}
 	}
 	return t
 }
 
-// scorerJSON writes the fitted standardisation and centroids, per
-// coordinate (null where a coordinate is not used).
-func scorerJSON(sc *modelmeasures.Scorer) string {
-	var axes []map[string]any
-	for c, name := range modelmeasures.AxisNames {
-		a := map[string]any{"axis": name, "used": sc.Use[c]}
-		if sc.Use[c] {
-			a["mean"], a["sd"] = sc.Mean[c], sc.SD[c]
-			a["aligned_centroid"], a["oblique_centroid"] = sc.Centroid[0][c], sc.Centroid[1][c]
+// referenceJSON writes, per task, the fitted standardisation and centroids
+// per coordinate (only "used" where a coordinate is not used; "axes" null
+// for a task without a scorer).
+func referenceJSON(r *modelmeasures.Reference) string {
+	var tasks []map[string]any
+	for i, task := range r.Tasks {
+		var axes []map[string]any
+		if sc := r.Scorers[i]; sc != nil {
+			for c, name := range modelmeasures.AxisNames {
+				a := map[string]any{"axis": name, "used": sc.Use[c]}
+				if sc.Use[c] {
+					a["mean"], a["sd"] = sc.Mean[c], sc.SD[c]
+					a["aligned_centroid"], a["oblique_centroid"] = sc.Centroid[0][c], sc.Centroid[1][c]
+				}
+				axes = append(axes, a)
+			}
 		}
-		axes = append(axes, a)
+		tasks = append(tasks, map[string]any{"task": task, "axes": axes})
 	}
-	b, err := json.Marshal(axes)
+	b, err := json.Marshal(tasks)
 	if err != nil {
 		return ""
 	}
@@ -164,7 +182,7 @@ func dfitOrNaN(a modelmeasures.Axes) float64 {
 }
 
 // PrintCompare writes, per recording, its axes and score beside the
-// regime means of the networks, and the held-out check.
+// regime means of the networks, its score per task, and the held-out check.
 func PrintCompare(w io.Writer, rows []Comparison) {
 	for _, c := range rows {
 		a := c.Analysis
@@ -172,25 +190,21 @@ func PrintCompare(w io.Writer, rows []Comparison) {
 			fmt.Fprintf(w, "%s: error: %v\n", a.Name, c.Err)
 			continue
 		}
-		x := c.Axes
-		fmt.Fprintf(w, "%s: %d samples × %d neurons; regime score %.2f [%.2f, %.2f] (0 aligned … 1 oblique)\n",
-			a.Name, x.Samples, x.Neurons, c.Score, c.Lo, c.Hi)
+		x, p := c.Axes, c.Placement
+		nt := countDefined(p.TaskScores)
+		fmt.Fprintf(w, "%s: %d samples × %d neurons; regime score %.2f [%.2f, %.2f] (0 aligned … 1 oblique; mean over %d task%s)\n",
+			a.Name, x.Samples, x.Neurons, p.Score, p.Lo, p.Hi, nt, map[bool]string{true: "s"}[nt != 1])
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "\tρ\tρ·√n\tD_fit/D_var\tslope\tscore\t")
-		fmt.Fprintf(tw, "recording\t%.3f\t%.2f\t%s\t%s\t%.2f\t\n", x.Rho, x.RhoSqrtN, fmtNaN(x.Ratio, "%.2f"), fmtNaN(x.Slope, "%.2f"), c.Score)
-		var checks []string
+		fmt.Fprintf(tw, "recording\t%.3f\t%.2f\t%s\t%s\t%.2f\t\n", x.Rho, x.RhoSqrtN, fmtNaN(x.Ratio, "%.2f"), fmtNaN(x.Slope, "%.2f"), p.Score)
 		for _, regime := range []string{modelmeasures.Aligned, modelmeasures.Oblique} {
 			var rho, rsn, ratio, slope, held []float64
-			correct := 0
 			for _, m := range c.Models {
 				if m.Run.Regime != regime {
 					continue
 				}
 				rho, rsn, ratio, slope = append(rho, m.Centre.Rho), append(rsn, math.Log(m.Centre.RhoSqrtN)), append(ratio, math.Log(m.Centre.Ratio)), append(slope, m.Centre.Slope)
-				held = append(held, m.HeldOut)
-				if (regime == modelmeasures.Aligned && m.HeldOut < 0.5) || (regime == modelmeasures.Oblique && m.HeldOut > 0.5) {
-					correct++
-				}
+				held = append(held, m.HeldOut.Score)
 			}
 			mr, _ := meanSD(rho)
 			ml, _ := meanSD(rsn)
@@ -198,14 +212,50 @@ func PrintCompare(w io.Writer, rows []Comparison) {
 			ms, _ := meanSD(slope)
 			mh, _ := meanSD(held)
 			fmt.Fprintf(tw, "%s networks (%d, mean)\t%.3f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", regime, len(rho), mr, math.Exp(ml), math.Exp(mq), ms, mh)
-			checks = append(checks, fmt.Sprintf("  held out, %s networks scored on the %s side: %d of %d", regime, regime, correct, len(held)))
 		}
 		tw.Flush()
-		for _, l := range checks {
-			fmt.Fprintln(w, l)
+		fmt.Fprintln(w, "  per task (held out: networks of the task scored against the task's other networks):")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "\ttask\tscore\tinterval\taligned < ½\toblique > ½\t")
+		for i, task := range p.Tasks {
+			fmt.Fprintf(tw, "\t%s\t%s\t[%s, %s]\t%s\t%s\t\n", task, fmtNaN(p.TaskScores[i], "%.2f"),
+				fmtNaN(p.TaskLo[i], "%.2f"), fmtNaN(p.TaskHi[i], "%.2f"),
+				heldOutCount(c.Models, task, modelmeasures.Aligned, func(m ComparedModel) float64 { return m.HeldOut.Own }),
+				heldOutCount(c.Models, task, modelmeasures.Oblique, func(m ComparedModel) float64 { return m.HeldOut.Own }))
 		}
+		tw.Flush()
+		fmt.Fprintf(w, "  held out, mean over tasks: aligned %s below ½, oblique %s above ½\n",
+			heldOutCount(c.Models, "", modelmeasures.Aligned, func(m ComparedModel) float64 { return m.HeldOut.Score }),
+			heldOutCount(c.Models, "", modelmeasures.Oblique, func(m ComparedModel) float64 { return m.HeldOut.Score }))
 		for _, n := range c.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
 	}
+}
+
+// heldOutCount counts the networks of the regime (and of the task, unless
+// it is empty) whose held-out score is on their own side of ½: "k of n".
+func heldOutCount(ms []ComparedModel, task, regime string, score func(ComparedModel) float64) string {
+	right, n := 0, 0
+	for _, m := range ms {
+		if m.Run.Regime != regime || (task != "" && m.Run.Task != task) {
+			continue
+		}
+		n++
+		if v := score(m); (regime == modelmeasures.Aligned && v < 0.5) || (regime == modelmeasures.Oblique && v > 0.5) {
+			right++
+		}
+	}
+	return fmt.Sprintf("%d of %d", right, n)
+}
+
+// countDefined counts the values that are not NaN.
+func countDefined(v []float64) int {
+	n := 0
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			n++
+		}
+	}
+	return n
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/oblique-neuro/oblique/internal/progress"
 	"github.com/oblique-neuro/oblique/models"
@@ -23,10 +25,13 @@ the fitted ridge decoder), D_fit/D_var and the slope of log(ρ·√n) against
 log n under neuron subsampling.
 
 The regime score places the recording between the aligned and the oblique
-networks: 0 on the aligned centroid, 1 on the oblique one (nearest-centroid
-on standardised log(ρ·√n), log(D_fit/D_var) and slope; see the README), with
-a bootstrap interval over networks and their neuron subsets. Each network is
-also scored with itself held out of the reference, a check of the score.
+networks of each task — 0 on the aligned centroid, 1 on the oblique one
+(nearest-centroid on log(ρ·√n), log(D_fit/D_var) and slope, standardised
+within the task; see the README) — and averages over the tasks; -task
+compares with one task's networks only. Intervals are bootstrap intervals
+over networks and their neuron subsets. Each network is also scored with
+itself held out of the reference, a check of the score: against the other
+networks of its task it should land on its own side of ½.
 
 Writes one Arrow IPC table: per recording, a row for it and a row per
 network.`
@@ -37,6 +42,7 @@ func runCompare(env *Env, args []string) error {
 		out, runsDir string
 		seed         uint64
 		quiet        bool
+		task         string
 		subsets      int
 		boot         int
 		s            regimes.Settings
@@ -45,6 +51,7 @@ func runCompare(env *Env, args []string) error {
 	fs.StringVar(&out, "out", "oblique-compare.arrow", "same as -o")
 	fs.StringVar(&runsDir, "runs", "", "compare with the run directories under `DIR` instead of the bundled runs")
 	fs.Uint64Var(&seed, "seed", 0, "seed of every random draw (recorded in the output)")
+	fs.StringVar(&task, "task", "", "compare with the networks of `TASK` only (default: every task, score averaged)")
 	fs.IntVar(&subsets, "subsets", 5, "random neuron subsets per network")
 	fs.IntVar(&boot, "bootstrap", 1000, "bootstrap refits for the score's interval")
 	fs.IntVar(&s.NeuronDraws, "draws", 20, "random neuron subsets per subset size (scaling slope; both sides)")
@@ -78,6 +85,12 @@ func runCompare(env *Env, args []string) error {
 	}
 	if len(runs) == 0 {
 		return fmt.Errorf("no finished runs in %s", source)
+	}
+	if task != "" {
+		runs, err = runsOfTask(runs, task, source)
+		if err != nil {
+			return err
+		}
 	}
 	var rows []reports.Comparison
 	failed := 0
@@ -148,7 +161,7 @@ func Compare(env *Env, a reports.Analysis, runs []*models.Trained, s regimes.Set
 		}
 		m.Subsets, m.Centre = axes, modelmeasures.CentreOf(axes)
 		for _, x := range axes {
-			points = append(points, modelmeasures.Point{Regime: tr.Info.Regime, Group: i, Axes: x})
+			points = append(points, modelmeasures.Point{Task: st.Task, Regime: tr.Info.Regime, Group: i, Axes: x})
 		}
 		c.Models = append(c.Models, m)
 	}
@@ -156,7 +169,7 @@ func Compare(env *Env, a reports.Analysis, runs []*models.Trained, s regimes.Set
 		c.Notes = append(c.Notes, fmt.Sprintf("the recording has more neurons (%d) than %d of the networks: those use all their units", n, bigger))
 	}
 	var err error
-	c.Score, c.Lo, c.Hi, c.Scorer, err = modelmeasures.ScoreOf(points, c.Axes, boot, s.Seed)
+	c.Placement, c.Reference, err = modelmeasures.ScoreOf(points, c.Axes, boot, s.Seed)
 	if err != nil {
 		c.Err = err
 		return c
@@ -165,4 +178,23 @@ func Compare(env *Env, a reports.Analysis, runs []*models.Trained, s regimes.Set
 		c.Models[i].HeldOut = modelmeasures.HeldOut(points, i)
 	}
 	return c
+}
+
+// runsOfTask keeps the runs of task; an error names the tasks there are.
+func runsOfTask(runs []*models.Trained, task, source string) ([]*models.Trained, error) {
+	var kept []*models.Trained
+	var have []string
+	for _, tr := range runs {
+		t := tr.Info.Settings.Task
+		if t == task {
+			kept = append(kept, tr)
+		}
+		if !slices.Contains(have, t) {
+			have = append(have, t)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("%w: -task %q: no runs of that task in %s (tasks: %s)", errUsage, task, source, strings.Join(have, ", "))
+	}
+	return kept, nil
 }

@@ -86,3 +86,38 @@ func (tb *table) num(name string, row int) float64 {
 	}
 	panic("not numeric: " + name)
 }
+
+// list returns the values of a list column's row (nil when null).
+func (tb *table) list(name string, row int) arrow.Array {
+	c := tb.col(name).(*array.List)
+	if c.IsNull(row) {
+		return nil
+	}
+	lo, hi := c.ValueOffsets(row)
+	return array.NewSlice(c.ListValues(), lo, hi)
+}
+
+// floats returns a list<float64> column's row (nil when null).
+func (tb *table) floats(name string, row int) []float64 {
+	a := tb.list(name, row)
+	if a == nil {
+		return nil
+	}
+	defer a.Release()
+	return a.(*array.Float64).Float64Values()
+}
+
+// strs returns a list<string> column's row (nil when null).
+func (tb *table) strs(name string, row int) []string {
+	a := tb.list(name, row)
+	if a == nil {
+		return nil
+	}
+	defer a.Release()
+	c := a.(*array.String)
+	out := make([]string, c.Len())
+	for i := range out {
+		out[i] = c.Value(i)
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -110,7 +111,7 @@ func TestCompareGolub(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d\n%s%s", status, stdout, stderr)
 	}
-	for _, want := range []string{"golub2018-before: 402 samples × 86 neurons; regime score", "held out, aligned networks", "more neurons (86)"} {
+	for _, want := range []string{"golub2018-before: 402 samples × 86 neurons; regime score", "mean over 1 task)", "held out, mean over tasks: aligned", "more neurons (86)"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
@@ -132,39 +133,31 @@ func TestCompareGolub(t *testing.T) {
 	if tab.num("neurons", 1) != 12 || tab.num("samples", 1) != 402 || tab.num("subsets", 1) != 2 {
 		t.Errorf("model row: %v neurons, %v samples, %v subsets", tab.num("neurons", 1), tab.num("samples", 1), tab.num("subsets", 1))
 	}
-}
-
-// knownMisses are bundled runs that the held-out check places on the wrong
-// side, with the reason found. Only these may miss; one that scores
-// correctly is logged so that the list can be shortened.
-var knownMisses = map[string]string{
-	// The complex-sine "aligned" networks are the least aligned of the
-	// aligned networks (model-form ρ 0.10 against 0.3–0.6 for the other
-	// tasks; ‖W_out‖ grew from 0.06 to 0.24 in training): through the
-	// experimental pipeline at the Golub size their ρ·√n (1.27–1.37) is
-	// nearer the oblique mean (0.96) than the aligned one (2.28) and their
-	// D_fit/D_var (1.38–1.52) is above both means, while their slope
-	// (0.38–0.41) is aligned. Seeds 1 and 3 score 0.508 and 0.521, seed 2
-	// 0.480. See the closing note of issue 5.
-	"complex-sine-aligned-s1": "complex-sine aligned network between the clouds through the experimental pipeline",
-	"complex-sine-aligned-s3": "complex-sine aligned network between the clouds through the experimental pipeline",
-	// Trained for 4000 steps (sweep.toml) the cycling oblique networks
-	// compress output noise and resist output-plane perturbations as the
-	// paper's oblique networks do, but through the experimental pipeline
-	// at the Golub size (86 neurons) seed 2 sits on the boundary: ρ·√n
-	// 1.37 (aligned mean 2.28, oblique 0.96), D_fit/D_var 0.94, slope
-	// 0.32, score 0.477. After the paper's 1000 steps it scored 0.737
-	// (ρ·√n 1.13, D_fit/D_var 0.94, slope 0.17). See the closing note of
-	// issue 5.
-	"cycling-oblique-s2": "cycling oblique network on the boundary through the experimental pipeline",
+	// One task: the score is that task's score; a network's held-out mean
+	// is its own-task score.
+	if ts, ps := tab.strs("score_tasks", 0), tab.floats("task_scores", 0); !slices.Equal(ts, []string{"romo"}) || len(ps) != 1 || ps[0] != sc {
+		t.Errorf("task scores %v %v, score %v", ts, ps, sc)
+	}
+	if l, h := tab.floats("task_scores_lo", 0), tab.floats("task_scores_hi", 0); len(l) != 1 || len(h) != 1 || l[0] != lo || h[0] != hi {
+		t.Errorf("task intervals %v %v, score interval [%v, %v]", l, h, lo, hi)
+	}
+	if own, mean := tab.num("score_own_task", 1), tab.num("score", 1); own != mean || math.IsNaN(own) || !tab.col("score_own_task").IsNull(0) {
+		t.Errorf("network's own-task score %v, mean %v; recording's %v", own, mean, tab.num("score_own_task", 0))
+	}
+	// -task with a task there is not: a usage error naming the tasks.
+	status, _, stderr = run(t, "compare", golub, "-runs", runs, "-o", out, "-quiet", "-task", "cycling")
+	if status != 2 || !strings.Contains(stderr, `-task "cycling": no runs of that task`) || !strings.Contains(stderr, "(tasks: romo)") {
+		t.Errorf("-task cycling: status %d, %s", status, stderr)
+	}
 }
 
 // TestCompareHeldOut is the acceptance check of the score on the bundled
 // runs: every run, held out of the reference set, scores below ½ if it is
-// aligned and above ½ if it is oblique, for every task. The networks are
-// placed as `oblique compare` places them for the Golub recording (86
-// neurons, 402 samples, 5 subsets, 20 draws per subset size, seed 0); only
-// the sample-subsampling analysis, which no axis uses, is cut to one draw.
+// aligned and above ½ if it is oblique against the other networks of its
+// task, for every task. The networks are placed as `oblique compare` places
+// them for the Golub recording (86 neurons, 402 samples, 5 subsets, 20
+// draws per subset size, seed 0); only the sample-subsampling analysis,
+// which no axis uses, is cut to one draw. The mean over tasks is logged.
 func TestCompareHeldOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("places every bundled run")
@@ -183,7 +176,7 @@ func TestCompareHeldOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, x := range axes {
-			points = append(points, modelmeasures.Point{Regime: tr.Info.Regime, Group: i, Axes: x})
+			points = append(points, modelmeasures.Point{Task: tr.Info.Settings.Task, Regime: tr.Info.Regime, Group: i, Axes: x})
 		}
 	}
 	seen := map[string]map[string]int{}
@@ -193,19 +186,13 @@ func TestCompareHeldOut(t *testing.T) {
 			seen[task] = map[string]int{}
 		}
 		seen[task][regime]++
-		sc := modelmeasures.HeldOut(points, i)
+		h := modelmeasures.HeldOut(points, i)
+		sc := h.Own
 		right := (regime == modelmeasures.Aligned && sc < 0.5) || (regime == modelmeasures.Oblique && sc > 0.5)
-		why, known := knownMisses[name]
-		switch {
-		case !right && known:
-			t.Logf("%s: held-out score %.3f, a known miss (%s)", name, sc, why)
-		case !right:
-			t.Errorf("%s (%s) held out scores %.3f", name, regime, sc)
-		case known:
-			t.Logf("%s: held-out score %.3f, now on its side: remove it from knownMisses", name, sc)
-		default:
-			t.Logf("%s: held-out score %.3f", name, sc)
+		if !right {
+			t.Errorf("%s (%s) held out scores %.3f against the other %s networks", name, regime, sc, task)
 		}
+		t.Logf("%s: held-out score %.3f against its task, %.3f mean over tasks", name, sc, h.Score)
 	}
 	for _, task := range tasks.Names() {
 		if seen[task][modelmeasures.Aligned] == 0 || seen[task][modelmeasures.Oblique] == 0 {

@@ -3,6 +3,7 @@ package modelmeasures
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -238,6 +239,98 @@ func TestSeeded(t *testing.T) {
 	}
 }
 
+// TestReference: two tasks whose clouds are offset on every axis by more
+// than the regime separates them. Pooled, the held-out oblique network of
+// task "b" is nearer the aligned centroid (it lies on task "a"'s aligned
+// cloud); within its task it is on the oblique side. The score of a point
+// is the mean of the per-task scores, and the bootstrap interval holds it.
+func TestReference(t *testing.T) {
+	var pts []Point
+	add := func(task, regime string, g int, x [3]float64) {
+		for k := 0; k < 3; k++ {
+			d := 0.05 * float64(k-1)
+			pts = append(pts, Point{Task: task, Regime: regime, Group: g,
+				Axes: Axes{RhoSqrtN: math.Exp(x[0] + d), Ratio: math.Exp(x[1] - d), Slope: x[2] + d}})
+		}
+	}
+	for g := 0; g < 3; g++ {
+		d := 0.1 * float64(g-1)
+		add("a", Aligned, g, [3]float64{1 + d, 0, 0.7 + d})
+		add("a", Oblique, 10+g, [3]float64{0.2 + d, 0.1, 0.3 + d})
+		add("b", Aligned, 20+g, [3]float64{3 + d, -1, 1.5 + d})
+		add("b", Oblique, 30+g, [3]float64{2.2 + d, -0.9, 1.1 + d})
+	}
+	pooled, err := FitScorer(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := FitReference(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ref.Tasks, []string{"a", "b"}) {
+		t.Fatalf("tasks %v", ref.Tasks)
+	}
+	var own []Axes
+	for _, p := range pts {
+		if p.Group == 31 {
+			own = append(own, p.Axes)
+		}
+	}
+	centre := CentreOf(own)
+	if s := pooled.Score(centre); s >= 0.5 {
+		t.Errorf("pooled score of b's oblique network %v: the case does not test the per-task reference", s)
+	}
+	h := HeldOut(pts, 31)
+	if !(h.Own > 0.9) || h.Own != h.TaskScores[1] {
+		t.Errorf("held out b oblique: own-task score %v, task scores %v", h.Own, h.TaskScores)
+	}
+	if want := (h.TaskScores[0] + h.TaskScores[1]) / 2; math.Abs(h.Score-want) > 1e-15 {
+		t.Errorf("held-out mean %v, want %v", h.Score, want)
+	}
+	// On task a's aligned centroid: 0 for task a.
+	var ca [3]float64
+	n := 0.0
+	for _, p := range pts {
+		if p.Task == "a" && p.Regime == Aligned {
+			c := p.Axes.Coords()
+			for i := range ca {
+				ca[i] += c[i]
+			}
+			n++
+		}
+	}
+	a := Axes{RhoSqrtN: math.Exp(ca[0] / n), Ratio: math.Exp(ca[1] / n), Slope: ca[2] / n}
+	pl, _, err := ScoreOf(pts, a, 300, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(pl.TaskScores[0]) > 1e-12 || math.Abs(pl.Score-(pl.TaskScores[0]+pl.TaskScores[1])/2) > 1e-15 {
+		t.Errorf("task a's aligned centroid: task scores %v, mean %v", pl.TaskScores, pl.Score)
+	}
+	// Resampling task a's networks moves its centroids a little: the
+	// interval of its score stays near 0, that of the mean between the
+	// task intervals' means.
+	if !(pl.TaskLo[0] >= 0 && pl.TaskHi[0] < 0.25) {
+		t.Errorf("task a's aligned centroid: interval [%v, %v]", pl.TaskLo[0], pl.TaskHi[0])
+	}
+	if lo, hi := (pl.TaskLo[0]+pl.TaskLo[1])/2, (pl.TaskHi[0]+pl.TaskHi[1])/2; !(pl.Lo >= lo-1e-12 && pl.Hi <= hi+1e-12 && pl.Lo < pl.Hi) {
+		t.Errorf("interval of the mean [%v, %v], task intervals %v %v", pl.Lo, pl.Hi, pl.TaskLo, pl.TaskHi)
+	}
+	// A task with one regime only has no scorer and is left out.
+	one := append(slices.Clone(pts), Point{Task: "c", Regime: Aligned, Group: 40, Axes: a})
+	r2, err := FitReference(one)
+	if err != nil || r2.Scorers[2] != nil {
+		t.Fatalf("task with one regime: %v, %v", r2, err)
+	}
+	if m, per := r2.Score(a); !math.IsNaN(per[2]) || math.Abs(m-pl.Score) > 1e-15 {
+		t.Errorf("task with one regime: mean %v, per task %v", m, per)
+	}
+	if _, err := FitReference(one[len(one)-1:]); err == nil {
+		t.Error("reference of one aligned network: no error")
+	}
+}
+
 // TestScorer: points on the centroids score 0 and 1, the midpoint ½, and a
 // coordinate without spread is left out.
 func TestScorer(t *testing.T) {
@@ -287,9 +380,12 @@ func TestScorer(t *testing.T) {
 			t.Errorf("%s: score %v, want %v", c.name, got, c.want)
 		}
 	}
-	lo, hi := BootstrapScore(pts, at(ca), 200, rand.New(rand.NewPCG(1, 1)))
-	if !(lo <= 0.01 && hi < 0.2) {
-		t.Errorf("bootstrap interval of the aligned centroid [%v, %v]", lo, hi)
+	pl, _, err := ScoreOf(pts, at(ca), 200, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(pl.Lo <= 0.01 && pl.Hi < 0.2) || pl.Score != pl.TaskScores[0] {
+		t.Errorf("aligned centroid: score %v [%v, %v], task scores %v", pl.Score, pl.Lo, pl.Hi, pl.TaskScores)
 	}
 	// A recording without D_fit is scored on the other two coordinates.
 	a := at(co)
