@@ -88,6 +88,9 @@ type CompareSettings struct {
 	Bootstrap int
 	Seed      uint64
 	Runs      string
+	// Task is the task the networks were restricted to (-task); empty
+	// for every task.
+	Task string
 }
 
 // CompareTable builds the compare table.
@@ -96,6 +99,10 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 	meta["table"] = "compare"
 	meta["version"] = version.String()
 	meta["runs"] = s.Runs
+	meta["task"] = s.Task
+	if s.Task == "" {
+		meta["task"] = "all"
+	}
 	meta["subsets"] = strconv.Itoa(s.Subsets)
 	meta["score_bootstrap"] = strconv.Itoa(s.Bootstrap)
 	meta["score"] = ScoreDefinition

@@ -108,7 +108,7 @@ func runCompare(env *Env, args []string) error {
 		rows = append(rows, c)
 	}
 	reports.PrintCompare(env.Stdout, rows)
-	t := reports.CompareTable(rows, reports.CompareSettings{Analysis: s, Subsets: subsets, Bootstrap: boot, Seed: seed, Runs: source})
+	t := reports.CompareTable(rows, reports.CompareSettings{Analysis: s, Subsets: subsets, Bootstrap: boot, Seed: seed, Runs: source, Task: task})
 	defer t.Release()
 	if err := t.WriteFile(out); err != nil {
 		return err

@@ -127,7 +127,7 @@ func TestCompareGolub(t *testing.T) {
 		t.Errorf("ρ·√n %v, want %v", got, want)
 	}
 	sc, lo, hi := tab.num("score", 0), tab.num("score_lo", 0), tab.num("score_hi", 0)
-	if !(sc >= 0 && sc <= 1 && lo <= hi) || tab.meta["score"] == "" {
+	if !(sc >= 0 && sc <= 1 && lo <= hi) || tab.meta["score"] == "" || tab.meta["task"] != "all" {
 		t.Errorf("score %v [%v, %v]; definition %q", sc, lo, hi, tab.meta["score"])
 	}
 	if tab.num("neurons", 1) != 12 || tab.num("samples", 1) != 402 || tab.num("subsets", 1) != 2 {
@@ -143,6 +143,15 @@ func TestCompareGolub(t *testing.T) {
 	}
 	if own, mean := tab.num("score_own_task", 1), tab.num("score", 1); own != mean || math.IsNaN(own) || !tab.col("score_own_task").IsNull(0) {
 		t.Errorf("network's own-task score %v, mean %v; recording's %v", own, mean, tab.num("score_own_task", 0))
+	}
+	// -task with the one task there is: the same score, the task recorded.
+	out2 := filepath.Join(t.TempDir(), "c2.arrow")
+	if status, stdout, stderr := run(t, "compare", golub, "-runs", runs, "-o", out2, "-quiet", "-task", "romo",
+		"-subsets", "2", "-bootstrap", "100", "-draws", "4", "-time-draws", "2"); status != 0 {
+		t.Fatalf("-task romo: status %d\n%s%s", status, stdout, stderr)
+	}
+	if tab2 := readTable(t, out2); tab2.meta["task"] != "romo" || tab2.num("score", 0) != sc || tab2.rows != 5 {
+		t.Errorf("-task romo: task %q, score %v (all tasks: %v), %d rows", tab2.meta["task"], tab2.num("score", 0), sc, tab2.rows)
 	}
 	// -task with a task there is not: a usage error naming the tasks.
 	status, _, stderr = run(t, "compare", golub, "-runs", runs, "-o", out, "-quiet", "-task", "cycling")
