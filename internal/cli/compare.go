@@ -175,7 +175,7 @@ func Compare(env *Env, a reports.Analysis, runs []*models.Trained, s regimes.Set
 		return c
 	}
 	for i := range c.Models {
-		c.Models[i].HeldOut = modelmeasures.HeldOut(points, i)
+		c.Models[i].HeldOut = c.Reference.HeldOut(points, i)
 	}
 	return c
 }

@@ -73,31 +73,27 @@ func TestSweep(t *testing.T) {
 			t.Errorf("%s of the extended run differs from a 6-step run's (%v)", w, err)
 		}
 	}
-	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 6\n[task_steps]\nromo = 5\n")
-	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
-	if status == 0 || !strings.Contains(stderr, "trained for 6 steps, more than the sweep's 5") {
-		t.Errorf("shorter sweep over longer runs: status %d, stderr %q", status, stderr)
-	}
-	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\n[task_steps]\nmante = 5\n")
-	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
-	if status == 0 || !strings.Contains(stderr, `task_steps for "mante", which is not among the tasks`) {
-		t.Errorf("task_steps for a task not swept: status %d, stderr %q", status, stderr)
-	}
-
-	write("tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 7\nsteps = 4\n")
-	status, _, stderr = run(t, "sweep", file, "-o", out, "-quiet")
-	if status == 0 || !strings.Contains(stderr, "romo-aligned-s3 holds a finished run with other settings (n differs)") {
-		t.Errorf("changed sweep over old runs: status %d, stderr %q", status, stderr)
-	}
-	write("tasks = [\"romo\"]\nregimes = [\"sideways\"]\nseeds = [3]\n")
-	status, _, stderr = run(t, "sweep", file, "-o", out)
-	if status == 0 || !strings.Contains(stderr, "sweep.toml") || !strings.Contains(stderr, "sideways") {
-		t.Errorf("bad regime: status %d, stderr %q", status, stderr)
-	}
-	write("tasks = [\"romo\"]\nregime = [\"aligned\"]\nseeds = [3]\n")
-	status, _, stderr = run(t, "sweep", file, "-o", out)
-	if status == 0 || !strings.Contains(stderr, "unknown key") {
-		t.Errorf("misspelt key: status %d, stderr %q", status, stderr)
+	// Sweeps that must fail over the runs there are, with the error's words.
+	for _, c := range []struct {
+		name, toml string
+		want       []string
+	}{
+		{"shorter sweep over longer runs", "tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 6\n[task_steps]\nromo = 5\n",
+			[]string{"trained for 6 steps, more than the sweep's 5"}},
+		{"task_steps for a task not swept", "tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\n[task_steps]\nmante = 5\n",
+			[]string{`task_steps for "mante", which is not among the tasks`}},
+		{"changed sweep over old runs", "tasks = [\"romo\"]\nregimes = [\"aligned\"]\nseeds = [3]\nn = 7\nsteps = 4\n",
+			[]string{"romo-aligned-s3 holds a finished run with other settings (n differs)"}},
+		{"bad regime", "tasks = [\"romo\"]\nregimes = [\"sideways\"]\nseeds = [3]\n", []string{"sweep.toml", "sideways"}},
+		{"misspelt key", "tasks = [\"romo\"]\nregime = [\"aligned\"]\nseeds = [3]\n", []string{"unknown key"}},
+	} {
+		write(c.toml)
+		status, _, stderr := run(t, "sweep", file, "-o", out, "-quiet")
+		for _, w := range c.want {
+			if status == 0 || !strings.Contains(stderr, w) {
+				t.Errorf("%s: status %d, stderr %q, want %q", c.name, status, stderr, w)
+			}
+		}
 	}
 }
 

@@ -281,7 +281,7 @@ func TestReference(t *testing.T) {
 	if s := pooled.Score(centre); s >= 0.5 {
 		t.Errorf("pooled score of b's oblique network %v: the case does not test the per-task reference", s)
 	}
-	h := HeldOut(pts, 31)
+	h := ref.HeldOut(pts, 31)
 	if !(h.Own > 0.9) || h.Own != h.TaskScores[1] {
 		t.Errorf("held out b oblique: own-task score %v, task scores %v", h.Own, h.TaskScores)
 	}

@@ -300,16 +300,13 @@ type HeldOutScore struct {
 	Own        float64
 }
 
-// HeldOut scores the network group against the reference fitted on every
-// other network's points: the check that the score recognises a network
-// it has not seen. The network is placed at the mean of its subsets'
-// coordinates (CentreOf).
-func HeldOut(points []Point, group int) HeldOutScore {
+// HeldOut scores the network group against the reference refitted, task
+// by task in r's order, on every other network's points (r fitted on all
+// of points): the check that the score recognises a network it has not
+// seen. The network is placed at the mean of its subsets' coordinates
+// (CentreOf).
+func (r *Reference) HeldOut(points []Point, group int) HeldOutScore {
 	nan := HeldOutScore{Score: math.NaN(), Own: math.NaN()}
-	full, err := FitReference(points)
-	if err != nil {
-		return nan
-	}
 	var rest []Point
 	var own []Axes
 	task := ""
@@ -324,8 +321,8 @@ func HeldOut(points []Point, group int) HeldOutScore {
 		return nan
 	}
 	h := HeldOutScore{Own: math.NaN()}
-	h.Score, h.TaskScores = fitTasks(rest, full.Tasks).Score(CentreOf(own))
-	if i := slices.Index(full.Tasks, task); i >= 0 {
+	h.Score, h.TaskScores = fitTasks(rest, r.Tasks).Score(CentreOf(own))
+	if i := slices.Index(r.Tasks, task); i >= 0 {
 		h.Own = h.TaskScores[i]
 	}
 	return h
