@@ -83,9 +83,6 @@ func runCompare(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(runs) == 0 {
-		return fmt.Errorf("no finished runs in %s", source)
-	}
 	if task != "" {
 		runs, err = runsOfTask(runs, task, source)
 		if err != nil {

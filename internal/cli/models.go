@@ -59,9 +59,6 @@ func runModels(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(runs) == 0 {
-		return fmt.Errorf("no finished runs in %s", source)
-	}
 	rows, sums := AnalyzeRuns(env, runs, s, quiet)
 	reports.PrintModels(env.Stdout, rows, sums)
 	for _, t := range []struct {
@@ -102,8 +99,9 @@ func sibling(path, suffix string) string {
 }
 
 // loadRuns returns the bundled runs (dir empty), the run in dir, or the
-// finished runs in the subdirectories of dir, sorted by task, regime, g, N
-// and seed; and a name for where they came from.
+// finished runs in the subdirectories of dir (or symbolic links to them),
+// sorted by task, regime, g, N and seed; and a name for where they came
+// from. No finished run is an error.
 func loadRuns(env *Env, dir string) ([]*models.Trained, string, error) {
 	if dir == "" {
 		runs, err := bundled.Runs()
@@ -123,7 +121,9 @@ func loadRuns(env *Env, dir string) ([]*models.Trained, string, error) {
 	var runs []*models.Trained
 	for _, e := range entries {
 		sub := filepath.Join(dir, e.Name())
-		if !e.IsDir() {
+		// Stat, not the entry's own type: a symbolic link to a run
+		// directory counts as the run.
+		if fi, err := os.Stat(sub); err != nil || !fi.IsDir() {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(sub, models.InfoFile)); errors.Is(err, fs.ErrNotExist) {
@@ -138,6 +138,9 @@ func loadRuns(env *Env, dir string) ([]*models.Trained, string, error) {
 			continue
 		}
 		runs = append(runs, tr)
+	}
+	if len(runs) == 0 {
+		return nil, dir, fmt.Errorf("no finished runs in %s (a run directory holds %s; give one, or a folder of them)", dir, models.InfoFile)
 	}
 	bundled.Sort(runs)
 	return runs, dir, nil

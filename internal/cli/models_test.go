@@ -213,3 +213,38 @@ func TestCompareHeldOut(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRunsLinks checks the folders -runs accepts: symbolic links to run
+// directories count as the runs (links to files, dangling links and plain
+// files are skipped), and a folder without a finished run is an error that
+// names it and says what a run directory holds.
+func TestLoadRunsLinks(t *testing.T) {
+	runs := tinyRuns(t)
+	dir := t.TempDir()
+	for _, name := range []string{"romo-aligned-s1", "romo-oblique-s2"} {
+		if err := os.Symlink(filepath.Join(runs, name), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Symlink(filepath.Join(runs, "romo-aligned-s2", "run.json"), filepath.Join(dir, "file-link"))
+	os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling"))
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
+	var stderr strings.Builder
+	got, _, err := loadRuns(&Env{Stderr: &stderr}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tr := range got {
+		names = append(names, runName(tr))
+	}
+	if !slices.Equal(names, []string{"romo-aligned-s1", "romo-oblique-s2"}) {
+		t.Errorf("runs %v, want the two linked ones", names)
+	}
+
+	empty := t.TempDir()
+	status, _, errs := run(t, "models", "-runs", empty, "-quiet", "-o", filepath.Join(empty, "m.arrow"))
+	if status == 0 || !strings.Contains(errs, "no finished runs in "+empty) || !strings.Contains(errs, "run.json") {
+		t.Errorf("empty folder: status %d, stderr %q", status, errs)
+	}
+}
