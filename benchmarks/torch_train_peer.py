@@ -101,6 +101,8 @@ def run(net, u, x0, sigma, gen=None):
 
 
 def main():
+    if len(sys.argv) < 5 or sys.argv[1] not in TASKS or sys.argv[2] not in ("aligned", "oblique"):
+        sys.exit("usage: torch_train_peer.py romo|flipflop aligned|oblique SEED OUTDIR [steps] [lr0] [n]")
     task, regime, seed, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     steps = int(sys.argv[5]) if len(sys.argv) > 5 else 6000
     lr0 = float(sys.argv[6]) if len(sys.argv) > 6 else 0.02
