@@ -162,5 +162,14 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 		return nil, s, err
 	}
 	rec.Name = p.Name + ":" + path.Base(file)
+	digest, err := ingest.FileDigest(file)
+	if err != nil {
+		return nil, s, err
+	}
+	for i := range rec.Sources {
+		if rec.Sources[i].Role == "recording" {
+			rec.Sources[i].SHA256 = digest
+		}
+	}
 	return rec, s, nil
 }

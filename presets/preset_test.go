@@ -1,12 +1,17 @@
 package presets_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/presets"
 )
 
@@ -137,5 +142,36 @@ func TestNWBErrors(t *testing.T) {
 	}
 	if _, _, err := p.Load("testdata/maze_like.nwb", presets.Opener{}); err == nil || !strings.Contains(err.Error(), "cannot read NWB") {
 		t.Errorf("no NWB opener: %v", err)
+	}
+}
+
+// TestPresetSourceDigest checks that a preset records the data file it read
+// with the SHA-256 digest of its bytes, as manifests do for their arrays (the
+// want side hashes the whole file in memory; FileDigest streams it).
+func TestPresetSourceDigest(t *testing.T) {
+	for _, c := range []struct{ preset, file string }{
+		{"bci-golub", "../data/golub2018_bci/exampleData.mat"},
+		{"nlb-maze", "testdata/maze_like.nwb"},
+	} {
+		p, err := presets.Get(c.preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _, err := p.Load(c.file, opener)
+		if errors.Is(err, hdf5.ErrNoCgo) {
+			t.Skip(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(raw)
+		want := ingest.Source{Role: "recording", Path: c.file, SHA256: hex.EncodeToString(sum[:])}
+		if len(rec.Sources) == 0 || rec.Sources[0] != want {
+			t.Errorf("%s: sources %+v, want first %+v", c.preset, rec.Sources, want)
+		}
 	}
 }
