@@ -81,6 +81,11 @@ func (d *Decomposition) Project(x *mat.Dense) *mat.Dense {
 // ErrNoVariance is returned when every feature is constant.
 var ErrNoVariance = errors.New("no feature varies over the samples")
 
+// ErrNoConvergence is returned when the decomposition does not converge,
+// which happens only for values so large (or not finite) that its
+// arithmetic overflows.
+var ErrNoConvergence = errors.New("the decomposition did not converge (values too large, or not finite)")
+
 // conditionLimit is the largest λmax/λmin for which the eigenvalues of the
 // Gram matrix are trusted: a Gram matrix squares the condition number, so
 // beyond 1e8 (κ(X) = 1e4) rounding in the smallest directions reaches 1e-8
@@ -101,7 +106,9 @@ func Decompose(x mat.Matrix) (*Decomposition, error) {
 			return nil, ErrNoVariance
 		}
 		d := &Decomposition{Samples: t, Features: n, Mean: mean, Constant: constant}
-		d.wide(xc)
+		if err := d.wide(xc); err != nil {
+			return nil, err
+		}
 		return d, nil
 	}
 	xd, ok := x.(*mat.Dense)
@@ -113,13 +120,15 @@ func Decompose(x mat.Matrix) (*Decomposition, error) {
 		return nil, ErrNoVariance
 	}
 	d := &Decomposition{Samples: t, Features: n, Mean: mean, Constant: constant}
-	d.tall(xd)
+	if err := d.tall(xd); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
 // tall decomposes Xc = X − 1·Meanᵀ (t > n) through XcᵀXc. The centring
 // happens inside the products, so Xc is never stored.
-func (d *Decomposition) tall(x *mat.Dense) {
+func (d *Decomposition) tall(x *mat.Dense) error {
 	t, n := x.Dims()
 	keep := varying(n, d.Constant)
 	g := linalg.Gram(x, d.Mean)
@@ -143,7 +152,10 @@ func (d *Decomposition) tall(x *mat.Dense) {
 				dst[c] = src[j] - d.Mean[j]
 			}
 		}
-		lambda, w = qrSVD(a)
+		var err error
+		if lambda, w, err = qrSVD(a); err != nil {
+			return err
+		}
 	}
 	v := mat.NewDense(n, len(keep), nil)
 	for k, j := range keep {
@@ -151,6 +163,7 @@ func (d *Decomposition) tall(x *mat.Dense) {
 	}
 	d.Lambda, d.V = lambda, v
 	d.Scores = linalg.MulCentred(x, d.Mean, v)
+	return nil
 }
 
 // wide decomposes Xc (t ≤ n) through XcXcᵀ restricted to the complement of
@@ -159,7 +172,7 @@ func (d *Decomposition) tall(x *mat.Dense) {
 // that complement and Xc = H·(HᵀXc), so the decomposition of the
 // (t−1)×n matrix Y = HᵀXc gives that of Xc without an intercept direction to
 // find and remove (scikit-learn instead adds 11ᵀ and searches for it).
-func (d *Decomposition) wide(xc *mat.Dense) {
+func (d *Decomposition) wide(xc *mat.Dense) error {
 	t, n := xc.Dims()
 	sqrtT := math.Sqrt(float64(t))
 	beta := 2 / (2*float64(t) + 2*sqrtT) // 2/vᵀv with v = 1 + √t·e₁
@@ -178,7 +191,10 @@ func (d *Decomposition) wide(xc *mat.Dense) {
 	a := mat.DenseCopyOf(y.T())
 	lambda, w, ok := eigenGram(linalg.Gram(a, nil))
 	if !ok {
-		lambda, w = qrSVD(a)
+		var err error
+		if lambda, w, err = qrSVD(a); err != nil {
+			return err
+		}
 	}
 	pa := linalg.Mul(a, w)
 	r := len(lambda)
@@ -216,6 +232,7 @@ func (d *Decomposition) wide(xc *mat.Dense) {
 		}
 	}
 	d.Lambda, d.Scores, d.V, d.dual, d.u = lambda, p, v, true, u
+	return nil
 }
 
 // cutoff is the size below which an eigenvalue is rounding noise: the
@@ -260,7 +277,7 @@ func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
 // qrSVD returns the squared singular values of the m×p matrix a (m ≥ p) in
 // descending order and its right singular vectors, from a QR factorisation
 // and the SVD of R: accurate to eps·κ(A), not eps·κ(A)².
-func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense) {
+func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense, err error) {
 	_, p := a.Dims()
 	var qr mat.QR
 	qr.Factorize(a)
@@ -268,9 +285,9 @@ func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense) {
 	qr.RTo(&r)
 	var svd mat.SVD
 	if !svd.Factorize(r.Slice(0, p, 0, p), mat.SVDFull) {
-		// Not expected for a finite p×p triangle; the input was validated
-		// as finite before it got here.
-		panic("decode: SVD of R did not converge")
+		// Not expected for a finite p×p triangle; values so large that the
+		// factorisation overflows can get here.
+		return nil, nil, ErrNoConvergence
 	}
 	lambda = make([]float64, p)
 	for i, v := range svd.Values(nil) {
@@ -278,7 +295,7 @@ func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense) {
 	}
 	w = new(mat.Dense)
 	svd.VTo(w)
-	return lambda, w
+	return lambda, w, nil
 }
 
 // descending reorders ascending eigenpairs into descending order and clamps

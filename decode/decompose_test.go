@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -45,6 +46,25 @@ func TestProjectGivesScores(t *testing.T) {
 			if got := py.At(0, k) - p.At(0, k); math.Abs(got-want) > 1e-10 {
 				t.Errorf("%d×%d: axis %d: shift projects to %v, want %v", r, c, k, got, want)
 			}
+		}
+	}
+}
+
+// TestDecomposeNotFinite checks that values the factorisations cannot
+// handle give ErrNoConvergence instead of a panic, for tall (t > n) and wide
+// (t ≤ n) data.
+func TestDecomposeNotFinite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, dims := range [][2]int{{20, 4}, {4, 20}} {
+		x := mat.NewDense(dims[0], dims[1], nil)
+		for i := 0; i < dims[0]; i++ {
+			for j := 0; j < dims[1]; j++ {
+				x.Set(i, j, rng.NormFloat64())
+			}
+		}
+		x.Set(1, 2, math.Inf(1))
+		if _, err := Decompose(x); !errors.Is(err, ErrNoConvergence) {
+			t.Errorf("%d×%d with +Inf: error %v, want ErrNoConvergence", dims[0], dims[1], err)
 		}
 	}
 }

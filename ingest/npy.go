@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -146,14 +147,26 @@ func decodeNPY(raw []byte) (a *Array, err error) {
 	if !ok {
 		return nil, fmt.Errorf("unsupported element type %s (want bool, integer or float)", h.Descr.Type)
 	}
-	n := 1
+	got := len(raw) - off - hlen
+	n, overflow, zero := 1, false, false
 	for _, s := range h.Descr.Shape {
 		if s < 0 {
 			return nil, fmt.Errorf("bad shape %v", h.Descr.Shape)
 		}
+		zero = zero || s == 0
+		if s > 0 && n > math.MaxInt/size/s {
+			overflow = true // more bytes than any file holds
+		}
 		n *= s
 	}
-	if got, want := len(raw)-off-hlen, n*size; got != want {
+	if overflow && !zero {
+		return nil, fmt.Errorf("data section has %d bytes, shape %v of %s needs more than %d bytes (corrupt header)",
+			got, h.Descr.Shape, dtype, math.MaxInt)
+	}
+	if zero {
+		n = 0
+	}
+	if want := n * size; got != want {
 		return nil, fmt.Errorf("data section has %d bytes, shape %v of %s needs %d (truncated or corrupt file)",
 			got, h.Descr.Shape, dtype, want)
 	}

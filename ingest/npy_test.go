@@ -81,6 +81,11 @@ func TestReadArrayErrors(t *testing.T) {
 		{"npz wrong key", "rates", "testdata/arrays.npz", `no array "rates" (it holds spikes, vel)`},
 		{"key on npy", "x", "testdata/vector_f8.npy", "not an NPZ archive"},
 		{"object dtype", "", write("obj.npy", objectNPY()), "unsupported element type"},
+		// Shapes whose byte count overflows int once wrapped to a small or
+		// negative size and went on to a slice out of range.
+		{"shape overflow", "", write("wrap.npy", headerNPY("<f8", "(4, 4611686018427387904)", 0)), "corrupt header"},
+		{"shape overflow 2", "", write("wrap2.npy", headerNPY("<f8", "(9223372036854775807, 2)", 0)), "corrupt header"},
+		{"shape overflow 3", "", write("wrap3.npy", headerNPY("<f8", "(2305843009213741360, 1)", 0)), "corrupt header"},
 	}
 	for _, c := range cases {
 		_, _, err := ingest.ReadArray(c.path, c.key)
@@ -95,8 +100,12 @@ func TestReadArrayErrors(t *testing.T) {
 }
 
 // objectNPY is the header of a NumPy object array, which oblique refuses.
-func objectNPY() []byte {
-	h := "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"
+func objectNPY() []byte { return headerNPY("|O", "(2,)", 16) }
+
+// headerNPY is a version-1 .npy header for the type and shape, followed by
+// data zero bytes.
+func headerNPY(descr, shape string, data int) []byte {
+	h := "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }"
 	for (10+len(h)+1)%64 != 0 {
 		h += " "
 	}
@@ -104,5 +113,5 @@ func objectNPY() []byte {
 	b := []byte("\x93NUMPY\x01\x00")
 	b = append(b, byte(len(h)), byte(len(h)>>8))
 	b = append(b, h...)
-	return append(b, make([]byte, 16)...)
+	return append(b, make([]byte, data)...)
 }

@@ -169,9 +169,11 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 	rec.Behaviour = l.matrix("behaviour", m.Behaviour.Array)
 	if m.Decoder.Weights != "" {
 		rec.Decoder = l.matrix("decoder", m.Decoder.Weights)
+		l.finite("decoder", m.Decoder.Weights, rec.Decoder)
 	}
 	if m.Decoder.Offset != "" {
 		rec.Offset = l.vector("offset", m.Decoder.Offset)
+		l.finite("offset", m.Decoder.Offset, vec(rec.Offset))
 	}
 	if m.Samples.Trial != "" {
 		rec.Trials = l.ints("trials", m.Samples.Trial)
@@ -181,6 +183,7 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 	}
 	if m.Mask.Keep != "" {
 		keep := l.vector("mask", m.Mask.Keep)
+		l.finite("mask", m.Mask.Keep, vec(keep))
 		rec.Mask = make([]bool, len(keep))
 		for i, v := range keep {
 			rec.Mask[i] = v != 0
@@ -188,6 +191,7 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 	}
 	if m.Mask.AngleOf != "" {
 		dirs := l.matrix("mask", m.Mask.AngleOf)
+		l.finite("mask", m.Mask.AngleOf, dirs)
 		if l.err == nil {
 			l.err = applyAngleMask(rec, dirs, m.Mask.ExcludeAnglesDeg)
 		}
@@ -270,6 +274,32 @@ func (l *loader) matrix(role, ref string) *mat.Dense {
 		return nil
 	}
 	return mat.NewDense(a.Rows(), a.Cols(), a.Data)
+}
+
+// finite sets the error if m (read from ref) holds NaN or ±Inf: arrays
+// that select samples or decode have no use for them. Activity and
+// behaviour are checked later, on the samples the analysis uses.
+func (l *loader) finite(role, ref string, m mat.Matrix) {
+	if l.err != nil || m == nil {
+		return
+	}
+	r, c := m.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := m.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				l.err = fmt.Errorf("%s: %s %s holds %v at (%d, %d)", l.manifest, role, ref, v, i, j)
+				return
+			}
+		}
+	}
+}
+
+// vec views v as a column for finite; nil when v is empty.
+func vec(v []float64) mat.Matrix {
+	if len(v) == 0 {
+		return nil
+	}
+	return mat.NewVecDense(len(v), v)
 }
 
 func (l *loader) vector(role, ref string) []float64 {

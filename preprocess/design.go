@@ -61,6 +61,10 @@ func (s Settings) Lag(binWidth float64) int {
 	}
 	// The 1e-9 guards 90 ms / 45 ms from landing on 1.9999999999999998.
 	q := s.LagMS / (binWidth * 1000)
+	// Lags beyond maxLag bins leave no sample in any recording; clamping
+	// keeps the conversion to int from overflowing (and flipping sign).
+	const maxLag = 1 << 40
+	q = max(-maxLag, min(maxLag, q))
 	if q >= 0 {
 		return int(q + 1e-9)
 	}
@@ -116,6 +120,8 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 		switch {
 		case rec.Mask != nil && countTrue(rec.Mask) == 0:
 			return nil, fmt.Errorf("%s: the mask %s keeps no samples", rec.Name, rec.Source("mask"))
+		case s.LagBins == 0 && s.LagMS != 0:
+			return nil, fmt.Errorf("%s: no samples left after a lag of %v ms (%d bins; %d samples)", rec.Name, s.LagMS, lag, t)
 		default:
 			return nil, fmt.Errorf("%s: no samples left after a lag of %d bins (%d samples)", rec.Name, lag, t)
 		}
@@ -127,6 +133,9 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 		unit = "counts/bin"
 	case rec.Kind == ingest.Counts:
 		scale = 1 / rec.BinWidth
+		if math.IsInf(scale, 0) {
+			return nil, fmt.Errorf("%s: a bin width of %v s is too small to convert counts to Hz", rec.Name, rec.BinWidth)
+		}
 	}
 	x := mat.NewDense(len(rows), n, nil)
 	z := mat.NewDense(len(rows), k, nil)
@@ -139,11 +148,19 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 					rec.Name, rec.Source("activity"), v, i-lag, j)
 			}
 			dst[j] = v * scale
+			if math.IsInf(dst[j], 0) {
+				return nil, fmt.Errorf("%s: activity %s has %v at sample %d, neuron %d, which overflows when converted to Hz (bin width %v s)",
+					rec.Name, rec.Source("activity"), v, i-lag, j, rec.BinWidth)
+			}
 		}
 		zs := rec.Behaviour.RawRowView(i)
 		copy(z.RawRowView(r), zs)
 		for j, v := range zs {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
+				if math.IsNaN(v) {
+					return nil, fmt.Errorf("%s: behaviour %s is NaN at sample %d, channel %d, a sample the analysis uses (a NaN in the file, or a time its samples do not cover)",
+						rec.Name, rec.Source("behaviour"), i, j)
+				}
 				return nil, fmt.Errorf("%s: behaviour %s has %v at sample %d, channel %d (a sample the analysis uses)",
 					rec.Name, rec.Source("behaviour"), v, i, j)
 			}

@@ -117,3 +117,30 @@ func TestEvery(t *testing.T) {
 		t.Errorf("rows %v, want [1 6 11]", d.Rows)
 	}
 }
+
+// TestBuildOverflow checks that values the arithmetic cannot hold give an
+// error that says so, instead of Inf reaching the decomposition (which
+// panicked) or a lag wrapping round to a negative bin count.
+func TestBuildOverflow(t *testing.T) {
+	tiny := recording(10, 0)
+	tiny.BinWidth = 1e-320 // 1/width is +Inf
+	huge := recording(10, 0)
+	huge.Activity.Set(3, 1, 1e308) // finite counts, +Inf in Hz
+	cases := []struct {
+		name string
+		rec  *ingest.Recording
+		s    preprocess.Settings
+		want string
+	}{
+		{"bin width", tiny, preprocess.Settings{}, "too small to convert counts to Hz"},
+		{"activity", huge, preprocess.Settings{}, "at sample 3, neuron 1, which overflows when converted to Hz"},
+		{"lag", recording(10, 0), preprocess.Settings{LagMS: 1e300}, "lag of 1e+300 ms (1099511627776 bins"},
+		{"negative lag", recording(10, 0), preprocess.Settings{LagMS: -1e300}, "(-1099511627776 bins"},
+	}
+	for _, c := range cases {
+		_, err := preprocess.Build(c.rec, c.s)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
+		}
+	}
+}

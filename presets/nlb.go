@@ -97,6 +97,10 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	// The 1 ms grid runs from 0 to the end of observation (or of the last
 	// trial, whichever is later), as nlb_tools lays it out.
 	end := math.Max(obsEnd, stops[len(stops)-1])
+	if bins := end / (p.Bins.BaseMS / 1000); !(end > 0) || !(bins < math.MaxInt32) {
+		return fail("the recording would end at %v s (end of observation in %s: %v s; last trial's stop_time in %s: %v s), "+
+			"which a %v ms grid cannot hold: not times in seconds?", end, n.Units, obsEnd, n.Trials, stops[len(stops)-1], p.Bins.BaseMS)
+	}
 	base, err := preprocess.GridFor(end, p.Bins.BaseMS/1000)
 	if err != nil {
 		return fail("%v", err)
@@ -170,6 +174,9 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
 	}
 	rec := b.recording(file, grid)
+	rec.Sources = append(rec.Sources,
+		ingest.Source{Role: "activity", Path: file, Key: n.Units},
+		ingest.Source{Role: "behaviour", Path: file, Key: n.Behaviour})
 	rec.Channels = n.Channels
 	rec.Unit = b.unit
 	rec.Description = fmt.Sprintf("%s preset: %d units (%d held out, merged), %d of %d trials",

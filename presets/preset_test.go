@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,6 +174,41 @@ func TestPresetSourceDigest(t *testing.T) {
 		want := ingest.Source{Role: "recording", Path: c.file, SHA256: hex.EncodeToString(sum[:])}
 		if len(rec.Sources) == 0 || rec.Sources[0] != want {
 			t.Errorf("%s: sources %+v, want first %+v", c.preset, rec.Sources, want)
+		}
+	}
+}
+
+// endsAt is an NWB source whose end of observation is replaced.
+type endsAt struct {
+	presets.NWBSource
+	end float64
+}
+
+func (e endsAt) Units(path string) ([][]float64, []bool, float64, error) {
+	trains, heldout, _, err := e.NWBSource.Units(path)
+	return trains, heldout, e.end, err
+}
+
+// TestNWBEndOfObservation checks that an end of observation no grid can
+// hold (not finite, or in other units than seconds) is an error naming the
+// file and the value, not an overflowing bin count or a huge allocation.
+func TestNWBEndOfObservation(t *testing.T) {
+	p, err := presets.Get("nlb-maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, end := range []float64{math.NaN(), math.Inf(1), 1e300, 3e6} {
+		open := presets.Opener{NWB: func(path string) (presets.NWBSource, func() error, error) {
+			src, closeFn, err := opener.NWB(path)
+			return endsAt{src, end}, closeFn, err
+		}}
+		_, _, err := p.Load("testdata/maze_like.nwb", open)
+		if errors.Is(err, hdf5.ErrNoCgo) {
+			t.Skip(err)
+		}
+		want := fmt.Sprintf("end of observation in /units: %v s", end)
+		if err == nil || !strings.Contains(err.Error(), "testdata/maze_like.nwb") || !strings.Contains(err.Error(), want) {
+			t.Errorf("end %v: error %v, want one naming the file and %q", end, err, want)
 		}
 	}
 }

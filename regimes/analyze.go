@@ -96,8 +96,22 @@ func (s Settings) Validate() error {
 	if s.NeuronDraws < 1 || s.TimeDraws < 1 || s.Bootstrap < 1 {
 		return errors.New("regimes: draws and bootstrap resamples must be positive")
 	}
+	// Every draw and resample is kept in memory and in the Arrow table.
+	if s.NeuronDraws > MaxDraws || s.TimeDraws > MaxDraws || s.Bootstrap > MaxBootstrap {
+		return fmt.Errorf("regimes: at most %d draws and %d bootstrap resamples, got %d neuron draws, %d time draws, %d resamples",
+			MaxDraws, MaxBootstrap, s.NeuronDraws, s.TimeDraws, s.Bootstrap)
+	}
 	return nil
 }
+
+// MaxDraws and MaxBootstrap bound the random draws of the scaling analysis
+// and the slope's bootstrap resamples, far above what a confidence interval
+// needs (defaults 20 and 1000), so that a mistyped count is an error rather
+// than an allocation that exhausts memory.
+const (
+	MaxDraws     = 100_000
+	MaxBootstrap = 1_000_000
+)
 
 // Result holds every measure for one design.
 type Result struct {

@@ -87,6 +87,9 @@ func runAnalyze(env *Env, args []string) error {
 	if err := settings.Resolved().Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	if err := checkOutput(out); err != nil {
+		return err
+	}
 
 	rows := make([]reports.Analysis, 0, len(files))
 	failed := 0
@@ -142,7 +145,9 @@ func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.S
 	a.Name, a.Sources = rec.Name, rec.Sources
 	d, err := preprocess.Build(rec, ps)
 	if err != nil {
-		a.Err = err
+		// Build names the recording; the path tells apart manifests that
+		// share a name.
+		a.Err = fmt.Errorf("%s: %w", path, err)
 		return a
 	}
 	a.Design = d
@@ -154,6 +159,10 @@ func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.S
 	a.Result = res
 	return a
 }
+
+// maxAlphas bounds the penalty grid (scikit-learn's default has 3 values,
+// the paper's 20); every value is a fit per fold.
+const maxAlphas = 10_000
 
 // parseAlphas reads "logspace(lo,hi,num)" or "a,b,c".
 func parseAlphas(s string) ([]float64, error) {
@@ -167,8 +176,8 @@ func parseAlphas(s string) ([]float64, error) {
 		lo, err1 := strconv.ParseFloat(parts[0], 64)
 		hi, err2 := strconv.ParseFloat(parts[1], 64)
 		num, err3 := strconv.Atoi(parts[2])
-		if err := errors.Join(err1, err2, err3); err != nil || num < 1 {
-			return nil, fmt.Errorf("want logspace(LO,HI,NUM) with NUM ≥ 1, got %q", s)
+		if err := errors.Join(err1, err2, err3); err != nil || num < 1 || num > maxAlphas {
+			return nil, fmt.Errorf("want logspace(LO,HI,NUM) with 1 ≤ NUM ≤ %d, got %q", maxAlphas, s)
 		}
 		return decode.Logspace(lo, hi, num), nil
 	}

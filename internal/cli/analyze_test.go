@@ -151,6 +151,26 @@ func TestAnalyzeBadInput(t *testing.T) {
 			writeNPY(t, dir, "x.npy", mat.NewDense(40, 3, nil))
 			return baseManifest
 		}, []string{"rec.toml", "no feature varies"}},
+		{"nan in mask", func(t *testing.T, dir string) string {
+			m := make([]float64, 40)
+			m[5] = math.NaN()
+			writeNPY(t, dir, "m.npy", m)
+			return baseManifest + "[mask]\nkeep = \"m.npy\"\n"
+		}, []string{"rec.toml", "mask m.npy holds NaN at (5, 0)"}},
+		{"nan in angles", func(t *testing.T, dir string) string {
+			a := mat.NewDense(40, 2, nil)
+			a.Set(9, 1, math.NaN())
+			writeNPY(t, dir, "a.npy", a)
+			return baseManifest + "[mask]\nangle_of = \"a.npy\"\nexclude_angles_deg = [0]\n"
+		}, []string{"rec.toml", "mask a.npy holds NaN at (9, 1)"}},
+		{"inf in decoder offset", func(t *testing.T, dir string) string {
+			writeNPY(t, dir, "w.npy", mat.NewDense(2, 8, nil))
+			writeNPY(t, dir, "o.npy", []float64{0, math.Inf(-1)})
+			return baseManifest + "[decoder]\nweights = \"w.npy\"\noffset = \"o.npy\"\n"
+		}, []string{"rec.toml", "offset o.npy holds -Inf at (1, 0)"}},
+		{"lag beyond the recording", func(t *testing.T, dir string) string {
+			return baseManifest + "[preprocess]\nlag_ms = 1e300\n"
+		}, []string{"rec.toml", "no samples left after a lag of 1e+300 ms"}},
 		{"decoder shape", func(t *testing.T, dir string) string {
 			writeNPY(t, dir, "w.npy", mat.NewDense(2, 7, nil))
 			return baseManifest + "[decoder]\nweights = \"w.npy\"\n"
@@ -285,6 +305,11 @@ func TestAnalyzeUsage(t *testing.T) {
 		{[]string{"analyze", "--alphas", "1,x", "x.toml"}, 2, `"x" is not a number`},
 		{[]string{"analyze", "--alphas", "-1,2", "x.toml"}, 2, "positive"},
 		{[]string{"analyze", "--folds", "1", "x.toml"}, 2, "folds"},
+		// Counts that would exhaust memory before any work is done.
+		{[]string{"analyze", "--alphas", "logspace(-3,6,100000000)", "x.toml"}, 2, "1 ≤ NUM ≤ 10000"},
+		{[]string{"analyze", "--draws", "100000000000", "x.toml"}, 2, "at most 100000 draws"},
+		{[]string{"analyze", "--bootstrap", "100000000000", "x.toml"}, 2, "1000000 bootstrap resamples"},
+		{[]string{"analyze", "-o", "", "x.toml"}, 2, "empty"},
 		{[]string{"analyze", "nothing/*.toml"}, 2, "matches no file"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"analyze", "-h"}, 0, "-time-fraction"},
@@ -297,8 +322,9 @@ func TestAnalyzeUsage(t *testing.T) {
 	}
 }
 
-// TestAnalyzeKeepsOldOutputOnFailure checks that a failed write leaves no
-// partial file: writing into a path whose directory is a file fails cleanly.
+// TestAnalyzeNoPartialOutput checks that an output path that cannot be
+// written (its directory is a file) is refused before the analysis, and
+// leaves nothing behind.
 func TestAnalyzeNoPartialOutput(t *testing.T) {
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "file")
@@ -308,7 +334,7 @@ func TestAnalyzeNoPartialOutput(t *testing.T) {
 	golub := filepath.Join(golden.Root(), "data", "golub2018_bci", "before.toml")
 	var stdout, stderr bytes.Buffer
 	status := Main([]string{"analyze", golub, "--no-scaling", "--quiet", "-o", filepath.Join(blocker, "out.arrow")}, &stdout, &stderr)
-	if status != 1 || !strings.Contains(stderr.String(), "file") {
+	if status != 2 || !strings.Contains(stderr.String(), "file/out.arrow: not a directory") {
 		t.Errorf("status %d, stderr %q", status, stderr.String())
 	}
 	entries, _ := os.ReadDir(dir)
