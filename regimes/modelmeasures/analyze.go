@@ -428,17 +428,9 @@ func project(ev *Evaluation, d *decode.Decomposition, wout *mat.Dense) *Projecti
 		}
 	}
 	rows.SetRow(2, wout.RawRowView(0))
-	var q *mat.Dense
-	func() {
-		defer func() {
-			if recover() != nil {
-				q = nil // the output vector lies in the PC plane
-			}
-		}()
-		q = rowBasis(rows)
-	}()
-	if q == nil {
-		return nil
+	q, err := rowBasis(rows)
+	if err != nil {
+		return nil // the output vector lies in the PC plane
 	}
 	w0 := wout.RawRowView(0)
 	for j := 0; j < 3; j++ {

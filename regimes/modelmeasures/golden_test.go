@@ -204,7 +204,7 @@ func TestPerturbGolden(t *testing.T) {
 			}
 			pcs := mat.DenseCopyOf(d.V.Slice(0, n, 0, 2))
 			orient(pcs)
-			bases := [4]*mat.Dense{Out: rowBasis(net.WOut), PC: pcs, In: rowBasis(net.WIn.T())}
+			bases := [4]*mat.Dense{Out: must(rowBasis(net.WOut)), PC: pcs, In: must(rowBasis(net.WIn.T()))}
 			na, nt := len(amps), len(steps)
 			coefs := [4]*mat.Dense{}
 			for _, kind := range Directions {
@@ -260,7 +260,7 @@ func TestNoiseGolden(t *testing.T) {
 	wout := load("noise_w_out", 2, gn.N)
 	nc := &NoiseCompression{
 		VarRandom: variances(cov, fromCoefficients(nil, load("noise_rand", 50, gn.N), false)),
-		VarOut:    variances(cov, fromCoefficients(rowBasis(wout), load("noise_out", 20, 2), false)),
+		VarOut:    variances(cov, fromCoefficients(must(rowBasis(wout)), load("noise_out", 20, 2), false)),
 		VarPC:     variances(cov, fromCoefficients(pcs, load("noise_pc", 20, 2), false)),
 	}
 	nc.summarise()
@@ -283,4 +283,13 @@ func TestNoiseGolden(t *testing.T) {
 	if !relClose(nc.Ratio, gn.Ratio, 1e-10) || !relClose(nc.RatioPC, gn.RatioPC, 1e-10) {
 		t.Errorf("ratios %v, %v; NumPy %v, %v", nc.Ratio, nc.RatioPC, gn.Ratio, gn.RatioPC)
 	}
+}
+
+// must returns v, panicking on err: for bases of weights that are
+// independent by construction.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

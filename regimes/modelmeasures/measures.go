@@ -22,6 +22,7 @@
 package modelmeasures
 
 import (
+	"errors"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -116,13 +117,16 @@ func Dissimilarity(x, y mat.Matrix) float64 {
 // rowBasis returns an orthonormal basis (N×r, as columns) of the span of
 // the rows of m (r×N) by Gram–Schmidt in row order: the QR factorisation of
 // mᵀ with a positive diagonal of R, so it is unique and its first column is
-// the first row normalised. It panics if the rows are linearly dependent.
-func rowBasis(m mat.Matrix) *mat.Dense {
+// the first row normalised. Linearly dependent rows (to 1e-10 relative)
+// are an error (errDependent): there is then no basis with one column per
+// row.
+func rowBasis(m mat.Matrix) (*mat.Dense, error) {
 	r, n := m.Dims()
 	q := mat.NewDense(n, r, nil)
 	v := make([]float64, n)
 	for i := 0; i < r; i++ {
 		mat.Row(v, i, m)
+		norm0 := math.Sqrt(dot(v, v))
 		// Modified Gram–Schmidt, twice for orthogonality to rounding.
 		for pass := 0; pass < 2; pass++ {
 			for j := 0; j < i; j++ {
@@ -135,16 +139,20 @@ func rowBasis(m mat.Matrix) *mat.Dense {
 				}
 			}
 		}
+		// What is left of a row in the span of the others is rounding,
+		// about eps·‖row‖; 1e-10 leaves a wide margin.
 		norm := math.Sqrt(dot(v, v))
-		if !(norm > 0) {
-			panic("modelmeasures: linearly dependent weight vectors")
+		if !(norm > 1e-10*norm0) {
+			return nil, errDependent
 		}
 		for k := 0; k < n; k++ {
 			q.Set(k, i, v[k]/norm)
 		}
 	}
-	return q
+	return q, nil
 }
+
+var errDependent = errors.New("linearly dependent (or zero) weight vectors")
 
 // orient flips the sign of each column of v so that its entry of largest
 // magnitude (the first of equal ones) is positive: principal axes are

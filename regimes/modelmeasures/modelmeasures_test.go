@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -392,5 +393,22 @@ func TestScorer(t *testing.T) {
 	a.Ratio = math.NaN()
 	if got := sc.Score(a); math.Abs(got-1) > 1e-12 {
 		t.Errorf("oblique centroid without D_fit: score %v", got)
+	}
+}
+
+// TestDependentWeights: output weights whose rows are linearly dependent
+// (here two equal rows of a flip-flop network's three) span no plane of one
+// direction per output; perturbations and noise compression say so instead
+// of panicking.
+func TestDependentWeights(t *testing.T) {
+	m := testModel("flipflop", 20, rnn.Large, 9)
+	m.Net.WOut.SetRow(2, m.Net.WOut.RawRowView(1))
+	for _, skip := range []struct{ perturb, noise bool }{{false, true}, {true, false}} {
+		s := quick
+		s.NoPerturb, s.NoNoise = skip.perturb, skip.noise
+		_, err := Analyze(m, s, nil)
+		if err == nil || !strings.Contains(err.Error(), "W_out: linearly dependent") {
+			t.Errorf("no perturbation %v, no noise %v: error %v, want one about W_out", skip.perturb, skip.noise, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package modelmeasures
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -91,7 +92,11 @@ func CompressNoise(m Model, ev *Evaluation, s Settings) (*NoiseCompression, erro
 	}
 	n := m.Net.N()
 	random := drawDirections(rng, nil, ns.Random, n, false)
-	out := directionsFrom(rng, rowBasis(m.Net.WOut), ns.Out)
+	basis, err := rowBasis(m.Net.WOut)
+	if err != nil {
+		return nil, fmt.Errorf("modelmeasures: output weights W_out: %w", err)
+	}
+	out := directionsFrom(rng, basis, ns.Out)
 	pc := directionsFrom(rng, pcs, ns.PC)
 	nc := &NoiseCompression{Conditions: ns.Conditions, Repeats: ns.Repeats, Sigma: m.Sigma}
 	nc.VarRandom, nc.VarOut, nc.VarPC = variances(cov, random), variances(cov, out), variances(cov, pc)

@@ -262,11 +262,15 @@ func Perturb(m Model, ev *Evaluation, s Settings, progress regimes.Progress) (*P
 	}
 	pcs := mat.DenseCopyOf(d.V.Slice(0, n, 0, 2))
 	orient(pcs)
-	bases := [4]*mat.Dense{
-		Out: rowBasis(m.Net.WOut),
-		PC:  pcs,
-		In:  rowBasis(m.Net.WIn.T()),
+	out, err := rowBasis(m.Net.WOut)
+	if err != nil {
+		return nil, fmt.Errorf("modelmeasures: output weights W_out: %w", err)
 	}
+	in, err := rowBasis(m.Net.WIn.T())
+	if err != nil {
+		return nil, fmt.Errorf("modelmeasures: input weights W_in: %w", err)
+	}
+	bases := [4]*mat.Dense{Out: out, PC: pcs, In: in}
 	pert := &Perturbation{Window: w, Amplitudes: decode.Linspace(0, p.MaxAmplitude(m.Task)*math.Sqrt(float64(n)), p.Amplitudes)}
 	for _, t := range decode.Linspace(w.TMin, w.TMax, p.Times) {
 		st := gridStep(t, b.Dt)
