@@ -103,6 +103,8 @@ type Run struct {
 	Dir     string
 	Trainer *Trainer
 	Started time.Time
+
+	saved int // step of the checkpoint in Dir; -1 when there is none
 }
 
 // Create starts a new run in dir, which must not hold a checkpoint.
@@ -117,7 +119,7 @@ func Create(dir string, s Settings) (*Run, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &Run{Dir: dir, Trainer: t, Started: time.Now().UTC()}, nil
+	return &Run{Dir: dir, Trainer: t, Started: time.Now().UTC(), saved: -1}, nil
 }
 
 // HasCheckpoint reports whether dir holds a run's checkpoint.
@@ -150,6 +152,11 @@ func Resume(dir string) (*Run, error) {
 		len(c.W) != c.N*c.N || len(c.WIn) != c.N*c.In || len(c.WOut) != c.Out*c.N || len(c.Losses) != c.Step {
 		return nil, fmt.Errorf("%s: inconsistent checkpoint", path)
 	}
+	for _, w := range [][]float64{c.WIn, c.W, c.WOut} {
+		if nonFinite(w, s.Precision) >= 0 {
+			return nil, fmt.Errorf("%s: inconsistent checkpoint (weights not finite)", path)
+		}
+	}
 	pcg := new(rand.PCG)
 	if err := pcg.UnmarshalBinary(c.RNG); err != nil {
 		return nil, fmt.Errorf("%s: random state: %v", path, err)
@@ -169,8 +176,12 @@ func Resume(dir string) (*Run, error) {
 		rng:     pcg,
 	}
 	t.setup(task)
-	return &Run{Dir: dir, Trainer: t, Started: c.Started}, nil
+	return &Run{Dir: dir, Trainer: t, Started: c.Started, saved: c.Step}, nil
 }
+
+// Checkpointed returns the step of the checkpoint that the run directory
+// holds, or -1 when it holds none yet.
+func (r *Run) Checkpointed() int { return r.saved }
 
 // Save writes the checkpoint, run.json and the loss table, each
 // atomically; when every step is done it also writes the weights, which
@@ -191,6 +202,7 @@ func (r *Run) Save(t *Trainer) error {
 	}); err != nil {
 		return err
 	}
+	r.saved = t.Step
 	status := StatusRunning
 	if t.Step >= t.Settings.Steps {
 		status = StatusDone
@@ -332,6 +344,13 @@ type Trained struct {
 // Open reads a run directory: run.json and the weights, or the
 // checkpoint's weights when the run is not done.
 func Open(dir string) (*Trained, error) {
+	fi, err := os.Stat(dir)
+	switch {
+	case dir == "" || err == nil && !fi.IsDir():
+		return nil, notRunDir(dir)
+	case err != nil:
+		return nil, err
+	}
 	return openRun(os.DirFS(dir), dir, true)
 }
 
@@ -345,12 +364,33 @@ func OpenFS(fsys fs.FS, dir string) (*Trained, error) {
 	return openRun(sub, dir, false)
 }
 
+// notRunDir is the error for a path that does not hold a run.
+func notRunDir(dir string) error {
+	if dir == "" {
+		dir = `""`
+	}
+	return fmt.Errorf("%s: not a run directory (a run directory holds %s)", dir, InfoFile)
+}
+
+// readFile reads the file name of the run in fsys; its errors name the file
+// as dir/name.
+func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+	}
+	return b, nil
+}
+
 // openRun reads the run in fsys; dir names it in messages and, when
 // partial runs are allowed, is where its checkpoint is resumed from.
 func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
-	b, err := fs.ReadFile(fsys, InfoFile)
+	b, err := readFile(fsys, dir, InfoFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s is not a run directory (no %s)", dir, InfoFile)
+		return nil, notRunDir(dir)
 	}
 	if err != nil {
 		return nil, err
@@ -375,33 +415,35 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		tr.Net, tr.Partial = r.Trainer.Net, true
 		return tr, nil
 	}
+	s := info.Settings
+	task, _ := tasks.New(s.Task)
 	var ms [3]*mat.Dense
-	for i, name := range []string{WeightsWIn, WeightsW, WeightsWOut} {
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", dir, err)
-		}
-		a, err := ingest.DecodeNPY(raw, filepath.Join(dir, name))
+	for i, f := range []struct {
+		name       string
+		rows, cols int
+		why        string
+	}{
+		{WeightsWIn, s.N, task.Inputs(), fmt.Sprintf("N × inputs: N = %d, and the %s task has %d inputs", s.N, task.Name(), task.Inputs())},
+		{WeightsW, s.N, s.N, fmt.Sprintf("N × N: N = %d", s.N)},
+		{WeightsWOut, task.Outputs(), s.N, fmt.Sprintf("outputs × N: the %s task has %d outputs, and N = %d", task.Name(), task.Outputs(), s.N)},
+	} {
+		path := filepath.Join(dir, f.name)
+		raw, err := readFile(fsys, dir, f.name)
 		if err != nil {
 			return nil, err
 		}
-		if len(a.Shape) != 2 {
-			return nil, fmt.Errorf("%s: shape %v, want a matrix", filepath.Join(dir, name), a.Shape)
+		a, err := ingest.DecodeNPY(raw, path)
+		if err != nil {
+			return nil, err
 		}
-		ms[i] = mat.NewDense(a.Shape[0], a.Shape[1], a.Data)
+		if len(a.Shape) != 2 || a.Shape[0] != f.rows || a.Shape[1] != f.cols {
+			return nil, fmt.Errorf("%s: shape %v, want [%d %d] (%s in %s)", path, a.Shape, f.rows, f.cols, f.why, InfoFile)
+		}
+		if j := nonFinite(a.Data, s.Precision); j >= 0 {
+			return nil, fmt.Errorf("%s: the weight at [%d %d] is %v, not a finite %s", path, j/f.cols, j%f.cols, a.Data[j], s.Precision)
+		}
+		ms[i] = mat.NewDense(f.rows, f.cols, a.Data)
 	}
-	task, _ := tasks.New(info.Settings.Task)
-	net := &rnn.Network{WIn: ms[0], W: ms[1], WOut: ms[2]}
-	n := info.Settings.N
-	if r, c := net.W.Dims(); r != n || c != n || net.Inputs() != task.Inputs() || net.Outputs() != task.Outputs() {
-		return nil, fmt.Errorf("%s: the weights do not fit the settings (N = %d, task %s)", dir, n, task.Name())
-	}
-	if r, _ := net.WIn.Dims(); r != n {
-		return nil, fmt.Errorf("%s: W_in has %d rows, want %d", dir, r, n)
-	}
-	if _, c := net.WOut.Dims(); c != n {
-		return nil, fmt.Errorf("%s: W_out has %d columns, want %d", dir, c, n)
-	}
-	tr.Net = net
+	tr.Net = &rnn.Network{WIn: ms[0], W: ms[1], WOut: ms[2]}
 	return tr, nil
 }

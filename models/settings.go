@@ -179,7 +179,42 @@ func (s Settings) Validate() error {
 	if r.EvalTrials < 1 || r.EvalEvery < 1 || r.CheckpointEvery < 1 {
 		errs = append(errs, errors.New("eval trials, eval and checkpoint intervals must be ≥ 1"))
 	}
+	if m := r.memory(); len(errs) == 0 && m > MaxMemory {
+		errs = append(errs, fmt.Errorf("N = %d, batch %d, eval trials %d: training needs about %s of memory, more than the %s oblique plans for",
+			r.N, r.Batch, r.EvalTrials, gib(m), gib(MaxMemory)))
+	}
 	return errors.Join(errs...)
+}
+
+// MaxMemory is the most memory, in bytes, that training or a simulation
+// may need (as Settings.Validate and SimSettings.Validate estimate it):
+// 32 GiB, what a large workstation has. It leaves room for the paper's
+// sizes and well beyond (N and the batch at a few thousand each), and
+// stops a slip such as a few extra digits before Go's allocator dies on it
+// with a fatal error that no message explains.
+const MaxMemory = 32 << 30
+
+// gib formats a number of bytes in GiB.
+func gib(b float64) string { return fmt.Sprintf("%.3g GiB", b/(1<<30)) }
+
+// memory estimates the peak memory of training with the resolved settings
+// s, in bytes (in float64, as absurd settings overflow an int).
+func (s Settings) memory() float64 {
+	task, _ := tasks.New(s.Task)
+	elem := 4.0 // bytes of the engine's element type
+	if s.Precision == "float64" {
+		elem = 8
+	}
+	n, steps, io := float64(s.N), float64(task.Steps()), float64(task.Inputs()+task.Outputs())
+	// A trial's inputs, targets and mask take 17 bytes per input or output
+	// and step; in the training batch the backward pass also keeps
+	// tanh(x) and δ of every step (rnn.Engine).
+	batch := float64(s.Batch) * steps * (17*io + 2*n*elem)
+	eval := float64(s.EvalTrials) * steps * 17 * io
+	// W, its gradient, Adam's two moments and the checkpoint's copy in
+	// float64; the engine's three packed copies.
+	weights := n * n * (5*8 + 3*elem)
+	return batch + eval + weights
 }
 
 // SameTraining reports the first setting that differs between two resolved

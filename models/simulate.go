@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -65,27 +66,13 @@ type Simulation struct {
 // (τ taken as 1 s); the activity is marked "rates" (the states are not
 // counts, and are analysed as they are).
 func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
-	if s.Trials == 0 {
-		s.Trials = 32
-	}
-	if s.Trials < 1 {
-		return nil, fmt.Errorf("trials = %d: want at least 1", s.Trials)
-	}
-	if s.Drop == 0 {
-		s.Drop = 10
-	}
-	set := tr.Info.Settings
-	task, err := tasks.New(set.Task)
-	if err != nil {
+	if err := s.Validate(tr); err != nil {
 		return nil, err
 	}
-	drop := 0
-	if s.Drop > 0 {
-		drop = int(s.Drop/tasks.Dt + 0.5)
-	}
-	if drop >= task.Steps() {
-		return nil, fmt.Errorf("dropping %g time units leaves nothing of the %s task's %g", s.Drop, task.Name(), float64(task.Steps())*tasks.Dt)
-	}
+	s = s.resolved()
+	set := tr.Info.Settings
+	task, _ := tasks.New(set.Task)
+	drop := s.dropped()
 	rng := rand.New(rand.NewPCG(s.Seed, streamSimulate))
 	b := task.Generate(rng, s.Trials)
 	noise := rnn.Noise{Init: *set.InitNoise, Seed: rng.Uint64()}
@@ -95,17 +82,12 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 	if s.ZeroStart {
 		noise.Init = 0
 	}
-	var states, outputs *mat.Dense
-	var loss float64
-	if set.Precision == "float64" {
-		var e rnn.Engine[float64]
-		states, outputs = e.Simulate(tr.Net, b, noise)
-		loss = e.Loss(tr.Net, b, noise, nil)
-	} else {
-		var e rnn.Engine[float32]
-		states, outputs = e.Simulate(tr.Net, b, noise)
-		loss = e.Loss(tr.Net, b, noise, nil)
+	e := newEngine(set.Precision)
+	states, outputs := e.Simulate(tr.Net, b, noise)
+	if err := tr.overflow(b, states, outputs); err != nil {
+		return nil, err
 	}
+	loss := e.Loss(tr.Net, b, noise, nil)
 
 	n, out, in := tr.Net.N(), tr.Net.Outputs(), tr.Net.Inputs()
 	keep := b.Steps - drop
@@ -142,6 +124,95 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 	}
 	return &Simulation{Manifest: manifest, Samples: rows, Neurons: n, Trials: b.Trials, Dropped: drop,
 		Loss: loss, ZeroLoss: b.ZeroLoss()}, nil
+}
+
+// Validate reports settings that cannot simulate tr, with a message for
+// the user: fewer than 1 trial, or more than MaxMemory holds; a drop that
+// is not a finite time, or leaves nothing of a trial. Zero values mean the
+// defaults, as in Simulate.
+func (s SimSettings) Validate(tr *Trained) error {
+	s = s.resolved()
+	task, err := tasks.New(tr.Info.Settings.Task)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	n, steps := tr.Net.N(), task.Steps()
+	// Per step of a trial: the states and outputs, their copies in the
+	// recording, its targets, inputs, trial and time (float64 each).
+	bytes := float64(s.Trials) * float64(steps) * 8 * float64(2*n+4*task.Outputs()+2*task.Inputs()+2)
+	switch {
+	case s.Trials < 1:
+		errs = append(errs, fmt.Errorf("trials = %d: want at least 1", s.Trials))
+	case bytes > MaxMemory:
+		errs = append(errs, fmt.Errorf("trials = %d: %[1]d trials of %d steps of %d units need about %s of memory, more than the %s oblique plans for",
+			s.Trials, steps, n, gib(bytes), gib(MaxMemory)))
+	}
+	switch {
+	case !finite(s.Drop):
+		errs = append(errs, fmt.Errorf("drop = %g: want a finite time", s.Drop))
+	case s.Drop/tasks.Dt+0.5 >= float64(steps): // as dropped() rounds
+		errs = append(errs, fmt.Errorf("drop = %g: leaves nothing of the %s task's trials, which last %g time units",
+			s.Drop, task.Name(), float64(steps)*tasks.Dt))
+	}
+	return errors.Join(errs...)
+}
+
+// resolved returns s with the defaults of zero values filled in.
+func (s SimSettings) resolved() SimSettings {
+	if s.Trials == 0 {
+		s.Trials = 32
+	}
+	if s.Drop == 0 {
+		s.Drop = 10
+	}
+	return s
+}
+
+// dropped returns the number of steps dropped at the start of each trial
+// (resolved, valid settings).
+func (s SimSettings) dropped() int {
+	if s.Drop > 0 {
+		return int(s.Drop/tasks.Dt + 0.5)
+	}
+	return 0
+}
+
+// checkTrials is the number of trials Check runs: two halves of 8, the
+// engine's tile, which cost what a single trial costs.
+const checkTrials = 16
+
+// Check runs the network without noise on a few fresh trials of its task,
+// from random initial states as in training, and reports an error naming
+// the run when its states or outputs stop being finite: weights that are
+// finite, but so large that the dynamics overflow, which any analysis of
+// the states would trip over.
+func (tr *Trained) Check() error {
+	set := tr.Info.Settings
+	task, err := tasks.New(set.Task)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(0, streamCheck))
+	b := task.Generate(rng, checkTrials)
+	states, outputs := newEngine(set.Precision).Simulate(tr.Net, b, rnn.Noise{Init: *set.InitNoise, Seed: rng.Uint64()})
+	return tr.overflow(b, states, outputs)
+}
+
+// overflow returns an error naming the run when the states or outputs of
+// a simulation of b (row trial·steps + step) are not all finite.
+func (tr *Trained) overflow(b *tasks.Batch, states, outputs *mat.Dense) error {
+	for _, m := range []struct {
+		name string
+		m    *mat.Dense
+	}{{"states", states}, {"outputs", outputs}} {
+		_, c := m.m.Dims()
+		if i := nonFinite(raw(m.m), "float64"); i >= 0 {
+			return fmt.Errorf("%s: the network's %s stop being finite (trial %d, step %d of %d): its weights make the dynamics overflow",
+				tr.Dir, m.name, i/c/b.Steps, i/c%b.Steps, b.Steps)
+		}
+	}
+	return nil
 }
 
 // writeManifest writes the recording manifest (format: README "Recording

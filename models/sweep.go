@@ -17,7 +17,7 @@ import (
 type Sweep struct {
 	Tasks   []string `toml:"tasks"`
 	Regimes []string `toml:"regimes"`
-	Seeds   []uint64 `toml:"seeds"`
+	Seeds   []int64  `toml:"seeds"`
 	N       int      `toml:"n"`
 	G       float64  `toml:"g"`
 	Steps   int      `toml:"steps"`
@@ -49,6 +49,10 @@ func ParseSweep(b []byte, name string) (*Sweep, error) {
 	if len(s.Tasks) == 0 || len(s.Regimes) == 0 || len(s.Seeds) == 0 {
 		return nil, fmt.Errorf("%s: tasks, regimes and seeds must each list at least one value", name)
 	}
+	// Zero means the paper's N only when n is left out (as train -n).
+	if md.IsDefined("n") && s.N < 2 {
+		return nil, fmt.Errorf("%s: n = %d: a network needs at least 2 units (leave n out for the paper's 512)", name, s.N)
+	}
 	if _, err := s.Runs(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -60,21 +64,33 @@ func ParseSweep(b []byte, name string) (*Sweep, error) {
 func (s *Sweep) Runs() ([]SweepRun, error) {
 	var out []SweepRun
 	var errs []error
+	seen := map[string]bool{}
+	// report adds an error once: a setting that fails fails for every seed.
+	report := func(err error) {
+		if !seen[err.Error()] {
+			seen[err.Error()] = true
+			errs = append(errs, err)
+		}
+	}
 	for _, seed := range s.Seeds {
+		if seed < 0 {
+			errs = append(errs, fmt.Errorf("seeds: %d: want seeds ≥ 0 (as train -seed)", seed))
+			continue
+		}
 		for _, task := range s.Tasks {
 			for _, regime := range s.Regimes {
 				scale, err := rnn.ParseOutScale(regime)
 				if err != nil {
-					errs = append(errs, err)
+					report(err)
 					continue
 				}
 				steps := s.Steps
 				if st, ok := s.TaskSteps[task]; ok {
 					steps = st
 				}
-				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: steps, LR0: s.LR0[scale.Regime()][task], Seed: seed, Precision: s.Precision}
+				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: steps, LR0: s.LR0[scale.Regime()][task], Seed: uint64(seed), Precision: s.Precision}
 				if err := set.Validate(); err != nil {
-					errs = append(errs, fmt.Errorf("%s, %s, seed %d: %v", task, regime, seed, err))
+					report(fmt.Errorf("%s, %s: %v", task, regime, err))
 					continue
 				}
 				set = set.Resolved()

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/oblique-neuro/oblique/models/rnn"
 	"github.com/oblique-neuro/oblique/models/tasks"
 )
@@ -19,6 +21,7 @@ const (
 	streamTrain    = 0x74726e   // training batches and noise seeds
 	streamEval     = 0x6576616c // the evaluation batch
 	streamSimulate = 0x73696d   // simulate's trials (with its own seed)
+	streamCheck    = 0x63686b   // the trials of Trained.Check (seed 0)
 )
 
 // Eval is the loss on the evaluation batch at a training step.
@@ -84,10 +87,22 @@ func (t *Trainer) setup(task tasks.Task) {
 
 // engine returns the Loss method of a new engine of the given precision.
 func engine(precision string) func(*rnn.Network, *tasks.Batch, rnn.Noise, *rnn.Gradient) float64 {
+	return newEngine(precision).Loss
+}
+
+// simulator is what training and simulations use of an rnn.Engine.
+type simulator interface {
+	Loss(net *rnn.Network, b *tasks.Batch, noise rnn.Noise, grad *rnn.Gradient) float64
+	Simulate(net *rnn.Network, b *tasks.Batch, noise rnn.Noise) (states, outputs *mat.Dense)
+}
+
+// newEngine returns a new engine of the given precision: "float64", or
+// float32 otherwise.
+func newEngine(precision string) simulator {
 	if precision == "float64" {
-		return new(rnn.Engine[float64]).Loss
+		return new(rnn.Engine[float64])
 	}
-	return new(rnn.Engine[float32]).Loss
+	return new(rnn.Engine[float32])
 }
 
 // TrainStep draws a batch and a noise realisation, computes the gradient
@@ -102,25 +117,47 @@ func (t *Trainer) TrainStep() (float64, error) {
 	noise := rnn.Noise{Sigma: *s.Noise, Init: *s.InitNoise, Seed: rng.Uint64()}
 	loss := t.loss(t.Net, batch, noise, t.grad)
 	if !finite(loss) {
-		return loss, fmt.Errorf("%w at step %d: the loss is %v", ErrDiverged, t.Step+1, loss)
+		return loss, t.diverged("the loss is %v", loss)
 	}
 	for _, m := range t.grad.Matrices() {
-		for _, v := range m.RawMatrix().Data {
-			if !finite(v) {
-				return loss, fmt.Errorf("%w at step %d: the gradient is not finite (loss %.4g)", ErrDiverged, t.Step+1, loss)
-			}
+		if nonFinite(raw(m), "float64") >= 0 {
+			return loss, t.diverged("the gradient is not finite (loss %.4g)", loss)
 		}
 	}
 	t.Opt.Update(t.Net, t.grad, s.Train)
-	if !t.Net.Finite() {
-		return loss, fmt.Errorf("%w at step %d: the weights are no longer finite (loss %.4g)", ErrDiverged, t.Step+1, loss)
+	for _, m := range t.Net.Matrices() {
+		if nonFinite(raw(m), s.Precision) >= 0 {
+			return loss, t.diverged("the weights are no longer finite in %s (loss %.4g)", s.Precision, loss)
+		}
 	}
 	t.Step++
 	t.Losses = append(t.Losses, loss)
 	return loss, nil
 }
 
+// diverged returns the error of the step being done: ErrDiverged, the step,
+// the steps done before it, and why.
+func (t *Trainer) diverged(format string, args ...any) error {
+	return fmt.Errorf("%w at step %d (steps done: %d): %s", ErrDiverged, t.Step+1, t.Step, fmt.Sprintf(format, args...))
+}
+
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// nonFinite returns the index of the first value of v that is not finite
+// in the element type of precision ("float64", or float32 otherwise: a
+// float32 engine computes with the values rounded to float32, where 1e39
+// is +Inf), or -1 when every value is.
+func nonFinite(v []float64, precision string) int {
+	for i, x := range v {
+		if precision != "float64" {
+			x = float64(float32(x))
+		}
+		if !finite(x) {
+			return i
+		}
+	}
+	return -1
+}
 
 // Evaluate returns the loss of the network on the fixed evaluation batch
 // without state noise (σ = 0), from the trials' usual random initial

@@ -310,6 +310,8 @@ func TestAnalyzeUsage(t *testing.T) {
 		{[]string{"analyze", "--draws", "100000000000", "x.toml"}, 2, "at most 100000 draws"},
 		{[]string{"analyze", "--bootstrap", "100000000000", "x.toml"}, 2, "1000000 bootstrap resamples"},
 		{[]string{"analyze", "-o", "", "x.toml"}, 2, "empty"},
+		{[]string{"compare", "-subsets", "100000000", "x.toml"}, 2, "-subsets must be in [1, 100000]"},
+		{[]string{"compare", "-o", "", "x.toml"}, 2, "empty"},
 		{[]string{"analyze", "nothing/*.toml"}, 2, "matches no file"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
 		{[]string{"analyze", "-h"}, 0, "-time-fraction"},

@@ -68,8 +68,8 @@ func runCompare(env *Env, args []string) error {
 	if len(pos) == 0 {
 		return fmt.Errorf("%w: no recording given", errUsage)
 	}
-	if subsets < 1 || boot < 1 {
-		return fmt.Errorf("%w: -subsets and -bootstrap must be positive", errUsage)
+	if subsets < 1 || boot < 1 || subsets > regimes.MaxDraws || boot > regimes.MaxBootstrap {
+		return fmt.Errorf("%w: -subsets must be in [1, %d] and -bootstrap in [1, %d]", errUsage, regimes.MaxDraws, regimes.MaxBootstrap)
 	}
 	files, err := expand(pos)
 	if err != nil {
@@ -78,6 +78,9 @@ func runCompare(env *Env, args []string) error {
 	s.Seed = seed
 	if err := s.Resolved().Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if err := checkOutput(out); err != nil {
+		return err
 	}
 	runs, source, err := loadRuns(env, runsDir)
 	if err != nil {

@@ -55,6 +55,17 @@ func runModels(env *Env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q (use -runs DIR for run directories)", errUsage, pos)
 	}
+	// Every file written must be writable before any is, and before the
+	// work: they share a directory, made now.
+	settingsOut, trajectoriesOut := sibling(out, "settings"), sibling(out, "trajectories")
+	for _, p := range []string{out, settingsOut, trajectoriesOut} {
+		if err := checkOutput(p); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
 	runs, source, err := loadRuns(env, runsDir)
 	if err != nil {
 		return err
@@ -66,8 +77,8 @@ func runModels(env *Env, args []string) error {
 		t    *reports.Table
 	}{
 		{out, reports.ModelsTable(rows, source, s)},
-		{sibling(out, "settings"), reports.SettingsTable(sums, source, s)},
-		{sibling(out, "trajectories"), reports.TrajectoryTable(rows, source, s)},
+		{settingsOut, reports.SettingsTable(sums, source, s)},
+		{trajectoriesOut, reports.TrajectoryTable(rows, source, s)},
 	} {
 		err := t.t.WriteFile(t.path)
 		t.t.Release()
@@ -107,8 +118,13 @@ func loadRuns(env *Env, dir string) ([]*models.Trained, string, error) {
 		runs, err := bundled.Runs()
 		return runs, "bundled", err
 	}
-	if _, err := os.Stat(filepath.Join(dir, models.InfoFile)); err == nil {
+	// A run directory, or anything but a folder of them: Open says what
+	// is wrong with it.
+	if _, err := os.Stat(filepath.Join(dir, models.InfoFile)); err == nil || !dirExists(dir) {
 		tr, err := models.Open(dir)
+		if err == nil {
+			err = tr.Check()
+		}
 		if err != nil {
 			return nil, dir, err
 		}
@@ -136,6 +152,9 @@ func loadRuns(env *Env, dir string) ([]*models.Trained, string, error) {
 		if tr.Partial {
 			fmt.Fprintf(env.Stderr, "oblique: %s is not finished (%d of %d steps): left out\n", sub, tr.Info.StepsDone, tr.Info.Settings.Steps)
 			continue
+		}
+		if err := tr.Check(); err != nil {
+			return nil, dir, err
 		}
 		runs = append(runs, tr)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"path/filepath"
 
 	"github.com/oblique-neuro/oblique/models"
@@ -64,14 +65,18 @@ func runSimulate(env *Env, args []string) error {
 		return fmt.Errorf("%w: -trials %d: want at least 1", errUsage, s.Trials)
 	}
 	switch {
-	case s.Drop < 0:
-		return fmt.Errorf("%w: -drop %g: must not be negative", errUsage, s.Drop)
+	case !(s.Drop >= 0) || math.IsInf(s.Drop, 0):
+		return fmt.Errorf("%w: -drop %g: want a time ≥ 0 (τ units)", errUsage, s.Drop)
 	case s.Drop == 0:
 		s.Drop = -1 // keep every step
 	}
 	tr, err := models.Open(pos[0])
 	if err != nil {
 		return err
+	}
+	// What the run decides: how much a trial holds, how large the states are.
+	if err := s.Validate(tr); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if out == "" {
 		out = filepath.Join(pos[0], fmt.Sprintf("sim-noise-%s-s%d", noise, s.Seed))

@@ -20,7 +20,14 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{"simulate", t.TempDir()}, 1, "not a run directory"},
 		{[]string{"simulate", dir, "-noise", "maybe"}, 2, `-noise "maybe"`},
 		{[]string{"simulate", dir, "-trials", "0"}, 2, "-trials 0"},
-		{[]string{"simulate", dir, "-drop", "100"}, 1, "leaves nothing"},
+		{[]string{"simulate", dir, "-drop", "100"}, 2, "drop = 100: leaves nothing of the cycling task's trials, which last 72 time units"},
+		{[]string{"simulate", dir, "-drop", "1e300"}, 2, "drop = 1e+300: leaves nothing"},
+		{[]string{"simulate", dir, "-drop", "Inf"}, 2, "-drop +Inf: want a time ≥ 0"},
+		{[]string{"simulate", dir, "-drop", "NaN"}, 2, "-drop NaN: want a time ≥ 0"},
+		{[]string{"simulate", dir, "-drop", "-1"}, 2, "-drop -1: want a time ≥ 0"},
+		{[]string{"simulate", dir, "-trials", "100000000000"}, 2, "trials = 100000000000: 100000000000 trials of 360 steps of 8 units need about"},
+		{[]string{"simulate", ""}, 1, `"": not a run directory (a run directory holds run.json)`},
+		{[]string{"simulate", filepath.Join(dir, "run.json")}, 1, filepath.Join(dir, "run.json") + ": not a run directory"},
 	} {
 		status, _, errs := run(t, c.args...)
 		if status != c.status || !strings.Contains(errs, c.want) {

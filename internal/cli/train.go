@@ -162,8 +162,11 @@ func trainRun(env *Env, run *models.Run, dir string, quiet bool) error {
 		fmt.Fprintf(env.Stderr, "oblique train: interrupted at step %d of %d; checkpoint written. Run the same command to resume.\n", t.Step, r.Steps)
 		return exitError{1}
 	case errors.Is(err, models.ErrDiverged):
-		msg := err.Error() + fmt.Sprintf("; the last checkpoint (step %d) is kept and no weights were written. Try a smaller -lr0 (now %g).",
-			t.Step/r.CheckpointEvery*r.CheckpointEvery, r.LR0)
+		kept := "no checkpoint had been written"
+		if step := run.Checkpointed(); step >= 0 {
+			kept = fmt.Sprintf("the last checkpoint (step %d) is kept", step)
+		}
+		msg := err.Error() + fmt.Sprintf("; %s and no weights were written. Try a smaller -lr0 (now %g).", kept, r.LR0)
 		if werr := run.WriteInfo(t, models.StatusDiverged, msg); werr != nil {
 			return errors.Join(err, werr)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,22 +119,36 @@ func TestTrainBadSettings(t *testing.T) {
 }
 
 // TestTrainDiverges: an absurd learning rate stops the run with a message;
-// run.json says so and no weights are written.
+// run.json says so and no weights are written. The message counts the
+// steps done as run.json does, and tells of a checkpoint only when there
+// is one (every 5 steps here).
 func TestTrainDiverges(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "run")
-	status, _, errs := run(t, tiny(dir, "-lr0", "1e36")...)
-	if status != 1 || !strings.Contains(errs, "training diverged at step") || !strings.Contains(errs, "smaller -lr0") {
-		t.Fatalf("status %d, stderr %q", status, errs)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var info models.Info
-	if err := json.Unmarshal(b, &info); err != nil || info.Status != models.StatusDiverged {
-		t.Errorf("run.json status %q (%v)", info.Status, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "weights_W.npy")); err == nil {
-		t.Error("a diverged run wrote weights")
+	for _, c := range []struct {
+		lr0, want string
+	}{
+		// Weights beyond float32's range after the first update.
+		{"1e300", "training diverged at step 1 (steps done: 0): the weights are no longer finite in float32"},
+		// Finite weights whose outputs overflow at the second step.
+		{"1e36", "training diverged at step 2 (steps done: 1)"},
+	} {
+		dir := filepath.Join(t.TempDir(), "run")
+		status, _, errs := run(t, tiny(dir, "-lr0", c.lr0)...)
+		if status != 1 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "no checkpoint had been written and no weights were written") ||
+			!strings.Contains(errs, "smaller -lr0") {
+			t.Errorf("-lr0 %s: status %d, stderr %q, want %q", c.lr0, status, errs, c.want)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info models.Info
+		if err := json.Unmarshal(b, &info); err != nil || info.Status != models.StatusDiverged || !strings.Contains(c.want, fmt.Sprintf("(steps done: %d)", info.StepsDone)) {
+			t.Errorf("-lr0 %s: run.json status %q, %d steps done (%v)", c.lr0, info.Status, info.StepsDone, err)
+		}
+		for _, f := range []string{"weights_W.npy", "checkpoint.gob"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				t.Errorf("-lr0 %s: a run diverged before its first checkpoint wrote %s", c.lr0, f)
+			}
+		}
 	}
 }
