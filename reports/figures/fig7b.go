@@ -105,6 +105,9 @@ func Fig7B(s *Set, o Options) *Figure {
 		}
 	}
 
+	if len(labels) == 0 { // tables without rows
+		return nil
+	}
 	n := len(labels)
 	f.Height = vg.Length(n)*7*vg.Millimeter + 35*vg.Millimeter
 	rho := newPlot("correlation ρ", "ρ", "")

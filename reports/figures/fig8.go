@@ -36,12 +36,8 @@ func Fig8(s *Set, o Options) *Figure {
 			"percentile band. Guides through the smallest subset: slope 0 (ρ ~ 1/√n, random-like, oblique), ¼, and ½ "+
 			"(ρ independent of n, aligned). The fitted slope and its 95 % bootstrap interval are in each panel's title.",
 		0, 0)
-	cols := min(len(recs), 2)
-	nrows := (len(recs) + cols - 1) / cols
-	f.Width = vg.Length(cols) * 9 * vg.Centimeter
-	f.Height = vg.Length(nrows)*8*vg.Centimeter + 12*vg.Millimeter
-	var panels [][]*plot.Plot
-	for k, rc := range recs {
+	var panels []*plot.Plot
+	for _, rc := range recs {
 		t, i := rc.t, rc.row
 		name := t.Str("recording", i)
 		m := t.Len("scaling_n", i)
@@ -57,15 +53,20 @@ func Fig8(s *Set, o Options) *Figure {
 			mv, ok1 := r.num(t, "ρ·√n, mean over draws", name, at, "rho_sqrt_n_mean", i, j)
 			lv, ok2 := r.num(t, "ρ·√n, 2.5 % percentile", name, at, "rho_sqrt_n_lo", i, j)
 			hv, ok3 := r.num(t, "ρ·√n, 97.5 % percentile", name, at, "rho_sqrt_n_hi", i, j)
-			if ok1 {
+			// Log axes: positive values only.
+			if ok1 && nv > 0 && mv > 0 {
 				mean = append(mean, plotter.XY{X: nv, Y: mv})
 			}
-			if ok2 && ok3 {
+			if ok2 && ok3 && nv > 0 && lv > 0 && hv > 0 {
 				lo = append(lo, plotter.XY{X: nv, Y: lv})
 				hi = append(hi, plotter.XY{X: nv, Y: hv})
 			}
 		}
 		_ = band
+		if len(mean) < 2 {
+			r.note("%s: not drawn, ρ·√n is positive at fewer than two subset sizes", name)
+			continue
+		}
 		title := name
 		if sl, ok := r.num(t, "scaling slope", name, "", "slope", i); ok {
 			title += fmt.Sprintf(": slope %.2f", sl)
@@ -88,33 +89,34 @@ func Fig8(s *Set, o Options) *Figure {
 				p.Add(pg)
 			}
 		}
-		if len(mean) > 1 {
-			ln, sc, _ := plotter.NewLinePoints(mean)
-			ln.LineStyle = lineStyle(black, vg.Points(1.2))
-			sc.GlyphStyle = glyph(black, draw.CircleGlyph{}, vg.Points(2))
-			p.Add(ln, sc)
-			x0, y0, x1 := mean[0].X, mean[0].Y, mean[len(mean)-1].X
-			ylo, yhi := y0, y0
-			for _, g := range []struct {
-				p     float64
-				label string
-			}{{0, "n^0"}, {0.25, "n^1/4"}, {0.5, "n^1/2"}} {
-				l, lab := guide(x0, y0, x1, g.p, g.label, grey)
-				p.Add(l, lab)
-				yhi = max(yhi, y0*math.Pow(x1/x0, g.p))
-			}
-			for _, v := range append(append(append(plotter.XYs(nil), mean...), lo...), hi...) {
-				ylo, yhi = min(ylo, v.Y), max(yhi, v.Y)
-			}
-			p.Y.Min, p.Y.Max = ylo/1.15, yhi*1.15
-			p.X.Min, p.X.Max = x0/1.1, x1*1.35 // room for the guide labels
+		ln, sc, _ := plotter.NewLinePoints(mean)
+		ln.LineStyle = lineStyle(black, vg.Points(1.2))
+		sc.GlyphStyle = glyph(black, draw.CircleGlyph{}, vg.Points(2))
+		p.Add(ln, sc)
+		x0, y0, x1 := mean[0].X, mean[0].Y, mean[len(mean)-1].X
+		ylo, yhi := y0, y0
+		for _, g := range []struct {
+			p     float64
+			label string
+		}{{0, "n^0"}, {0.25, "n^1/4"}, {0.5, "n^1/2"}} {
+			l, lab := guide(x0, y0, x1, g.p, g.label, grey)
+			p.Add(l, lab)
+			yhi = max(yhi, y0*math.Pow(x1/x0, g.p))
 		}
-		if k%cols == 0 {
-			panels = append(panels, nil)
+		for _, v := range append(append(append(plotter.XYs(nil), mean...), lo...), hi...) {
+			ylo, yhi = min(ylo, v.Y), max(yhi, v.Y)
 		}
-		panels[len(panels)-1] = append(panels[len(panels)-1], p)
+		p.Y.Min, p.Y.Max = ylo/1.15, yhi*1.15
+		p.X.Min, p.X.Max = x0/1.1, x1*1.35 // room for the guide labels
+		panels = append(panels, p)
 	}
-	f.Panels = panels
+	if len(panels) == 0 {
+		return nil
+	}
+	cols := min(len(panels), 2)
+	f.Panels = grid(panels, cols)
+	f.Width = vg.Length(cols) * 9 * vg.Centimeter
+	f.Height = vg.Length(len(f.Panels))*8*vg.Centimeter + 12*vg.Millimeter
 	f.legend = &legendStrip{}
 	band, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
 	band.Color = transparent(lightGrey, 140)

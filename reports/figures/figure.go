@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"io"
 	"strconv"
 	"strings"
 
@@ -105,12 +106,7 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 // SVG renders the figure as SVG.
 func (f *Figure) SVG() ([]byte, error) {
 	c := vgsvg.New(f.Width, f.Height)
-	f.draw(c)
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return f.render(c, c)
 }
 
 // PNGDPI is the resolution of the PNG files.
@@ -119,12 +115,38 @@ const PNGDPI = 110
 // PNG renders the figure as PNG on a white background.
 func (f *Figure) PNG() ([]byte, error) {
 	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))
-	f.draw(c)
+	return f.render(c, vgimg.PngCanvas{Canvas: c})
+}
+
+// render draws the figure on c and returns what out, c's encoder, writes.
+// Errors name the figure.
+func (f *Figure) render(c vg.CanvasSizer, out io.WriterTo) ([]byte, error) {
 	var b bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
+	err := safely(f.ID, func() error {
+		f.draw(c)
+		_, err := out.WriteTo(&b)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// safely runs do, the drawing of figure id, and returns its error, or a
+// panic in it as an error: gonum/plot panics on what it cannot draw (a
+// value not above 0 on a log axis, a NaN or infinite coordinate, …). Both
+// name the figure.
+func safely(id string, do func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("figure %s: cannot draw: %v", id, r)
+		}
+	}()
+	if err := do(); err != nil {
+		return fmt.Errorf("figure %s: %v", id, err)
+	}
+	return nil
 }
 
 // Fonts: Liberation Sans, the sans-serif face that gonum/plot embeds.

@@ -18,13 +18,23 @@ import (
 // a missing marker or other text fails.
 const goldenDelta = 0.05
 
+// build makes the figures of s with the default options.
+func build(t *testing.T, s *Set) []*Figure {
+	t.Helper()
+	figs, err := Build(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return figs
+}
+
 // TestFigureGoldens draws every figure from the committed analysis of the
 // Golub recording and synthetic model tables, and compares the PNG with
 // testdata/ID_golden.png. Regenerate with `go test ./reports/figures
 // -run Goldens -regen` (and look at the images).
 func TestFigureGoldens(t *testing.T) {
 	s := writeFixtures(t, t.TempDir())
-	figs := Build(s, Options{})
+	figs := build(t, s)
 	want := []string{"fig7b", "fig8", "compare", "fig2b", "fig3a", "fig3b", "fig3c", "fig4c", "fig5", "fig6"}
 	var got []string
 	for _, f := range figs {
@@ -83,7 +93,7 @@ func TestValuesTraceable(t *testing.T) {
 	for _, tb := range s.Tables {
 		byName[tb.Name] = tb
 	}
-	for _, f := range Build(s, Options{}) {
+	for _, f := range build(t, s) {
 		if len(f.Values) == 0 {
 			t.Errorf("%s records no value", f.ID)
 		}
@@ -118,13 +128,13 @@ func TestAnalyzeOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, f := range Build(&Set{Tables: []*Table{tb}}, Options{}) {
+	for _, f := range build(t, &Set{Tables: []*Table{tb}}) {
 		ids = append(ids, f.ID)
 	}
 	if strings.Join(ids, " ") != "fig7b fig8 fig3b" {
 		t.Errorf("figures %v from an analyze table alone", ids)
 	}
-	if got := Build(&Set{}, Options{}); len(got) != 0 {
+	if got := build(t, &Set{}); len(got) != 0 {
 		t.Errorf("%d figures from no table", len(got))
 	}
 }

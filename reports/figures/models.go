@@ -365,6 +365,10 @@ func Fig3C(s *Set, o Options) *Figure {
 			}
 			continue
 		}
+		if dv <= 0 || df <= 0 { // log axes
+			r.note("%s: D_var = %g, D_fit = %g, not drawn on log axes", rr.name, dv, df)
+			continue
+		}
 		// Dimensions are integers: runs with the same pair are spread
 		// on a small circle around it so that none hides another.
 		k := at[[2]float64{dv, df}]

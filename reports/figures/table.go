@@ -35,20 +35,32 @@ type Table struct {
 	cols   map[string][]any
 }
 
-// ReadTable reads an Arrow IPC file.
-func ReadTable(path string) (*Table, error) {
+// ReadTable reads an Arrow IPC file. A file the Arrow reader cannot make
+// sense of is an error, never a panic: the reader trusts the offsets and
+// lengths in the file, so a corrupted file can make it index out of range,
+// which ReadTable recovers from.
+func ReadTable(path string) (t *Table, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	unreadable := func(why any) error { return fmt.Errorf("%s: not a readable Arrow IPC file (%v)", path, why) }
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, unreadable(r)
+		}
+	}()
+	if err := checkFooter(f); err != nil {
+		return nil, unreadable(err)
+	}
 	mem := memory.NewGoAllocator()
 	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an Arrow IPC file: %v", path, err)
 	}
 	defer r.Close()
-	t := &Table{Path: path, Name: filepath.Base(path), Schema: r.Schema(), Meta: map[string]string{}, cols: map[string][]any{}}
+	t = &Table{Path: path, Name: filepath.Base(path), Schema: r.Schema(), Meta: map[string]string{}, cols: map[string][]any{}}
 	md := r.Schema().Metadata()
 	for i, k := range md.Keys() {
 		t.Meta[k] = md.Values()[i]
@@ -110,6 +122,11 @@ func cell(a arrow.Array, i int) any {
 	case array.ListLike:
 		lo, hi := a.ValueOffsets(i)
 		vals := a.ListValues()
+		if lo < 0 || hi < lo || hi > int64(vals.Len()) {
+			// Corrupted offsets: not a huge allocation below; ReadTable
+			// recovers.
+			panic(fmt.Sprintf("list offsets [%d, %d) outside the %d values of column", lo, hi, vals.Len()))
+		}
 		out := make([]any, 0, hi-lo)
 		for k := lo; k < hi; k++ {
 			out = append(out, cell(vals, int(k)))
@@ -149,8 +166,8 @@ func (t *Table) Str(col string, row int) string {
 	return s
 }
 
-// Num returns a numeric cell as a float64; ok is false when it is null or
-// not a number.
+// Num returns a numeric cell as a float64; ok is false when it is null,
+// not a number, NaN or infinite (nothing a figure can draw).
 func (t *Table) Num(col string, row int, index ...int) (float64, bool) {
 	return number(t.Cell(col, row, index...))
 }
@@ -158,7 +175,7 @@ func (t *Table) Num(col string, row int, index ...int) (float64, bool) {
 func number(v any) (float64, bool) {
 	switch v := v.(type) {
 	case float64:
-		return v, !math.IsNaN(v)
+		return v, !math.IsNaN(v) && !math.IsInf(v, 0)
 	case int64:
 		return float64(v), true
 	case uint64:

@@ -61,11 +61,11 @@ func Write(dir string, r *Report) error {
 	for _, f := range r.Figures {
 		svg, err := f.SVG()
 		if err != nil {
-			return fmt.Errorf("figure %s: %v", f.ID, err)
+			return err
 		}
 		png, err := f.PNG()
 		if err != nil {
-			return fmt.Errorf("figure %s: %v", f.ID, err)
+			return err
 		}
 		for name, b := range map[string][]byte{f.ID + ".svg": svg, f.ID + ".png": png} {
 			if err := writeBytes(filepath.Join(fdir, name), b); err != nil {
