@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"math"
@@ -302,5 +303,38 @@ func TestResumeNonFinite(t *testing.T) {
 	}
 	if _, err := Open(dir); err == nil || err.Error() != want {
 		t.Errorf("Open: %v, want %q", err, want)
+	}
+}
+
+// TestDivergedBeforeCheckpoint: a run that diverged before its first
+// checkpoint lists only run.json as its files, and opening it says why it
+// cannot be used instead of failing to open a checkpoint that never was.
+func TestDivergedBeforeCheckpoint(t *testing.T) {
+	s := small("flipflop")
+	s.LR0 = 1e300
+	dir := t.TempDir()
+	r, err := Create(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Trainer.TrainStep()
+	if !errors.Is(err, ErrDiverged) {
+		t.Fatalf("no divergence: %v", err)
+	}
+	if err := r.WriteInfo(r.Trainer, StatusDiverged, err.Error()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, InfoFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info Info
+	if err := json.Unmarshal(b, &info); err != nil || len(info.Files) != 1 || info.Files[0] != InfoFile {
+		t.Errorf("files %v (%v), want only %s", info.Files, err, InfoFile)
+	}
+	_, err = Open(dir)
+	if err == nil || !strings.Contains(err.Error(), dir+": the run is diverged after 0 of") ||
+		!strings.Contains(err.Error(), "neither weights nor a checkpoint") {
+		t.Errorf("Open: %v", err)
 	}
 }

@@ -265,7 +265,14 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 		Version:     version.String(),
 		Platform:    runtime.GOOS + "/" + runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs, " + t.Settings.Precision + " engine",
 		Started:     r.Started, Updated: time.Now().UTC(),
-		Files: []string{InfoFile, LossFile, CheckpointFile},
+		Files: []string{InfoFile},
+	}
+	// run.json is written last: list what is on disk (a run that diverged
+	// before its first checkpoint has neither losses nor a checkpoint).
+	for _, f := range []string{LossFile, CheckpointFile} {
+		if _, err := os.Stat(filepath.Join(r.Dir, f)); err == nil {
+			info.Files = append(info.Files, f)
+		}
 	}
 	info.ZeroStartLoss = finiteOr0(zstart)
 	if zero > 0 {
@@ -407,6 +414,14 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 	if info.Status != StatusDone {
 		if !partial {
 			return nil, fmt.Errorf("%s: the run is %s, not done", dir, info.Status)
+		}
+		if !HasCheckpoint(dir) {
+			why := ""
+			if info.Message != "" {
+				why = ": " + info.Message
+			}
+			return nil, fmt.Errorf("%s: the run is %s after %d of %d steps and has neither weights nor a checkpoint to use%s",
+				dir, info.Status, info.StepsDone, info.Settings.Steps, why)
 		}
 		r, err := Resume(dir)
 		if err != nil {

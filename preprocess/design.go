@@ -121,7 +121,11 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 		case rec.Mask != nil && countTrue(rec.Mask) == 0:
 			return nil, fmt.Errorf("%s: the mask %s keeps no samples", rec.Name, rec.Source("mask"))
 		case s.LagBins == 0 && s.LagMS != 0:
-			return nil, fmt.Errorf("%s: no samples left after a lag of %v ms (%d bins; %d samples)", rec.Name, s.LagMS, lag, t)
+			bins := fmt.Sprint(lag)
+			if q := s.LagMS / (rec.BinWidth * 1000); math.Abs(q) > math.Abs(float64(lag))+1 {
+				bins = fmt.Sprintf("%.3g", q) // beyond the clamp of Lag
+			}
+			return nil, fmt.Errorf("%s: no samples left after a lag of %v ms (%s bins; %d samples)", rec.Name, s.LagMS, bins, t)
 		default:
 			return nil, fmt.Errorf("%s: no samples left after a lag of %d bins (%d samples)", rec.Name, lag, t)
 		}

@@ -134,8 +134,9 @@ func TestBuildOverflow(t *testing.T) {
 	}{
 		{"bin width", tiny, preprocess.Settings{}, "too small to convert counts to Hz"},
 		{"activity", huge, preprocess.Settings{}, "at sample 3, neuron 1, which overflows when converted to Hz"},
-		{"lag", recording(10, 0), preprocess.Settings{LagMS: 1e300}, "lag of 1e+300 ms (1099511627776 bins"},
-		{"negative lag", recording(10, 0), preprocess.Settings{LagMS: -1e300}, "(-1099511627776 bins"},
+		{"lag", recording(10, 0), preprocess.Settings{LagMS: 1e300}, "lag of 1e+300 ms (2.22e+298 bins"},
+		{"negative lag", recording(10, 0), preprocess.Settings{LagMS: -1e300}, "(-2.22e+298 bins"},
+		{"long lag", recording(10, 0), preprocess.Settings{LagMS: 450}, "lag of 450 ms (10 bins; 10 samples)"},
 	}
 	for _, c := range cases {
 		_, err := preprocess.Build(c.rec, c.s)

@@ -207,6 +207,9 @@ func TestReadTableCorrupted(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), path+": ") {
 				t.Fatalf("byte %d ^ %#x: error does not name the file: %v", off, x, err)
 			}
+			if strings.Contains(err.Error(), "runtime error") {
+				t.Fatalf("byte %d ^ %#x: error reads like a crash: %v", off, x, err)
+			}
 		}
 	}
 	if failed == 0 {

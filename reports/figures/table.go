@@ -46,9 +46,13 @@ func ReadTable(path string) (t *Table, err error) {
 	}
 	defer f.Close()
 	unreadable := func(why any) error { return fmt.Errorf("%s: not a readable Arrow IPC file (%v)", path, why) }
+	// The reader's own account of an index out of range (a panic, or an
+	// error it recovered from) would read like a crash; what it means is
+	// corrupt contents.
+	const corrupt = "its offsets or lengths point outside the data: corrupt or truncated"
 	defer func() {
 		if r := recover(); r != nil {
-			t, err = nil, unreadable(r)
+			t, err = nil, unreadable(corrupt)
 		}
 	}()
 	if err := checkFooter(f); err != nil {
@@ -56,6 +60,9 @@ func ReadTable(path string) (t *Table, err error) {
 	}
 	mem := memory.NewGoAllocator()
 	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
+	if err != nil && strings.Contains(err.Error(), "runtime error") {
+		return nil, unreadable(corrupt)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an Arrow IPC file: %v", path, err)
 	}
@@ -69,6 +76,9 @@ func ReadTable(path string) (t *Table, err error) {
 	for i := 0; i < r.NumRecords(); i++ {
 		rec, err := r.RecordBatch(i)
 		if err != nil {
+			if strings.Contains(err.Error(), "runtime error") {
+				return nil, unreadable(fmt.Sprintf("record batch %d: %s", i, corrupt))
+			}
 			return nil, fmt.Errorf("%s: record batch %d: %v", path, i, err)
 		}
 		for j, fld := range rec.Schema().Fields() {
