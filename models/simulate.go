@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -108,6 +109,13 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// The manifest is the recording's entry point and is written last; an
+	// earlier one goes first, so that a failure part-way never leaves a
+	// manifest beside a mix of old and new arrays.
+	manifest := filepath.Join(dir, ManifestFile)
+	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
 	for name, v := range map[string]any{
 		ActivityFile: act, BehaviourFile: beh, TargetFile: tgt, InputFile: inp,
 		TrialFile: trial, TimeFile: times, DecoderFile: tr.Net.WOut,
@@ -116,7 +124,6 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 			return nil, err
 		}
 	}
-	manifest := filepath.Join(dir, ManifestFile)
 	if err := atomicfile.Write(manifest, func(w io.Writer) error {
 		return writeManifest(w, tr, s, task, drop)
 	}); err != nil {
