@@ -153,11 +153,8 @@ func Fig2B(s *Set, o Options) *Figure {
 	if len(panels) == 0 {
 		return nil
 	}
-	cols := min(len(panels), 2)
-	f.Panels = grid(panels, cols)
 	// Square data areas: the title takes about 6 mm of each tile.
-	f.Width = vg.Length(cols) * 8.5 * vg.Centimeter
-	f.Height = vg.Length(len(f.Panels)) * (8.5*vg.Centimeter + 6*vg.Millimeter)
+	f.tile(panels, 8.5*vg.Centimeter, 8.5*vg.Centimeter+6*vg.Millimeter, 0)
 	f.legend = &legendStrip{}
 	arrow, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	arrow.LineStyle = lineStyle(black, vg.Points(1.6))
@@ -236,10 +233,7 @@ func FigCompare(s *Set, o Options) *Figure {
 	if len(panels) == 0 {
 		return nil
 	}
-	cols := min(len(panels), 2)
-	f.Panels = grid(panels, cols)
-	f.Width = vg.Length(cols) * 9 * vg.Centimeter
-	f.Height = vg.Length(len(f.Panels))*8*vg.Centimeter + 10*vg.Millimeter
+	f.tile(panels, 9*vg.Centimeter, 8*vg.Centimeter, 10*vg.Millimeter)
 	f.legend = regimeLegend(false)
 	f.legend.items = append([]legendItem{{"recording", []plot.Thumbnailer{scatterThumb(glyph(black, starGlyph{}, vg.Points(6)))}}}, f.legend.items...)
 	for i := range f.legend.items[1:] {

@@ -139,10 +139,7 @@ func Fig3B(s *Set, o Options) *Figure {
 		panels = append(panels, p)
 	}
 	panels = append(panels, modelCurvePanels(r, modelPanels)...)
-	cols := min(len(panels), 2)
-	f.Width = vg.Length(cols) * 9 * vg.Centimeter
-	f.Panels = grid(panels, cols)
-	f.Height = vg.Length(len(f.Panels))*7*vg.Centimeter + 12*vg.Millimeter
+	f.tile(panels, 9*vg.Centimeter, 7*vg.Centimeter, 12*vg.Millimeter)
 	f.legend = &legendStrip{}
 	cum, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	cum.LineStyle = lineStyle(black, vg.Points(1.3), vg.Points(4), vg.Points(2))
@@ -162,6 +159,15 @@ func Fig3B(s *Set, o Options) *Figure {
 }
 
 // grid lays panels out in rows of cols.
+// tile lays panels out on a grid of up to two columns of w × h tiles, with
+// extra height (the legend strip) below.
+func (f *Figure) tile(panels []*plot.Plot, w, h, extra vg.Length) {
+	cols := min(len(panels), 2)
+	f.Panels = grid(panels, cols)
+	f.Width = vg.Length(cols) * w
+	f.Height = vg.Length(len(f.Panels))*h + extra
+}
+
 func grid(panels []*plot.Plot, cols int) [][]*plot.Plot {
 	var out [][]*plot.Plot
 	for k, p := range panels {

@@ -113,10 +113,7 @@ func Fig8(s *Set, o Options) *Figure {
 	if len(panels) == 0 {
 		return nil
 	}
-	cols := min(len(panels), 2)
-	f.Panels = grid(panels, cols)
-	f.Width = vg.Length(cols) * 9 * vg.Centimeter
-	f.Height = vg.Length(len(f.Panels))*8*vg.Centimeter + 12*vg.Millimeter
+	f.tile(panels, 9*vg.Centimeter, 8*vg.Centimeter, 12*vg.Millimeter)
 	f.legend = &legendStrip{}
 	band, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
 	band.Color = transparent(lightGrey, 140)
