@@ -134,18 +134,6 @@ func (net *Network) Clone() *Network {
 // optimiser states and files list them.
 func (net *Network) Matrices() [3]*mat.Dense { return [3]*mat.Dense{net.WIn, net.W, net.WOut} }
 
-// Finite reports whether every weight is finite.
-func (net *Network) Finite() bool {
-	for _, m := range net.Matrices() {
-		for _, v := range m.RawMatrix().Data {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // Which is a set of weight matrices: the ones that train.
 type Which uint8
 
