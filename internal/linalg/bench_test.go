@@ -37,17 +37,28 @@ func BenchmarkGemm(b *testing.B) {
 	_ = fmt.Sprint()
 }
 
-// BenchmarkKernel times the micro-kernel alone on panels in L1/L2: the
-// ceiling for one core.
+// BenchmarkKernel times the packed micro-kernel of the active path alone
+// on panels in L1/L2 (kc deep, nc wide): the ceiling for one core. Select
+// the path with OBLIQUE_KERNEL.
 func BenchmarkKernel(b *testing.B) {
+	b.Run("f64", benchKernel[float64])
+	b.Run("f32", benchKernel[float32])
+}
+
+func benchKernel[T Float](b *testing.B) {
+	p := cur
+	if !p.asm {
+		b.Skip("the generic path has no micro-kernel")
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	a := randSlice[float64](rng, kc*mr)
-	bp := randSlice[float64](rng, kc*nc)
-	c := make([]float64, mr*nc)
+	a := randSlice[T](rng, kc*mr)
+	bp := randSlice[T](rng, kc*nc)
+	c := make([]T, mr*nc)
+	nr := tileCols[T](p)
 	b.ResetTimer()
 	for range b.N {
-		for jr := 0; jr < nc; jr += 24 {
-			kernel(kc, a, bp[jr*kc:], c[jr:], nc, false)
+		for jr := 0; jr < nc; jr += nr {
+			kernel(p, kc, a, bp[jr*kc:], c[jr:], nc, false)
 		}
 	}
 	b.ReportMetric(2*float64(mr*nc*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")

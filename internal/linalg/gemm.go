@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"math"
 	"runtime"
 	"sync"
 
@@ -31,13 +32,18 @@ const (
 // Float is a floating-point element type the GEMM handles.
 type Float interface{ float32 | float64 }
 
-// useAsm selects the assembly kernels; false runs gonum's BLAS instead (on
-// CPUs without AVX-512, and in tests that compare the two).
-var useAsm = hasAVX512
+// Workers is the number of goroutines a large product uses; 0 (the
+// default) means runtime.GOMAXPROCS(0) at the time of the call. Results do
+// not depend on it: every element of a product is summed in the same order
+// whatever the split.
+var Workers = 0
 
-// Workers is the number of goroutines a large product uses (default: all
-// cores).
-var Workers = runtime.GOMAXPROCS(0)
+func numWorkers() int {
+	if Workers > 0 {
+		return Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
 
 // minParallel is the number of multiply-adds below which a product runs on
 // one goroutine: starting goroutines costs about a microsecond.
@@ -79,7 +85,8 @@ func gemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if !useAsm {
+	p := cur
+	if !p.asm {
 		gonumGemm(a, b, m, n, k, beta, c, ldc)
 		return
 	}
@@ -93,7 +100,7 @@ func gemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
 	if !set {
 		scale(c, m, n, ldc, beta)
 	}
-	w := Workers
+	w := numWorkers()
 	if m*n*k < minParallel {
 		w = 1
 	}
@@ -106,7 +113,7 @@ func gemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
 	}
 	w = min(w, (size+mr-1)/mr)
 	if w <= 1 {
-		serial(a, b, m, n, k, c, ldc, set, false)
+		serial(p, a, b, m, n, k, c, ldc, set, -1)
 		return
 	}
 	chunk := (size + w - 1) / w
@@ -118,10 +125,10 @@ func gemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
 		go func(lo, hi int) {
 			defer wg.Done()
 			if splitRows {
-				serial(rowsOf(a, lo), b, hi-lo, n, k, c[lo*ldc:], ldc, set, false)
+				serial(p, rowsOf(a, lo), b, hi-lo, n, k, c[lo*ldc:], ldc, set, -1)
 				return
 			}
-			serial(a, rowsOf(transposed(b), lo).transposed(), m, hi-lo, k, c[lo:], ldc, set, false)
+			serial(p, a, rowsOf(transposed(b), lo).transposed(), m, hi-lo, k, c[lo:], ldc, set, -1)
 		}(lo, hi)
 	}
 	wg.Wait()
@@ -165,50 +172,56 @@ func scale[T Float](c []T, m, n, ldc int, beta T) {
 
 // Syrk computes the n×n matrix C = (A − 1·shiftᵀ)ᵀ(A − 1·shiftᵀ) for the
 // k×n matrix A (stride lda), overwriting C (stride ldc); shift may be nil.
-// Only the upper triangle is computed, in parallel over blocks of A's rows
-// (the long side in oblique's use, a samples × neurons matrix), then
-// mirrored.
+// Only the upper triangle is computed, then mirrored. The columns of C are
+// split between the workers in blocks of equal triangle area; each element
+// is a sum over all k rows in one fixed order, so the result does not
+// depend on the number of workers.
 func Syrk[T Float](n, k int, a []T, lda int, shift []T, c []T, ldc int) {
 	op := operand[T]{a, lda, false, shift}
-	if !useAsm {
+	p := cur
+	if !p.asm {
 		gonumGemm(op.transposed(), op, n, n, k, 0, c, ldc)
+		return
+	}
+	if n == 0 {
 		return
 	}
 	if k == 0 {
 		scale(c, n, n, ldc, 0)
 		return
 	}
-	w := Workers
+	w := numWorkers()
 	if n*n*k < minParallel {
 		w = 1
 	}
-	w = max(1, min(w, k/kc))
-	parts := make([][]T, w)
-	parts[0] = c
-	chunk := (k + w - 1) / w
+	w = max(1, min(w, n/mr))
+	// Block b holds columns bounds[b]…bounds[b+1]−1: the triangle up to
+	// column j has area ∝ j², so the bounds are at n·√(b/w).
+	bounds := make([]int, w+1)
+	for b := 1; b <= w; b++ {
+		bounds[b] = min(n, int(math.Round(float64(n)*math.Sqrt(float64(b)/float64(w)))))
+	}
 	var wg sync.WaitGroup
-	for p := 0; p < w; p++ {
-		lo, hi := p*chunk, min((p+1)*chunk, k)
-		if p > 0 {
-			parts[p] = make([]T, n*ldc)
+	for b := 0; b < w; b++ {
+		lo, hi := bounds[b], bounds[b+1]
+		if lo >= hi {
+			continue
 		}
-		part := rowsOf(op, lo)
 		wg.Add(1)
-		go func(dst []T, rows int) {
+		go func() {
 			defer wg.Done()
-			serial(part.transposed(), part, n, n, rows, dst, ldc, true, true)
-		}(parts[p], hi-lo)
+			// Rows 0…hi−1 of C reach the upper triangle of these columns.
+			cols := operand[T]{op.data[lo:], op.ld, false, nil}
+			if shift != nil {
+				cols.shift = shift[lo:]
+			}
+			serial(p, op.transposed(), cols, hi, hi-lo, k, c[lo:], ldc, true, lo)
+		}()
 	}
 	wg.Wait()
 	for i := 0; i < n; i++ {
-		row := c[i*ldc : i*ldc+n]
-		for _, part := range parts[1:] {
-			for j := i; j < n; j++ {
-				row[j] += part[i*ldc+j]
-			}
-		}
 		for j := 0; j < i; j++ {
-			row[j] = c[j*ldc+i]
+			c[i*ldc+j] = c[j*ldc+i]
 		}
 	}
 }
@@ -226,12 +239,13 @@ var pool32 = sync.Pool{New: func() any {
 	return &buffers[float32]{a: make([]float32, mc*kc), b: make([]float32, kc*nc), tile: make([]float32, mr*48)}
 }}
 
-// serial computes C += op(A)·op(B) on one goroutine, or C = op(A)·op(B)
-// when overwrite is set.
+// serial computes C += op(A)·op(B) on one goroutine with the kernels of
+// path p, or C = op(A)·op(B) when overwrite is set.
 //
-// With upper set, C is square and only tiles that reach the upper triangle
-// (some column j ≥ row i) are computed.
-func serial[T Float](a, b operand[T], m, n, k int, c []T, ldc int, overwrite, upper bool) {
+// With col0 ≥ 0, C is a block of columns col0… of a square matrix and only
+// tiles that reach its upper triangle (some column col0+j ≥ row i) are
+// computed; the others are left as they were.
+func serial[T Float](p *kernelPath, a, b operand[T], m, n, k int, c []T, ldc int, overwrite bool, col0 int) {
 	var zero T
 	var buf *buffers[T]
 	switch any(zero).(type) {
@@ -244,7 +258,7 @@ func serial[T Float](a, b operand[T], m, n, k int, c []T, ldc int, overwrite, up
 		defer pool32.Put(bb)
 		buf = any(bb).(*buffers[T])
 	}
-	nr := tileCols[T]()
+	nr := tileCols[T](p)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -257,19 +271,19 @@ func serial[T Float](a, b operand[T], m, n, k int, c []T, ldc int, overwrite, up
 				for ir := 0; ir < mb; ir += mr {
 					ap := buf.a[ir*kb:]
 					for jr := 0; jr < nb; jr += nr {
-						if upper && jc+jr+nr <= ic+ir {
+						if col0 >= 0 && col0+jc+jr+nr <= ic+ir {
 							continue // the tile lies below the diagonal
 						}
 						bp := buf.b[jr*kb:]
 						ci := (ic+ir)*ldc + jc + jr
 						if ir+mr <= mb && jr+nr <= nb {
-							kernel(kb, ap, bp, c[ci:], ldc, set)
+							kernel(p, kb, ap, bp, c[ci:], ldc, set)
 							continue
 						}
 						// A partial tile: compute it whole into the scratch
 						// tile, then add the part inside C.
 						tile := buf.tile[:mr*nr]
-						kernel(kb, ap, bp, tile, nr, true)
+						kernel(p, kb, ap, bp, tile, nr, true)
 						for i := 0; i < min(mr, mb-ir); i++ {
 							row := c[ci+i*ldc : ci+i*ldc+min(nr, nb-jr)]
 							if set {
@@ -285,15 +299,6 @@ func serial[T Float](a, b operand[T], m, n, k int, c []T, ldc int, overwrite, up
 			}
 		}
 	}
-}
-
-// tileCols is the width of a C tile: three 512-bit vectors.
-func tileCols[T Float]() int {
-	var zero T
-	if _, ok := any(zero).(float32); ok {
-		return 48
-	}
-	return 24
 }
 
 // packA copies rows ic…ic+mb, columns pc…pc+kb of op(A) into panels of mr
@@ -401,8 +406,7 @@ func packB[T Float](dst []T, b operand[T], pc, jc, kb, nb, nr int) {
 	}
 }
 
-// gonumGemm is the fallback without AVX-512: shifted operands are
-// materialised first.
+// gonumGemm is the generic path: shifted operands are materialised first.
 func gonumGemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
 	a, b = plain(a, m, k), plain(b, k, n)
 	ta, tb := blas.NoTrans, blas.NoTrans

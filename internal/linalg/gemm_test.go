@@ -4,31 +4,32 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
-// TestGemmMatchesGonum compares the packed assembly GEMM with gonum's BLAS
-// on shapes that exercise full and partial tiles, every block boundary,
-// both transpositions, strides wider than the matrix, and beta. The
-// tolerance is a few ulps of the sum of |terms|: both sides add the same k
-// products in different orders.
+// TestGemmMatchesGonum compares the packed assembly GEMM of every path
+// with gonum's BLAS (the generic path) on shapes that exercise full and
+// partial tiles of both tile widths, every block boundary, both
+// transpositions, strides wider than the matrix, and beta. The two add the
+// same k products in different orders: they may differ by twice γ_{k+2}
+// times the sum of |terms| (bound).
 func TestGemmMatchesGonum(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512 on this CPU: the assembly kernels are not used")
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	sizes := []int{1, 7, 8, 9, 23, 24, 25, 47, 48, 49, 130, 257, 481, 600}
-	for trial := 0; trial < 60; trial++ {
-		m, n, k := sizes[rng.IntN(len(sizes))], sizes[rng.IntN(len(sizes))], sizes[rng.IntN(len(sizes))]
-		tA, tB := rng.IntN(2) == 1, rng.IntN(2) == 1
-		beta := []float64{0, 1, 0.5}[rng.IntN(3)]
-		name := fmt.Sprintf("m%d n%d k%d tA%v tB%v beta%v", m, n, k, tA, tB, beta)
-		checkGemm[float64](t, rng, name, tA, tB, m, n, k, beta, 1e-13)
-		checkGemm[float32](t, rng, name, tA, tB, m, n, k, beta, 1e-5)
-	}
+	forAsmPaths(t, func(t *testing.T, p *kernelPath) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		sizes := []int{1, 7, 8, 9, 11, 12, 13, 23, 24, 25, 47, 48, 49, 130, 257, 481, 600}
+		for trial := 0; trial < 60; trial++ {
+			m, n, k := sizes[rng.IntN(len(sizes))], sizes[rng.IntN(len(sizes))], sizes[rng.IntN(len(sizes))]
+			tA, tB := rng.IntN(2) == 1, rng.IntN(2) == 1
+			beta := []float64{0, 1, 0.5}[rng.IntN(3)]
+			name := fmt.Sprintf("m%d n%d k%d tA%v tB%v beta%v", m, n, k, tA, tB, beta)
+			checkGemm[float64](t, rng, name, tA, tB, m, n, k, beta)
+			checkGemm[float32](t, rng, name, tA, tB, m, n, k, beta)
+		}
+	})
 }
 
-func checkGemm[T Float](t *testing.T, rng *rand.Rand, name string, tA, tB bool, m, n, k int, beta float64, tol float64) {
+func checkGemm[T Float](t *testing.T, rng *rand.Rand, name string, tA, tB bool, m, n, k int, beta float64) {
 	t.Helper()
 	ar, ac := m, k
 	if tA {
@@ -43,9 +44,8 @@ func checkGemm[T Float](t *testing.T, rng *rand.Rand, name string, tA, tB bool, 
 	b := randSlice[T](rng, br*ldb)
 	c := randSlice[T](rng, m*ldc)
 	want := append([]T(nil), c...)
-	useAsm = false
-	Gemm(tA, tB, m, n, k, a, lda, b, ldb, T(beta), want, ldc)
-	useAsm = true
+	tol := bound(tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	onPath(generic, func() { Gemm(tA, tB, m, n, k, a, lda, b, ldb, T(beta), want, ldc) })
 	Gemm(tA, tB, m, n, k, a, lda, b, ldb, T(beta), c, ldc)
 	for i := 0; i < m; i++ {
 		for j := 0; j < ldc; j++ {
@@ -56,8 +56,8 @@ func checkGemm[T Float](t *testing.T, rng *rand.Rand, name string, tA, tB bool, 
 				}
 				continue
 			}
-			if math.Abs(got-w) > tol*float64(k+1) {
-				t.Fatalf("%T %s: C[%d,%d] = %v, gonum %v", c[0], name, i, j, got, w)
+			if math.Abs(got-w) > tol[i*ldc+j] {
+				t.Fatalf("%T %s: C[%d,%d] = %v, gonum %v (bound %.3g)", c[0], name, i, j, got, w, tol[i*ldc+j])
 			}
 		}
 	}
@@ -71,47 +71,71 @@ func randSlice[T Float](rng *rand.Rand, n int) []T {
 	return s
 }
 
+// TestSyrkMatchesGonum compares Syrk on every assembly path with gonum
+// (bound: the centred values are summed in other orders), and checks that
+// the result is the same bits for 1, 2, 3 and 5 workers.
 func TestSyrkMatchesGonum(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512 on this CPU")
-	}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, sz := range [][2]int{{1, 1}, {7, 3}, {200, 20000}, {33, 700}, {97, 257}, {300, 50}} {
-		n, k := sz[0], sz[1]
-		lda, ldc := n+2, n+1
-		a := randSlice[float64](rng, k*lda)
-		c := randSlice[float64](rng, n*ldc)
-		want := append([]float64(nil), c...)
-		var shift []float64
-		if k%2 == 1 {
-			shift = randSlice[float64](rng, n)
-		}
-		useAsm = false
-		Syrk(n, k, a, lda, shift, want, ldc)
-		useAsm = true
-		Syrk(n, k, a, lda, shift, c, ldc)
-		for i := 0; i < n; i++ {
-			for j := 0; j < ldc; j++ {
-				if j >= n {
-					if c[i*ldc+j] != want[i*ldc+j] {
-						t.Fatalf("n%d k%d: wrote outside C", n, k)
-					}
-					continue
+	forAsmPaths(t, func(t *testing.T, p *kernelPath) {
+		defer func(w int) { Workers = w }(Workers)
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, sz := range [][2]int{{1, 1}, {7, 3}, {200, 20000}, {33, 700}, {97, 257}, {300, 50}, {61, 1000}} {
+			n, k := sz[0], sz[1]
+			lda, ldc := n+2, n+1
+			a := randSlice[float64](rng, k*lda)
+			c := randSlice[float64](rng, n*ldc)
+			want := append([]float64(nil), c...)
+			var shift []float64
+			if k%2 == 1 {
+				shift = randSlice[float64](rng, n)
+			}
+			// The bound on the centred values a − shift, which both sides
+			// form exactly the same way before multiplying.
+			centred := append([]float64(nil), a...)
+			for r := 0; r < k && shift != nil; r++ {
+				for j := 0; j < n; j++ {
+					centred[r*lda+j] -= shift[j]
 				}
-				if math.Abs(c[i*ldc+j]-want[i*ldc+j]) > 1e-13*float64(k) {
-					t.Fatalf("n%d k%d: C[%d,%d] = %v, gonum %v", n, k, i, j, c[i*ldc+j], want[i*ldc+j])
+			}
+			tol := bound(true, false, n, n, k, centred, lda, centred, lda, 0, c, ldc)
+			onPath(generic, func() { Syrk(n, k, a, lda, shift, want, ldc) })
+			Workers = 1
+			Syrk(n, k, a, lda, shift, c, ldc)
+			for i := 0; i < n; i++ {
+				for j := 0; j < ldc; j++ {
+					if j >= n {
+						if c[i*ldc+j] != want[i*ldc+j] {
+							t.Fatalf("n%d k%d: wrote outside C", n, k)
+						}
+						continue
+					}
+					if math.Abs(c[i*ldc+j]-want[i*ldc+j]) > tol[i*ldc+j] {
+						t.Fatalf("n%d k%d: C[%d,%d] = %v, gonum %v", n, k, i, j, c[i*ldc+j], want[i*ldc+j])
+					}
+				}
+			}
+			for _, w := range []int{2, 3, 5} {
+				Workers = w
+				again := randSlice[float64](rng, n*ldc)
+				for i := 0; i < n; i++ {
+					copy(again[i*ldc+n:i*ldc+ldc], c[i*ldc+n:i*ldc+ldc])
+				}
+				Syrk(n, k, a, lda, shift, again, ldc)
+				if !slices.Equal(again, c) {
+					t.Fatalf("n%d k%d: %d workers give other bits than 1", n, k, w)
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestShiftedOperands checks that the shift subtracted while packing gives
-// the product of the explicitly centred matrices, for every operand layout.
+// the product of the explicitly centred matrices, for every operand layout,
+// on every assembly path.
 func TestShiftedOperands(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512 on this CPU")
-	}
+	forAsmPaths(t, testShiftedOperands)
+}
+
+func testShiftedOperands(t *testing.T, _ *kernelPath) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	for trial := 0; trial < 40; trial++ {
 		m, n, k := 1+rng.IntN(140), 1+rng.IntN(90), 1+rng.IntN(300)
@@ -130,11 +154,13 @@ func TestShiftedOperands(t *testing.T) {
 		gemm(a, b, m, n, k, 0, got, n)
 		for i := 0; i < m; i++ {
 			for j := 0; j < n; j++ {
-				var want float64
+				var want, terms float64
 				for p := 0; p < k; p++ {
 					want += a.at(i, p) * b.at(p, j)
+					terms += math.Abs(a.at(i, p) * b.at(p, j))
 				}
-				if math.Abs(got[i*n+j]-want) > 1e-13*float64(k) {
+				// Both sums of the same (shifted) terms in other orders.
+				if math.Abs(got[i*n+j]-want) > 2*gamma(k+1, u64)*terms {
 					t.Fatalf("m%d n%d k%d tA%v tB%v: C[%d,%d] = %v, want %v", m, n, k, tA, tB, i, j, got[i*n+j], want)
 				}
 			}

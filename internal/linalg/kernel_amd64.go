@@ -1,23 +1,90 @@
+//go:build !noasm
+
 package linalg
 
 import (
-	"unsafe"
+	"runtime"
 
 	"golang.org/x/sys/cpu"
 )
 
-// hasAVX512 is true when the CPU and the OS support AVX-512F, which the
-// micro-kernels in kernel_amd64.s use.
-var hasAVX512 = cpu.X86.HasAVX512F
+const (
+	goarch    = runtime.GOARCH
+	noasmNote = ""
+)
+
+// archPaths returns the amd64 assembly paths: AVX2 + FMA, then AVX-512 (F
+// for the arithmetic, DQ for VEXTRACTF32X8 in the dot product).
+func archPaths() []*kernelPath {
+	return []*kernelPath{
+		{
+			name: "avx2", asm: true, nr32: 24, nr64: 12,
+			k64: gemmKernels[float64]{
+				packed: dkernel8x12avx2, packedSet: dkernel8x12setavx2,
+				rm:    [3]func(int, *float64, int, *float64, *float64, int){dkernel8x4rmavx2, dkernel8x8rmavx2, dkernel8x12rmavx2},
+				rmSet: [3]func(int, *float64, int, *float64, *float64, int){dkernel8x4rmsetavx2, dkernel8x8rmsetavx2, dkernel8x12rmsetavx2},
+				st:    dkernel8x12stavx2, stSet: dkernel8x12stsetavx2,
+			},
+			k32: gemmKernels[float32]{
+				packed: skernel8x24avx2, packedSet: skernel8x24setavx2,
+				rm:    [3]func(int, *float32, int, *float32, *float32, int){skernel8x8rmavx2, skernel8x16rmavx2, skernel8x24rmavx2},
+				rmSet: [3]func(int, *float32, int, *float32, *float32, int){skernel8x8rmsetavx2, skernel8x16rmsetavx2, skernel8x24rmsetavx2},
+				st:    skernel8x24stavx2, stSet: skernel8x24stsetavx2,
+			},
+			vec: vecKernels{
+				tanh: tanh32bodyavx2, tanhCoef: &tanhCoef8[0][0],
+				axpby: axpby32bodyavx2, euler: euler32bodyavx2, tanhback: tanhback32bodyavx2,
+				axpy: axpy32bodyavx2, dot: dot32bodyavx2, normals: normals32bodyavx2,
+			},
+			supported: func() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA },
+			why:       "it needs AVX2 and FMA",
+		},
+		{
+			name: "avx512", asm: true, nr32: 48, nr64: 24,
+			k64: gemmKernels[float64]{
+				packed: dkernel8x24, packedSet: dkernel8x24set,
+				rm:    [3]func(int, *float64, int, *float64, *float64, int){dkernel8x8rm, dkernel8x16rm, dkernel8x24rm},
+				rmSet: [3]func(int, *float64, int, *float64, *float64, int){dkernel8x8rmset, dkernel8x16rmset, dkernel8x24rmset},
+				st:    dkernel8x24st, stSet: dkernel8x24stset,
+			},
+			k32: gemmKernels[float32]{
+				packed: skernel8x48, packedSet: skernel8x48set,
+				rm:    [3]func(int, *float32, int, *float32, *float32, int){skernel8x16rm, skernel8x32rm, skernel8x48rm},
+				rmSet: [3]func(int, *float32, int, *float32, *float32, int){skernel8x16rmset, skernel8x32rmset, skernel8x48rmset},
+				st:    skernel8x48st, stSet: skernel8x48stset,
+			},
+			vec: vecKernels{
+				tanh: tanh32body, tanhCoef: &tanhCoef[0],
+				axpby: axpby32body, euler: euler32body, tanhback: tanhback32body,
+				axpy: axpy32body, dot: dot32body, normals: normals32body,
+			},
+			supported: func() bool { return cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ },
+			why:       "it needs AVX-512 F and DQ",
+		},
+	}
+}
+
+// tanhCoef8 is tanhCoef with each constant repeated in 8 lanes: the AVX2
+// tanh reads them as vector operands.
+var tanhCoef8 = func() (t [len(tanhCoef)][8]float32) {
+	for i, c := range tanhCoef {
+		for l := range t[i] {
+			t[i][l] = c
+		}
+	}
+	return t
+}()
+
+// The GEMM micro-kernels (kernel_amd64.s, written by gen_kernel.go).
 
 //go:noescape
 func dkernel8x24(k int, a, b, c *float64, ldc int)
 
 //go:noescape
-func skernel8x48(k int, a, b, c *float32, ldc int)
+func dkernel8x24set(k int, a, b, c *float64, ldc int)
 
 //go:noescape
-func dkernel8x24set(k int, a, b, c *float64, ldc int)
+func skernel8x48(k int, a, b, c *float32, ldc int)
 
 //go:noescape
 func skernel8x48set(k int, a, b, c *float32, ldc int)
@@ -27,9 +94,6 @@ func dkernel8x24rm(k int, a *float64, lda int, b, c *float64, ldc int)
 
 //go:noescape
 func dkernel8x24rmset(k int, a *float64, lda int, b, c *float64, ldc int)
-
-//go:noescape
-func skernel8x48rm(k int, a *float32, lda int, b, c *float32, ldc int)
 
 //go:noescape
 func dkernel8x8rm(k int, a *float64, lda int, b, c *float64, ldc int)
@@ -42,6 +106,12 @@ func dkernel8x16rm(k int, a *float64, lda int, b, c *float64, ldc int)
 
 //go:noescape
 func dkernel8x16rmset(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func skernel8x48rm(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x48rmset(k int, a *float32, lda int, b, c *float32, ldc int)
 
 //go:noescape
 func skernel8x16rm(k int, a *float32, lda int, b, c *float32, ldc int)
@@ -68,98 +138,105 @@ func skernel8x48st(k int, a *float32, lda int, b *float32, ldb int, c *float32, 
 func skernel8x48stset(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
-func skernel8x48rmset(k int, a *float32, lda int, b, c *float32, ldc int)
+func dkernel8x12avx2(k int, a, b, c *float64, ldc int)
 
-// kernel computes the mr×nr tile c += a·b (c = a·b when set) from packed
-// panels of depth k. The
-// caller guarantees that a holds k·mr values, b holds k·nr, and c holds the
-// whole tile at stride ldc: the assembly does not check bounds.
-func kernel[T Float](k int, a, b, c []T, ldc int, set bool) {
-	// Cheap checks that keep a bug in the driver from writing outside c.
-	_, _, _ = a[k*mr-1], b[k*tileCols[T]()-1], c[(mr-1)*ldc+tileCols[T]()-1]
-	switch a := any(a).(type) {
-	case []float64:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float64)), unsafe.SliceData(any(c).([]float64))
-		if set {
-			dkernel8x24set(k, pa, pb, pc, ldc)
-		} else {
-			dkernel8x24(k, pa, pb, pc, ldc)
-		}
-	case []float32:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float32)), unsafe.SliceData(any(c).([]float32))
-		if set {
-			skernel8x48set(k, pa, pb, pc, ldc)
-		} else {
-			skernel8x48(k, pa, pb, pc, ldc)
-		}
-	}
-}
+//go:noescape
+func dkernel8x12setavx2(k int, a, b, c *float64, ldc int)
 
-// kernelRM is kernel with A read unpacked: 8 rows of a row-major matrix
-// with stride lda, columns 0…k−1. vecs is the number of 512-bit vectors
-// of the tile row that are computed and stored: 3 (the whole tile), or 1
-// or 2 for the narrow last tile of a row. The caller guarantees that a
-// holds 7·lda+k values and c the whole computed tile.
-func kernelRM[T Float](k int, a []T, lda int, b, c []T, ldc int, set bool, vecs int) {
-	nr := tileCols[T]()
-	_, _, _ = a[7*lda+k-1], b[k*nr-1], c[(mr-1)*ldc+vecs*nr/3-1]
-	switch a := any(a).(type) {
-	case []float64:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float64)), unsafe.SliceData(any(c).([]float64))
-		switch {
-		case vecs == 1 && set:
-			dkernel8x8rmset(k, pa, lda, pb, pc, ldc)
-		case vecs == 1:
-			dkernel8x8rm(k, pa, lda, pb, pc, ldc)
-		case vecs == 2 && set:
-			dkernel8x16rmset(k, pa, lda, pb, pc, ldc)
-		case vecs == 2:
-			dkernel8x16rm(k, pa, lda, pb, pc, ldc)
-		case set:
-			dkernel8x24rmset(k, pa, lda, pb, pc, ldc)
-		default:
-			dkernel8x24rm(k, pa, lda, pb, pc, ldc)
-		}
-	case []float32:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float32)), unsafe.SliceData(any(c).([]float32))
-		switch {
-		case vecs == 1 && set:
-			skernel8x16rmset(k, pa, lda, pb, pc, ldc)
-		case vecs == 1:
-			skernel8x16rm(k, pa, lda, pb, pc, ldc)
-		case vecs == 2 && set:
-			skernel8x32rmset(k, pa, lda, pb, pc, ldc)
-		case vecs == 2:
-			skernel8x32rm(k, pa, lda, pb, pc, ldc)
-		case set:
-			skernel8x48rmset(k, pa, lda, pb, pc, ldc)
-		default:
-			skernel8x48rm(k, pa, lda, pb, pc, ldc)
-		}
-	}
-}
+//go:noescape
+func skernel8x24avx2(k int, a, b, c *float32, ldc int)
 
-// kernelST computes the tile C (+)= Aᵀ·B reading both in place: for each
-// of the k steps, 8 values of A (stride lda) and one tile row of B (stride
-// ldb). The caller guarantees that a holds (k−1)·lda+8 values, b
-// (k−1)·ldb+nr and c the whole tile.
-func kernelST[T Float](k int, a []T, lda int, b []T, ldb int, c []T, ldc int, set bool) {
-	nr := tileCols[T]()
-	_, _, _ = a[(k-1)*lda+mr-1], b[(k-1)*ldb+nr-1], c[(mr-1)*ldc+nr-1]
-	switch a := any(a).(type) {
-	case []float64:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float64)), unsafe.SliceData(any(c).([]float64))
-		if set {
-			dkernel8x24stset(k, pa, lda, pb, ldb, pc, ldc)
-		} else {
-			dkernel8x24st(k, pa, lda, pb, ldb, pc, ldc)
-		}
-	case []float32:
-		pa, pb, pc := unsafe.SliceData(a), unsafe.SliceData(any(b).([]float32)), unsafe.SliceData(any(c).([]float32))
-		if set {
-			skernel8x48stset(k, pa, lda, pb, ldb, pc, ldc)
-		} else {
-			skernel8x48st(k, pa, lda, pb, ldb, pc, ldc)
-		}
-	}
-}
+//go:noescape
+func skernel8x24setavx2(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func dkernel8x12rmavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x12rmsetavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x4rmavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x4rmsetavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x8rmavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x8rmsetavx2(k int, a *float64, lda int, b, c *float64, ldc int)
+
+//go:noescape
+func skernel8x24rmavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x24rmsetavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x8rmavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x8rmsetavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x16rmavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func skernel8x16rmsetavx2(k int, a *float32, lda int, b, c *float32, ldc int)
+
+//go:noescape
+func dkernel8x12stavx2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
+
+//go:noescape
+func dkernel8x12stsetavx2(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
+
+//go:noescape
+func skernel8x24stavx2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func skernel8x24stsetavx2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
+// The element-wise kernels (vec_amd64.s).
+
+//go:noescape
+func tanh32body(dst, src *float32, n int, coef *float32)
+
+//go:noescape
+func axpby32body(x, a *float32, n int, c, d float32)
+
+//go:noescape
+func euler32body(x, a, xi *float32, n int, c, d, s float32)
+
+//go:noescape
+func tanhback32body(dst, next, gw, h *float32, n int, c, e float32)
+
+//go:noescape
+func axpy32body(y, x *float32, n int, alpha float32)
+
+//go:noescape
+func dot32body(x, y *float32, n int) float32
+
+//go:noescape
+func normals32body(dst *float32, n int, st *uint32, coef *float32)
+
+//go:noescape
+func tanh32bodyavx2(dst, src *float32, n int, coef *float32)
+
+//go:noescape
+func axpby32bodyavx2(x, a *float32, n int, c, d float32)
+
+//go:noescape
+func euler32bodyavx2(x, a, xi *float32, n int, c, d, s float32)
+
+//go:noescape
+func tanhback32bodyavx2(dst, next, gw, h *float32, n int, c, e float32)
+
+//go:noescape
+func axpy32bodyavx2(y, x *float32, n int, alpha float32)
+
+//go:noescape
+func dot32bodyavx2(x, y *float32, n int) float32
+
+//go:noescape
+func normals32bodyavx2(dst *float32, n int, st *uint32, coef *float32)

@@ -24,7 +24,8 @@ func GemmTN[T Float](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int
 	if (k > 0 && (lda < m || ldb < n || len(a) < (k-1)*lda+m || len(b) < (k-1)*ldb+n)) || ldc < n || len(c) < (m-1)*ldc+n {
 		panic("linalg: GemmTN: operand too short")
 	}
-	if !useAsm || k == 0 {
+	kp := cur
+	if !kp.asm || k == 0 {
 		var beta T
 		if add {
 			beta = 1
@@ -33,7 +34,7 @@ func GemmTN[T Float](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int
 		return
 	}
 	if workers <= 0 {
-		workers = Workers
+		workers = numWorkers()
 	}
 	tiles := (m + mr - 1) / mr
 	workers = max(1, min(workers, tiles))
@@ -47,15 +48,15 @@ func GemmTN[T Float](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			multn(lo, hi, n, k, a, lda, b, ldb, c, ldc, add)
+			multn(kp, lo, hi, n, k, a, lda, b, ldb, c, ldc, add)
 		}()
 	}
 	wg.Wait()
 }
 
 // multn computes rows lo…hi−1 of C.
-func multn[T Float](lo, hi, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, add bool) {
-	nr := tileCols[T]()
+func multn[T Float](kp *kernelPath, lo, hi, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, add bool) {
+	nr := tileCols[T](kp)
 	var tile [mr * 48]T
 	// Edge strips that cannot be read in place are copied, zero-padded,
 	// into contiguous k×mr and k×nr buffers.
@@ -93,11 +94,11 @@ func multn[T Float](lo, hi, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc
 				}
 				ci := i0*ldc + j0
 				if iw == mr && jw == nr {
-					kernelST(kb, as, ald, bs, bld, c[ci:], ldc, set)
+					kernelST(kp, kb, as, ald, bs, bld, c[ci:], ldc, set)
 					continue
 				}
 				// A partial tile: compute it whole, keep the part in C.
-				kernelST(kb, as, ald, bs, bld, tile[:mr*nr], nr, true)
+				kernelST(kp, kb, as, ald, bs, bld, tile[:mr*nr], nr, true)
 				for i := 0; i < iw; i++ {
 					row := c[ci+i*ldc : ci+i*ldc+jw]
 					if set {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -11,26 +12,27 @@ import (
 // (padded strides) and from copies (tight strides), set and add, one and
 // two workers.
 func TestGemmTN(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512: GemmTN is the plain GEMM")
-	}
-	rng := rand.New(rand.NewPCG(17, 18))
-	for trial := 0; trial < 60; trial++ {
-		m, n, k := 1+rng.IntN(70), 1+rng.IntN(110), 1+rng.IntN(400)
-		pad := rng.IntN(2) == 1
-		add := rng.IntN(2) == 1
-		workers := 1 + rng.IntN(2)
-		lda, ldb := m, n
-		if pad {
-			lda, ldb = (m+7)/8*8+rng.IntN(3), (n+47)/48*48+rng.IntN(3)
+	forAsmPaths(t, func(t *testing.T, _ *kernelPath) {
+		rng := rand.New(rand.NewPCG(17, 18))
+		for trial := 0; trial < 60; trial++ {
+			m, n, k := 1+rng.IntN(70), 1+rng.IntN(110), 1+rng.IntN(400)
+			pad := rng.IntN(2) == 1
+			add := rng.IntN(2) == 1
+			workers := 1 + rng.IntN(3)
+			lda, ldb := m, n
+			if pad {
+				lda, ldb = (m+7)/8*8+rng.IntN(3), (n+47)/48*48+rng.IntN(3)
+			}
+			name := fmt.Sprintf("m%d n%d k%d pad%v add%v w%d", m, n, k, pad, add, workers)
+			checkGemmTN[float32](t, rng, name, m, n, k, lda, ldb, add, workers)
+			checkGemmTN[float64](t, rng, name, m, n, k, (lda+23)/24*24, (ldb+23)/24*24, add, workers)
 		}
-		name := fmt.Sprintf("m%d n%d k%d pad%v add%v w%d", m, n, k, pad, add, workers)
-		checkGemmTN[float32](t, rng, name, m, n, k, lda, ldb, add, workers, 1e-5)
-		checkGemmTN[float64](t, rng, name, m, n, k, (lda+23)/24*24, (ldb+23)/24*24, add, workers, 1e-13)
-	}
+	})
 }
 
-func checkGemmTN[T Float](t *testing.T, rng *rand.Rand, name string, m, n, k, lda, ldb int, add bool, workers int, tol float64) {
+// checkGemmTN compares GemmTN with gonum within bound, and with itself on
+// one worker bit for bit.
+func checkGemmTN[T Float](t *testing.T, rng *rand.Rand, name string, m, n, k, lda, ldb int, add bool, workers int) {
 	t.Helper()
 	a, b := randSlice[T](rng, (k-1)*lda+m), randSlice[T](rng, (k-1)*ldb+n)
 	ldc := n + 3
@@ -40,17 +42,21 @@ func checkGemmTN[T Float](t *testing.T, rng *rand.Rand, name string, m, n, k, ld
 	if add {
 		beta = 1
 	}
-	useAsm = false
-	Gemm(true, false, m, n, k, a, lda, b, ldb, beta, want, ldc)
-	useAsm = true
+	tol := bound(true, false, m, n, k, a, lda, b, ldb, float64(beta), c, ldc)
+	onPath(generic, func() { Gemm(true, false, m, n, k, a, lda, b, ldb, beta, want, ldc) })
+	one := append([]T(nil), c...)
+	GemmTN(m, n, k, a, lda, b, ldb, one, ldc, add, 1)
 	GemmTN(m, n, k, a, lda, b, ldb, c, ldc, add, workers)
+	if !slices.Equal(one, c) {
+		t.Fatalf("%T %s: %d workers give other bits than one", c[0], name, workers)
+	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < ldc; j++ {
 			got, w := float64(c[i*ldc+j]), float64(want[i*ldc+j])
 			if j >= n && got != w {
 				t.Fatalf("%T %s: wrote outside C at (%d, %d)", c[0], name, i, j)
 			}
-			if math.Abs(got-w) > tol*float64(k+1) {
+			if math.Abs(got-w) > tol[i*ldc+j] {
 				t.Fatalf("%T %s: C[%d,%d] = %v, gonum %v", c[0], name, i, j, got, w)
 			}
 		}

@@ -1,6 +1,9 @@
 package linalg
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // NormalStream draws standard normal float32 values for the RNN engine's
 // state noise: millions per training step, which a scalar generator (5 ns
@@ -21,8 +24,8 @@ import "math"
 // call to the assembly produces 32 values: 16 cosine values, then 16 sine
 // values.
 //
-// On CPUs without AVX-512 a Go loop computes the same values, up to the
-// rounding of fused multiply-adds.
+// The assembly paths give the same bits; on the generic path a Go loop
+// computes the same values up to the rounding of fused multiply-adds.
 type NormalStream struct {
 	s [4][16]uint32
 }
@@ -79,8 +82,8 @@ func (s *NormalStream) Fill(dst []float32) {
 }
 
 func (s *NormalStream) fill(dst []float32) {
-	if useAsm {
-		normals32(dst, &s.s[0][0])
+	if v := cur.vec; v.normals != nil {
+		v.normals(unsafe.SliceData(dst), len(dst), &s.s[0][0], &normalCoef[0])
 		return
 	}
 	c := &normalCoef

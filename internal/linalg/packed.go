@@ -14,12 +14,12 @@ package linalg
 // The zero value is empty; Pack sizes it and reuses its storage.
 type PackedB[T Float] struct {
 	k, n int
-	asm  bool
+	path *kernelPath // the kernels it was packed for
 	// panels holds ⌈n/nr⌉ panels of k×nr values (row p of panel j is
 	// op(B)[p, j·nr : j·nr+nr]), zero past column n.
 	panels []T
-	// plain is op(B) row-major (k×n), used instead of panels on CPUs
-	// without AVX-512.
+	// plain is op(B) row-major (k×n), used instead of panels on the
+	// generic path.
 	plain []T
 	// atile and ctile hold a partial tile of rows (m not a multiple of 8).
 	atile, ctile []T
@@ -30,9 +30,9 @@ func (p *PackedB[T]) Pack(tB bool, k, n int, b []T, ldb int) {
 	if k < 0 || n < 0 || (k > 0 && n > 0 && ldb < 1) {
 		panic("linalg: bad PackedB shape")
 	}
-	p.k, p.n, p.asm = k, n, useAsm
+	p.k, p.n, p.path = k, n, cur
 	op := operand[T]{b, ldb, tB, nil}
-	if !p.asm {
+	if !p.path.asm {
 		p.plain = grow(p.plain, k*n)
 		for i := 0; i < k; i++ {
 			for j := 0; j < n; j++ {
@@ -41,7 +41,7 @@ func (p *PackedB[T]) Pack(tB bool, k, n int, b []T, ldb int) {
 		}
 		return
 	}
-	nr := tileCols[T]()
+	nr := tileCols[T](p.path)
 	p.panels = grow(p.panels, k*p.Stride())
 	if k > 0 && n > 0 {
 		packB(p.panels, op, 0, 0, k, n, nr)
@@ -64,15 +64,21 @@ func (p *PackedB[T]) Rows() int { return p.k }
 func (p *PackedB[T]) Cols() int { return p.n }
 
 // Stride returns the smallest row stride of C that Mul accepts: n rounded
-// up to the width of a micro-kernel tile (48 in float32, 24 in float64).
+// up to the width of a micro-kernel tile of the kernel path p was packed
+// for (three vectors: 48 float32 or 24 float64 values with AVX-512, 24 or
+// 12 with AVX2).
 func (p *PackedB[T]) Stride() int {
-	nr := tileCols[T]()
+	path := p.path
+	if path == nil {
+		path = cur
+	}
+	nr := tileCols[T](path)
 	return (p.n + nr - 1) / nr * nr
 }
 
 // Mul computes C = A·op(B), or C += A·op(B) when add is set, for the m×k
 // matrix A (row-major, stride lda ≥ k) and C (m×n, stride ldc ≥ Stride()).
-// The kernels write whole vectors (16 float32 or 8 float64 values), so up
+// The kernels write whole vectors (up to 16 float32 or 8 float64 values), so up
 // to Stride()−1 columns of C's rows may be written too: set to zero, or
 // left as they were when adding. Mul runs on the calling goroutine and
 // allocates nothing after its first call with a given shape.
@@ -85,7 +91,7 @@ func (p *PackedB[T]) Mul(m int, a []T, lda int, c []T, ldc int, add bool) {
 	if lda < k || ldc < stride || len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+stride {
 		panic("linalg: PackedB.Mul: operand too short")
 	}
-	if !p.asm {
+	if !p.path.asm {
 		var beta T
 		if add {
 			beta = 1
@@ -101,7 +107,7 @@ func (p *PackedB[T]) Mul(m int, a []T, lda int, c []T, ldc int, add bool) {
 		}
 		return
 	}
-	nr := tileCols[T]()
+	nr := tileCols[T](p.path)
 	lane := nr / 3 // values per vector
 	full := m / mr * mr
 	for jr := 0; jr < stride; jr += nr {
@@ -110,7 +116,7 @@ func (p *PackedB[T]) Mul(m int, a []T, lda int, c []T, ldc int, add bool) {
 		// columns of C.
 		vecs := min(3, (n-jr+lane-1)/lane)
 		for ir := 0; ir < full; ir += mr {
-			kernelRM(k, a[ir*lda:], lda, bp, c[ir*ldc+jr:], ldc, !add, vecs)
+			kernelRM(p.path, k, a[ir*lda:], lda, bp, c[ir*ldc+jr:], ldc, !add, vecs)
 		}
 	}
 	if rem := m - full; rem > 0 {
@@ -128,7 +134,7 @@ func (p *PackedB[T]) Mul(m int, a []T, lda int, c []T, ldc int, add bool) {
 			copy(at[i*k:(i+1)*k], a[(full+i)*lda:(full+i)*lda+k])
 		}
 		for jr := 0; jr < stride; jr += nr {
-			kernelRM(k, at, k, p.panels[jr*k:(jr+nr)*k], ct[jr:], stride, true, 3)
+			kernelRM(p.path, k, at, k, p.panels[jr*k:(jr+nr)*k], ct[jr:], stride, true, 3)
 		}
 		for i := 0; i < rem; i++ {
 			row := c[(full+i)*ldc : (full+i)*ldc+stride]

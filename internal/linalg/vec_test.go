@@ -10,9 +10,10 @@ import (
 // absolute (Eigen's rational approximation; a float32 ulp near 1 is
 // 6·10⁻⁸), exact sign and odd symmetry, ±1 at the clamp, NaN kept.
 func TestTanh(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512: Tanh rounds math.Tanh")
-	}
+	forAsmPaths(t, testTanh)
+}
+
+func testTanh(t *testing.T, _ *kernelPath) {
 	const n = 1 << 20
 	src := make([]float32, n+7)
 	for i := range src {
@@ -48,39 +49,53 @@ func TestTanh(t *testing.T) {
 }
 
 // TestVecKernels compares the float32 assembly of the element-wise kernels
-// with their Go loops, for lengths around the 16-value blocks.
+// of every path with their Go loops (the generic path), for lengths around
+// the 16-value blocks. The Go loops round each product, the assembly fuses
+// them: each result may differ by twice γ_5 times the sum of its |terms|
+// (at most five roundings in either), Dot by twice γ_n.
 func TestVecKernels(t *testing.T) {
-	if !hasAVX512 {
-		t.Skip("no AVX-512")
-	}
-	rng := rand.New(rand.NewPCG(15, 16))
-	for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 33, 256, 300} {
-		x, a, xi := randSlice[float32](rng, n), randSlice[float32](rng, n), randSlice[float32](rng, n)
-		g, h := randSlice[float32](rng, n), randSlice[float32](rng, n)
-		run := func(asm bool) (e, e0, b, y []float32, d float32) {
-			defer func(u bool) { useAsm = u }(useAsm)
-			useAsm = asm
-			e = append([]float32(nil), x...)
-			EulerStep(e, a, xi, 0.8, 0.2, 0.09)
-			e0 = append([]float32(nil), x...)
-			EulerStep(e0, a, nil, 0.8, 0.2, 0)
-			b = make([]float32, n)
-			TanhBackward(b, x, g, h, 0.8, 0.2)
-			y = append([]float32(nil), x...)
-			Axpy(-0.3, a, y)
-			return e, e0, b, y, Dot(x, a)
-		}
-		e1, f1, b1, y1, d1 := run(true)
-		e2, f2, b2, y2, d2 := run(false)
-		for _, p := range [][2][]float32{{e1, e2}, {f1, f2}, {b1, b2}, {y1, y2}} {
-			for i := range p[0] {
-				if math.Abs(float64(p[0][i]-p[1][i])) > 1e-6 {
-					t.Fatalf("n %d: asm %v, Go %v at %d", n, p[0][i], p[1][i], i)
+	forAsmPaths(t, func(t *testing.T, p *kernelPath) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		const c, d, s, e, alpha = 0.8, 0.2, 0.09, 0.2, -0.3
+		for _, n := range []int{0, 1, 15, 16, 17, 31, 32, 33, 256, 300} {
+			x, a, xi := randSlice[float32](rng, n), randSlice[float32](rng, n), randSlice[float32](rng, n)
+			g, h := randSlice[float32](rng, n), randSlice[float32](rng, n)
+			run := func(p *kernelPath) (out [4][]float32, dot float32) {
+				onPath(p, func() {
+					out[0] = append([]float32(nil), x...)
+					EulerStep(out[0], a, xi, c, d, s)
+					out[1] = append([]float32(nil), x...)
+					EulerStep(out[1], a, nil, c, d, 0)
+					out[2] = make([]float32, n)
+					TanhBackward(out[2], x, g, h, c, e)
+					out[3] = append([]float32(nil), x...)
+					Axpy(alpha, a, out[3])
+					dot = Dot(x, a)
+				})
+				return out, dot
+			}
+			got, d1 := run(p)
+			want, d2 := run(generic)
+			g5 := 2 * gamma(5, u32)
+			var terms float64
+			for i := 0; i < n; i++ {
+				abs := func(v float32) float64 { return math.Abs(float64(v)) }
+				tol := [4]float64{
+					g5 * (abs(c*x[i]) + abs(d*a[i]) + abs(s*xi[i])),
+					g5 * (abs(c*x[i]) + abs(d*a[i])),
+					g5 * (abs(c*x[i]) + abs(e*g[i])*(1+abs(h[i]*h[i]))),
+					g5 * (abs(x[i]) + abs(alpha*a[i])),
 				}
+				for k := range tol {
+					if diff := math.Abs(float64(got[k][i] - want[k][i])); diff > tol[k] {
+						t.Fatalf("n %d, kernel %d: asm %v, Go %v at %d (bound %.3g)", n, k, got[k][i], want[k][i], i, tol[k])
+					}
+				}
+				terms += abs(x[i] * a[i])
+			}
+			if math.Abs(float64(d1-d2)) > 2*gamma(n, u32)*terms {
+				t.Fatalf("n %d: Dot asm %v, Go %v", n, d1, d2)
 			}
 		}
-		if math.Abs(float64(d1-d2)) > 1e-5*float64(n+1) {
-			t.Fatalf("n %d: Dot asm %v, Go %v", n, d1, d2)
-		}
-	}
+	})
 }
