@@ -21,7 +21,7 @@ func testNet(task tasks.Task, n int, init Init, seed uint64) *Network {
 // engine with central finite differences, for every weight matrix, every
 // task and both output scales, at N = 10 over the tasks' full trials, with
 // the state noise and the initial-state noise on under a fixed realisation.
-// Five trials split 3 + 2 over the two halves, both padded to 8 rows.
+// Five trials are padded to one tile of 8 rows.
 //
 // Tolerance: ‖∇_fd − ∇_bp‖ / ‖∇_bp‖ < 1e-6 per matrix. With a step of
 // 1e-5 on O(1) weights the central difference is off by O(h²) ≈ 1e-10 in
@@ -71,7 +71,7 @@ func TestGradientCheck(t *testing.T) {
 // dynamics, so that rounding differences are not amplified by chaos over
 // the 72-τ trials) loss and gradients agree to float32 accuracy: 1e-4
 // relative in the loss and 2e-3 (norm-wise) in each gradient. N = 70 pads
-// the float32 rows to 96 columns and 7 trials pad both halves.
+// the rows to more than N columns and 7 trials are padded to 8.
 func TestFloat32MatchesFloat64(t *testing.T) {
 	for ti, name := range tasks.Names() {
 		task, _ := tasks.New(name)
@@ -133,34 +133,100 @@ func TestSimulateMatchesLoss(t *testing.T) {
 	}
 }
 
-// TestDeterministic checks that the same realisation gives the same loss
-// and gradient bit for bit, whether the halves run on one core or two, and
-// that another seed gives another loss.
-func TestDeterministic(t *testing.T) {
+// TestWorkerCountInvariant checks that Loss with its gradient, Simulate
+// and SimulateFrom give the same bits under GOMAXPROCS 1, 2 and 3, in both
+// element types: 21 trials are 3 tiles of 8, run as one group of 24 rows,
+// as 8 + 16 (13 trials) or as 8 + 8 + 8 (5 trials). One engine runs the
+// first case fresh, another is reused across the rest (groups grow and
+// shrink). It also checks that the padding rows and columns of the state
+// and per-step blocks are exact zeros after a training pass, and that
+// another noise seed gives another loss.
+func TestWorkerCountInvariant(t *testing.T) {
 	task := tasks.Mante{}
 	net := testNet(task, 40, Init{}, 4)
-	b := task.Generate(rand.New(rand.NewPCG(4, 4)), 9)
+	b := task.Generate(rand.New(rand.NewPCG(4, 4)), 21)
+	t.Run("float32", func(t *testing.T) { workerCountInvariant[float32](t, net, b) })
+	t.Run("float64", func(t *testing.T) { workerCountInvariant[float64](t, net, b) })
+}
+
+// workerRun is what one engine computes under a given GOMAXPROCS.
+type workerRun struct {
+	loss                      float64
+	grad                      *Gradient
+	states, outputs, replayed *mat.Dense
+}
+
+func workerCountInvariant[T float32 | float64](t *testing.T, net *Network, b *tasks.Batch) {
 	noise := Noise{Sigma: 0.05, Init: 1, Seed: 11}
-	run := func() (float64, *Gradient) {
-		var e Engine[float32]
-		g := NewGradient(net, All)
-		return e.Loss(net, b, noise, g), g
+	prev := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(prev)
+	run := func(e *Engine[T], procs int) workerRun {
+		runtime.GOMAXPROCS(procs)
+		var r workerRun
+		r.grad = NewGradient(net, All)
+		r.loss = e.Loss(net, b, noise, r.grad)
+		if len(e.groups) != procs {
+			t.Fatalf("GOMAXPROCS %d: %d groups", procs, len(e.groups))
+		}
+		checkPadding(t, e, b)
+		r.states, r.outputs = e.Simulate(net, b, noise)
+		x0 := mat.NewDense(b.Trials, net.N(), nil)
+		for tr := 0; tr < b.Trials; tr++ {
+			x0.SetRow(tr, r.states.RawRowView(tr*b.Steps+b.Steps/2))
+		}
+		_, r.replayed = e.SimulateFrom(net, tail(b, b.Steps/2), x0, noise, false)
+		return r
 	}
-	l1, g1 := run()
-	prev := runtime.GOMAXPROCS(1)
-	l2, g2 := run()
-	runtime.GOMAXPROCS(prev)
-	if l1 != l2 {
-		t.Fatalf("losses %v and %v", l1, l2)
-	}
-	for i := range g1.Matrices() {
-		if !mat.Equal(g1.Matrices()[i], g2.Matrices()[i]) {
-			t.Fatalf("gradient %d differs between one and two cores", i)
+	var fresh, reused Engine[T]
+	want := run(&fresh, 1)
+	for _, procs := range []int{3, 2, 1} {
+		got := run(&reused, procs)
+		if got.loss != want.loss {
+			t.Errorf("GOMAXPROCS %d: loss %v, with 1: %v", procs, got.loss, want.loss)
+		}
+		for i, m := range got.grad.Matrices() {
+			if !mat.Equal(m, want.grad.Matrices()[i]) {
+				t.Errorf("GOMAXPROCS %d: %s gradient differs from the one with 1", procs, []string{"W_in", "W", "W_out"}[i])
+			}
+		}
+		for _, c := range []struct {
+			name      string
+			got, want *mat.Dense
+		}{{"Simulate states", got.states, want.states}, {"Simulate outputs", got.outputs, want.outputs}, {"SimulateFrom outputs", got.replayed, want.replayed}} {
+			if !mat.Equal(c.got, c.want) {
+				t.Errorf("GOMAXPROCS %d: %s differ from those with 1", procs, c.name)
+			}
 		}
 	}
-	var e Engine[float32]
-	if l3 := e.Loss(net, b, Noise{Sigma: 0.05, Init: 1, Seed: 12}, nil); l3 == l1 {
+	if l := fresh.Loss(net, b, Noise{Sigma: 0.05, Init: 1, Seed: 12}, nil); l == want.loss {
 		t.Error("another noise seed gave the same loss")
+	}
+}
+
+// checkPadding checks that in the engine's state buffers and in every
+// per-step block of tanh(x) and δ the rows past the batch's trials and the
+// columns past N are exact zeros, and that the real rows are not.
+func checkPadding[T float32 | float64](t *testing.T, e *Engine[T], b *tasks.Batch) {
+	t.Helper()
+	if e.pad != (b.Trials+7)/8*8 || len(e.hbuf) != (b.Steps-1)*e.pad*e.stride || len(e.dbuf) != len(e.hbuf) {
+		t.Fatalf("%d trials: %d padded rows, blocks of %d and %d values", b.Trials, e.pad, len(e.hbuf), len(e.dbuf))
+	}
+	for name, buf := range map[string][]T{"x": e.x, "tanh(x)": e.hbuf, "δ": e.dbuf} {
+		nonzero := false
+		for row := 0; row < len(buf)/e.stride; row++ {
+			for j, v := range buf[row*e.stride : (row+1)*e.stride] {
+				if row%e.pad >= b.Trials || j >= e.n {
+					if v != 0 {
+						t.Fatalf("%s: padding row %d of block %d, column %d is %v", name, row%e.pad, row/e.pad, j, v)
+					}
+				} else if v != 0 {
+					nonzero = true
+				}
+			}
+		}
+		if !nonzero {
+			t.Errorf("%s: every value is zero", name)
+		}
 	}
 }
 

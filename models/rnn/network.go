@@ -15,7 +15,7 @@
 // Engine runs these dynamics on a batch of trials, forward and backward. It
 // is generic in the element type: Engine[float64] is the reference whose
 // gradients are checked by finite differences, Engine[float32] the fast
-// path used for training (AVX-512 kernels in internal/linalg, both cores).
+// path used for training (AVX-512 kernels in internal/linalg, every core).
 // Both run the same code; only the kernels under the products and the
 // element-wise steps differ.
 package rnn

@@ -34,25 +34,25 @@ func (e *Engine[T]) SimulateFrom(net *Network, b *tasks.Batch, x0 *mat.Dense, no
 	if withStates {
 		states = mat.NewDense(rows, e.n, nil)
 	}
-	e.parallel(func(hf *half[T]) { e.replay(hf, b, x0, noise, states, outputs) })
+	e.parallel(func(gr *group[T]) { e.replay(gr, b, x0, noise, states, outputs) })
 	return states, outputs
 }
 
-// replay runs the dynamics of one half from x0, recording outputs (and
+// replay runs the dynamics of one group from x0, recording outputs (and
 // states when not nil). It is forward's loop without the loss.
-func (e *Engine[T]) replay(hf *half[T], b *tasks.Batch, x0 *mat.Dense, noise Noise, states, outputs *mat.Dense) {
-	if hf.rows == 0 {
+func (e *Engine[T]) replay(gr *group[T], b *tasks.Batch, x0 *mat.Dense, noise Noise, states, outputs *mat.Dense) {
+	if gr.rows == 0 {
 		return
 	}
-	for r := 0; r < hf.rows; r++ {
-		hf.streams[r].Seed(noise.Seed ^ uint64(hf.first+r+1)*0xd1342543de82ef95)
-		convert(e.row(hf.x, r), x0.RawRowView(hf.first+r))
+	for r := 0; r < gr.rows; r++ {
+		e.streams[gr.first+r].Seed(trialSeed(noise.Seed, gr.first+r))
+		convert(e.row(gr.x, r), x0.RawRowView(gr.first+r))
 	}
-	h := hf.h[:hf.pad*e.stride]
+	h := e.block(e.hbuf, gr, 0)
 	for t := 0; t < b.Steps; t++ {
-		for r := 0; r < hf.rows; r++ {
-			i := (hf.first+r)*b.Steps + t
-			x := e.row(hf.x, r)
+		for r := 0; r < gr.rows; r++ {
+			i := (gr.first+r)*b.Steps + t
+			x := e.row(gr.x, r)
 			if states != nil {
 				convert(states.RawRowView(i), x)
 			}
@@ -64,6 +64,6 @@ func (e *Engine[T]) replay(hf *half[T], b *tasks.Batch, x0 *mat.Dense, noise Noi
 		if t == b.Steps-1 {
 			break // the last update reaches no output
 		}
-		e.update(hf, b, t, h, noise)
+		e.update(gr, b, t, h, noise)
 	}
 }
