@@ -1,6 +1,6 @@
 package linalg
 
-//go:generate go run gen_kernel.go
+//go:generate go run ./gen
 
 import (
 	"fmt"
@@ -49,7 +49,7 @@ type kernelPath struct {
 }
 
 // gemmKernels holds the micro-kernels of one element type (see
-// gen_kernel.go for what each computes).
+// gen/main.go for what each computes).
 type gemmKernels[T Float] struct {
 	packed, packedSet func(k int, a, b, c *T, ldc int)
 	rm, rmSet         [3]func(k int, a *T, lda int, b, c *T, ldc int) // by vectors per tile row − 1

@@ -75,7 +75,7 @@ var tanhCoef8 = func() (t [len(tanhCoef)][8]float32) {
 	return t
 }()
 
-// The GEMM micro-kernels (kernel_amd64.s, written by gen_kernel.go).
+// The GEMM micro-kernels (kernel_amd64.s, written by ./gen).
 
 //go:noescape
 func dkernel8x24(k int, a, b, c *float64, ldc int)

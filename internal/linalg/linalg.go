@@ -10,9 +10,13 @@
 // PackedB (weights packed once, multiplied by many small blocks of states),
 // GemmTN (Aᵀ·B for tall operands read in place, the weight gradient), the
 // element-wise kernels Tanh, EulerStep, TanhBackward, Axpy and Dot, and
-// NormalStream (the state noise). On CPUs with AVX-512 the float32 paths are
-// assembly (kernel_amd64.s from gen_kernel.go, vec_amd64.s); elsewhere they
-// fall back to Go loops and gonum's BLAS.
+// NormalStream (the state noise).
+//
+// The kernels behind all of them come from one kernel path (kernel.go):
+// assembly for AVX-512 or AVX2 + FMA on amd64 (kernel_amd64.s and
+// vec_amd64.s, written by ./gen), or the generic Go loops and gonum's BLAS.
+// The fastest path the CPU supports is used unless OBLIQUE_KERNEL names
+// another; results are reproducible bit for bit within one path.
 package linalg
 
 import (
