@@ -10,12 +10,8 @@
 package ingest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"math"
-	"os"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -194,19 +190,4 @@ func finite(m mat.Matrix) error {
 		}
 	}
 	return nil
-}
-
-// FileDigest returns the hex SHA-256 digest of a file's bytes, read as a
-// stream (data files read by presets can be large), for Source.SHA256.
-func FileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -142,14 +142,19 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 		s   preprocess.Settings
 		err error
 	)
+	// The file is hashed on another core while the layout parses it (or
+	// its digest comes from the cache); Wait checks it did not change.
+	digest := ingest.StartDigest(file)
 	switch p.Layout {
 	case "nwb-trials":
 		if open.NWB == nil {
-			return nil, s, errors.New("this build of oblique cannot read NWB files")
+			err = errors.New("this build of oblique cannot read NWB files")
+			break
 		}
 		src, closeFn, oerr := open.NWB(file)
 		if oerr != nil {
-			return nil, s, oerr
+			err = oerr
+			break
 		}
 		rec, s, err = nlb(src, file, p)
 		if cerr := closeFn(); err == nil && cerr != nil {
@@ -159,16 +164,17 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 		err = p.loadMAT(file, &rec, &s)
 	}
 	if err != nil {
+		digest.Cancel()
 		return nil, s, err
 	}
 	rec.Name = p.Name + ":" + path.Base(file)
-	digest, err := ingest.FileDigest(file)
+	sum, err := digest.Wait()
 	if err != nil {
 		return nil, s, err
 	}
 	for i := range rec.Sources {
 		if rec.Sources[i].Role == "recording" {
-			rec.Sources[i].SHA256 = digest
+			rec.Sources[i].SHA256 = sum
 		}
 	}
 	return rec, s, nil

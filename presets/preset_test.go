@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
@@ -175,6 +176,71 @@ func TestPresetSourceDigest(t *testing.T) {
 		if len(rec.Sources) == 0 || rec.Sources[0] != want {
 			t.Errorf("%s: sources %+v, want first %+v", c.preset, rec.Sources, want)
 		}
+	}
+}
+
+// TestPresetDigestFollowsFile analyses a file, lets its digest be cached,
+// rewrites it in place with other bytes of the same size and the same
+// modification time, and analyses it again: the second analysis must record
+// the new bytes' digest. The file is maze_like.nwb with 64 trailing bytes
+// (HDF5 ignores bytes past its end of file address), which the rewrite
+// changes. It waits 2.1 s so that the digest is cached (a file is cached
+// only 2 s after its last change; see ingest.StartDigest).
+func TestPresetDigestFollowsFile(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	t.Setenv(ingest.DigestCacheEnv, "on")
+	p, err := presets.Get("nlb-maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile("testdata/maze_like.nwb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "maze.nwb")
+	load := func(tail byte) {
+		t.Helper()
+		rec, _, err := p.Load(file, opener)
+		if errors.Is(err, hdf5.ErrNoCgo) {
+			t.Skip(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := append(slices.Clone(base), slices.Repeat([]byte{tail}, 64)...)
+		sum := sha256.Sum256(data)
+		if want := hex.EncodeToString(sum[:]); rec.Sources[0].SHA256 != want {
+			t.Errorf("tail %#x: recorded %s, want %s", tail, rec.Sources[0].SHA256, want)
+		}
+	}
+	write := func(tail byte) {
+		t.Helper()
+		if err := os.WriteFile(file, append(slices.Clone(base), slices.Repeat([]byte{tail}, 64)...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(0)
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	load(0)
+	if _, ok := ingest.CachedDigest(file); !ok {
+		t.Fatal("the settled file's digest was not cached")
+	}
+	write(0xff)
+	if err := os.Chtimes(file, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	load(0xff)
+
+	// A folder in place of the file: an error naming it.
+	dir := t.TempDir()
+	if _, _, err := p.Load(dir, opener); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("a folder: %v, want an error naming it", err)
 	}
 }
 

@@ -3,7 +3,9 @@ package nwbsource_test
 import (
 	"os"
 	"testing"
+	"time"
 
+	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/preprocess"
 	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/presets/nwbsource"
@@ -17,11 +19,40 @@ import (
 // centred decoding matrix. benchmarks/nwb_peer.py does the same with h5py
 // and NumPy; both log the design's shape and sums so that the script can
 // check they computed the same thing.
+//
+// Load also records the file's SHA-256, which the peer does not compute:
+// digest=cached takes it from the digest cache, as every analysis of a file
+// after its first does; digest=hashed computes it on every run
+// (OBLIQUE_DIGEST_CACHE=off), on another core while the file is parsed, as
+// the first analysis of a file does.
 func BenchmarkNLBMaze(b *testing.B) {
 	path := os.Getenv("OBLIQUE_NWB_BENCH")
 	if path == "" {
 		b.Skip("set OBLIQUE_NWB_BENCH to an NLB-like NWB file (make bench-nwb makes one)")
 	}
+	b.Run("digest=cached", func(b *testing.B) {
+		// A file is cached once it has not changed for 2 s.
+		for try := 0; ; try++ {
+			if _, err := ingest.FileDigest(path); err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := ingest.CachedDigest(path); ok {
+				break
+			}
+			if try == 1 {
+				b.Fatalf("the digest of %s is not cached (%s=off, or no user cache folder?)", path, ingest.DigestCacheEnv)
+			}
+			time.Sleep(2100 * time.Millisecond)
+		}
+		benchNLBMaze(b, path)
+	})
+	b.Run("digest=hashed", func(b *testing.B) {
+		b.Setenv(ingest.DigestCacheEnv, "off")
+		benchNLBMaze(b, path)
+	})
+}
+
+func benchNLBMaze(b *testing.B, path string) {
 	p, err := presets.Get("nlb-maze")
 	if err != nil {
 		b.Fatal(err)
