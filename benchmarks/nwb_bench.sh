@@ -14,7 +14,10 @@
 # hand velocity, bin the spikes at 1 ms and sum to 45 ms, put the behaviour
 # on the grid and decimate it, cut, smooth and align the trials, build the
 # centred decoding matrix. Both print the design's shape and sums; they must
-# agree.
+# agree. oblique also records the file's SHA-256, which the peer does not:
+# digest=cached takes it from the digest cache (every analysis of a file but
+# the first), digest=hashed hashes the file on the other core while it is
+# parsed (the first). The digest cache is kept in the temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-50}
@@ -31,6 +34,7 @@ file=$dir/maze_large.nwb
 $py presets/testdata/make_nlb.py --large "$file" --mb "$mb" > "$dir/make.txt"
 size=$(stat -c %s "$file")
 go test -c -o "$dir/nwb.test" ./presets/nwbsource/
+export XDG_CACHE_HOME=$dir/cache
 gobench() {
   OBLIQUE_NWB_BENCH=$file "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze "$@"
 }
@@ -42,7 +46,7 @@ for _ in $(seq "$rounds"); do
   $py benchmarks/nwb_peer.py "$file" 3 >> "$dir/python.txt" 2> "$dir/python.design"
   gobench -test.benchtime 3x >> "$dir/go.txt"
 done
-pydesign=$(cat "$dir/python.design")
+pydesign=$(grep "^design " "$dir/python.design" | head -1)
 godesign=$(grep -o 'design .*' "$dir/go.txt" | head -1)
 if [ "$pydesign" != "$godesign" ]; then
   echo "bench-nwb: the two sides built different designs:" >&2
@@ -57,8 +61,11 @@ cpu() { /usr/bin/time -f '%U %S' -o "$dir/cpu" "$@" > /dev/null 2>&1; awk '{prin
 r=20
 py1=$(cpu $py benchmarks/nwb_peer.py "$file" 0)
 pyr=$(cpu $py benchmarks/nwb_peer.py "$file" $r)
-go1=$(cpu env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze -test.benchtime 1x)
-gor=$(cpu env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze -test.benchtime $((r + 1))x)
+gocpu() { cpu env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench "NLBMaze/digest=$1" -test.benchtime "$2"; }
+go1=$(gocpu cached 1x)
+gor=$(gocpu cached $((r + 1))x)
+gh1=$(gocpu hashed 1x)
+ghr=$(gocpu hashed $((r + 1))x)
 
 # Peak memory: one run of each under /usr/bin/time -v.
 rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
@@ -66,16 +73,17 @@ rss() { grep 'Maximum resident set size' "$1" | awk '{print $NF}'; }
 /usr/bin/time -v env OBLIQUE_NWB_BENCH="$file" "$dir/nwb.test" -test.run '^$' -test.bench NLBMaze \
   -test.benchtime 1x > /dev/null 2> "$dir/go.time"
 
-median() { grep "^BenchmarkNLBMaze" "$1" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { grep "^BenchmarkNLBMaze${2-}" "$1" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 pyt=$(median "$dir/python.txt")
-got=$(median "$dir/go.txt")
+got=$(median "$dir/go.txt" /digest=cached)
+goh=$(median "$dir/go.txt" /digest=hashed)
 pym=$(rss "$dir/python.time")
 gom=$(rss "$dir/go.time")
 echo "file: $(cat "$dir/make.txt" | sed "s|$dir/||"); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "same design on both sides: $godesign"
-awk -v py="$pyt" -v go="$got" -v n="$(grep -c '^BenchmarkNLBMaze' "$dir/go.txt")" -v m="$(grep -c '^BenchmarkNLBMaze' "$dir/python.txt")" \
-  'BEGIN {printf "time (median): h5py+NumPy %.1f ms (%d runs), oblique %.1f ms (%d runs): %.1f× faster\n", py/1e6, m, go/1e6, n, py/go}'
-awk -v p1="$py1" -v pr="$pyr" -v g1="$go1" -v gr="$gor" -v r="$r" \
-  'BEGIN {py = (pr - p1) / r; go = (gr - g1) / r; printf "CPU time per run (user + system): h5py+NumPy %.1f ms, oblique %.1f ms: %.1f× less\n", py*1e3, go*1e3, py/go}'
+awk -v py="$pyt" -v go="$got" -v gh="$goh" -v n="$(grep -c '^BenchmarkNLBMaze/digest=cached' "$dir/go.txt")" -v m="$(grep -c '^BenchmarkNLBMaze' "$dir/python.txt")" \
+  'BEGIN {printf "time (median): h5py+NumPy %.1f ms (%d runs); oblique, digest cached %.1f ms (%d runs): %.1f× faster; digest hashed alongside %.1f ms: %.1f× faster\n", py/1e6, m, go/1e6, n, py/go, gh/1e6, py/gh}'
+awk -v p1="$py1" -v pr="$pyr" -v g1="$go1" -v gr="$gor" -v h1="$gh1" -v hr="$ghr" -v r="$r" \
+  'BEGIN {py = (pr - p1) / r; go = (gr - g1) / r; gh = (hr - h1) / r; printf "CPU time per run (user + system): h5py+NumPy %.1f ms; oblique, digest cached %.1f ms: %.1f× less; digest hashed %.1f ms: %.1f× less\n", py*1e3, go*1e3, py/go, gh*1e3, py/gh}'
 awk -v py="$pym" -v go="$gom" -v size="$size" \
   'BEGIN {printf "peak memory (max RSS): h5py+NumPy %.0f MB (%.2f× the file), oblique %.0f MB (%.2f× the file)\n", py/1024, py*1024/size, go/1024, go*1024/size}'
