@@ -21,6 +21,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/atomicfile"
+	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 	"github.com/oblique-neuro/oblique/models/rnn"
 	"github.com/oblique-neuro/oblique/models/tasks"
@@ -263,7 +264,7 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 		TrainLoss: finiteOr0(meanLast(t.Losses, 100)), EvalLoss: finiteOr0(eval), ZeroLoss: finiteOr0(zero),
 		WallSeconds: t.Elapsed.Seconds(),
 		Version:     version.String(),
-		Platform:    runtime.GOOS + "/" + runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs, " + t.Settings.Precision + " engine",
+		Platform:    runtime.GOOS + "/" + runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs, " + t.Settings.Precision + " engine, " + linalg.KernelPath() + " kernels",
 		Started:     r.Started, Updated: time.Now().UTC(),
 		Files: []string{InfoFile},
 	}

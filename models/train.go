@@ -184,10 +184,16 @@ func evalNoise(s Settings) rnn.Noise {
 // Evaluate recomputes a trained network's evaluation loss (as
 // Trainer.Evaluate, in the run's precision) and the zero-output loss.
 func (tr *Trained) Evaluate() (loss, zero float64) {
+	b, noise := tr.EvaluationBatch()
+	return engine(tr.Info.Settings.Precision)(tr.Net, b, noise, nil), b.ZeroLoss()
+}
+
+// EvaluationBatch returns the fixed batch and noise realisation on which
+// the run's evaluation loss is computed.
+func (tr *Trained) EvaluationBatch() (*tasks.Batch, rnn.Noise) {
 	s := tr.Info.Settings
 	task, _ := tasks.New(s.Task)
-	b := evalBatch(task, s)
-	return engine(s.Precision)(tr.Net, b, evalNoise(s), nil), b.ZeroLoss()
+	return evalBatch(task, s), evalNoise(s)
 }
 
 // EvaluateZeroStart returns the loss on the evaluation batch without any

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 )
 
@@ -30,8 +31,9 @@ var commands = []command{
 	{"models", "", "measure the trained networks (bundled or -runs DIR): ρ, dimensions, perturbations, noise, dissimilarity", runModels},
 	{"compare", "RECORDING…", "place recordings between the aligned and oblique networks on the same axes, with a regime score", runCompare},
 	{"report", "RESULTS…", "write an HTML report with the paper's figures from Arrow results (analyze, models, compare)", runReport},
-	{"version", "", "print the version", func(env *Env, _ []string) error {
+	{"version", "", "print the version and the kernel paths this CPU can run", func(env *Env, _ []string) error {
 		fmt.Fprintln(env.Stdout, "oblique", version.String())
+		fmt.Fprintf(env.Stdout, "kernel paths on this CPU: %s (choose one with OBLIQUE_KERNEL)\n", strings.Join(linalg.KernelPaths(), ", "))
 		return nil
 	}},
 }
@@ -64,6 +66,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands {
 		if c.name != args[0] {
 			continue
+		}
+		// A kernel path that OBLIQUE_KERNEL asks for but this CPU cannot
+		// run is not silently replaced by another.
+		if err := linalg.KernelEnvError(); err != nil {
+			fmt.Fprintf(stderr, "oblique: %v\n", err)
+			return 2
 		}
 		err := c.run(env, args[1:])
 		var ee exitError

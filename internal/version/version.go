@@ -4,13 +4,17 @@ package version
 import (
 	"runtime"
 	"runtime/debug"
+
+	"github.com/oblique-neuro/oblique/internal/linalg"
 )
 
 // Version is the release of oblique.
 const Version = "0.1.0"
 
-// String returns the release, the commit it was built from when known, and
-// the Go version, e.g. "0.1.0 (a1b2c3d, go1.26.8)".
+// String returns the release, the commit it was built from when known, the
+// Go version and the active kernel path (see linalg.KernelPath), e.g.
+// "0.1.0 (a1b2c3d, go1.26.8, avx2 kernels)". Results are reproducible bit
+// for bit for the same version on the same kernel path.
 func String() string {
 	rev := "unknown commit"
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -28,5 +32,5 @@ func String() string {
 			}
 		}
 	}
-	return Version + " (" + rev + ", " + runtime.Version() + ")"
+	return Version + " (" + rev + ", " + runtime.Version() + ", " + linalg.KernelPath() + " kernels)"
 }
