@@ -28,9 +28,14 @@ demo: build
 
 # OBLIQUE_REQUIRE_TOOLS: the tests that need Chromium and Node.js (which
 # setup installs) fail instead of skipping when those are missing.
+# scripts/test-kernels.sh then runs the kernel-dependent tests on every other
+# kernel path this CPU supports (OBLIQUE_KERNEL) and the arm64 kernels under
+# qemu-user.
 test: setup
 	$(GO) vet ./...
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/linalg/... ./models/rnn/... ./decode/...
 	OBLIQUE_REQUIRE_TOOLS=1 $(GO) test ./...
+	GO=$(GO) scripts/test-kernels.sh
 
 # Benchmarks against scikit-learn on the same machine (needs /usr/bin/python3
 # with python3-sklearn; see benchmarks/README.md).

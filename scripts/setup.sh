@@ -20,6 +20,7 @@ fi
 declare -A debs=(
   [libhdf5-dev]=/usr/include/hdf5/serial/hdf5.h
   [chromium]=/usr/bin/chromium # the report's browser test (headless)
+  [qemu-user]=/usr/bin/qemu-aarch64 # the arm64 kernels' tests, emulated (scripts/test-kernels.sh)
 )
 # Node.js and npm read the Arrow files in the tests with Arrow JS; a Node.js
 # from elsewhere (nodesource, nvm) on PATH is used as it is.
