@@ -2,7 +2,7 @@
 """The h5py + NumPy peer of oblique's NWB benchmark (BenchmarkNLBMaze in
 presets/nwbsource/bench_test.go), run by benchmarks/nwb_bench.sh:
 
-    /usr/bin/python3 benchmarks/nwb_peer.py FILE [REPEATS]
+    /usr/bin/python3 benchmarks/nwb_peer.py FILE [REPEATS] [LABEL]
 
 Times, on an MC_Maze-like NWB file, what the nlb-maze preset does
 (METHODS.md §2, nlb_tools conventions), written as a NumPy user would write
@@ -23,7 +23,9 @@ it, vectorised:
   100 ms (2 bins) earlier;
   build the decoding matrix: X in Hz and z, both centred.
 Prints one line per repeat in Go's benchmark format, after one warm-up run,
-and the design's shape and sums on stderr.
+and on stderr the BLAS it runs on (peerinfo.describe, LABEL naming the
+configuration; a line "peer LABEL: ...") and the design's shape and sums (a
+line "design ...").
 """
 import sys
 import time
@@ -31,6 +33,8 @@ import time
 import h5py
 import numpy as np
 from scipy import signal
+
+import peerinfo
 
 BIN = 45
 
@@ -115,13 +119,14 @@ def design(path):
 def main():
     path = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    peerinfo.describe(sys.argv[3] if len(sys.argv) > 3 else "h5py+NumPy")
     x, z, (sx, sz) = design(path)  # warm-up
     print("design %d×%d sum(X) %.6e sum(z) %.6e" % (x.shape[0], x.shape[1], sx, sz), file=sys.stderr)
-    print("goos: linux\ngoarch: amd64\npkg: github.com/oblique-neuro/oblique/presets/nwbsource")
+    peerinfo.header("presets/nwbsource")
     for _ in range(reps):
         t = time.perf_counter()
         design(path)
-        print(f"BenchmarkNLBMaze-2\t1\t{(time.perf_counter() - t) * 1e9:.0f} ns/op", flush=True)
+        print(f"BenchmarkNLBMaze-{peerinfo.cpus()}\t1\t{(time.perf_counter() - t) * 1e9:.0f} ns/op", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,25 +2,47 @@
 # Times oblique's decoder and PCA against scikit-learn on the same data, in
 # the same run, and prints the comparison (benchstat) and the speed-up.
 #   benchmarks/run.sh [REPEATS]
-# Needs /usr/bin/python3 with python3-sklearn (Debian); installs benchstat
+# Needs /usr/bin/python3 with python3-sklearn and python3-threadpoolctl
+# (Debian; installed when missing if apt-get can run); installs benchstat
 # with `go install` if it is missing.
+#
+# Fair peers (benchmarks/README.md): the machine, and the BLAS and kernel
+# scikit-learn runs on, are printed first; scikit-learn is timed at
+# OpenBLAS's own kernel and at the best one for the CPU (and at an
+# OPENBLAS_CORETYPE set in the environment), and the speed-up is claimed
+# against the fastest. KERNELS="avx2 avx512" times oblique once per kernel
+# path (OBLIQUE_KERNEL); PEER_DEFAULT=0 skips all but the best peer kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benchmarks/lib.sh
 reps=${1:-10}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-if ! /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
-  echo "bench: needs /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)" >&2
-  exit 1
-fi
-bs=$(go env GOPATH)/bin/benchstat
-[ -x "$bs" ] || go install golang.org/x/perf/cmd/benchstat@latest
+bench_need bench sklearn:python3-sklearn threadpoolctl:python3-threadpoolctl
+bench_init bench
+bench_benchstat
+bench_peers
+
 # Python first: it writes the shared arrays.
-/usr/bin/python3 benchmarks/sklearn_peer.py "$dir" "$reps" > "$dir/sklearn.txt"
-OBLIQUE_BENCH_DATA=$dir go test ./decode/ -run '^$' -bench 'RidgeCV|PCA' -count "$reps" -benchtime 3x > "$dir/oblique.txt"
-"$bs" "$dir/sklearn.txt" "$dir/oblique.txt" | sed 's/sklearn.txt/scikit-learn/; s/oblique.txt/oblique/'
+peers=()
+for i in "${!peer_labels[@]}"; do
+  f="scikit-learn ${peer_labels[$i]}"
+  bench_peer "${peer_coretypes[$i]}" - $py benchmarks/sklearn_peer.py "$dir" "$reps" "$f" > "$dir/$f"
+  peers+=("$f")
+done
+go test -c -o "$dir/decode.test" ./decode/
+ours=()
+for k in "${kernels[@]}"; do
+  bench_kernel "$k" env OBLIQUE_BENCH_DATA="$dir" "$dir/decode.test" -test.run '^$' \
+    -test.bench 'RidgeCV|PCA' -test.count "$reps" -test.benchtime 3x > "$dir/oblique $k"
+  ours+=("oblique $k")
+done
+bench_align "$dir/${ours[0]}" "${peers[@]/#/$dir/}"
+
+bench_table "${peers[@]}" "${ours[@]}"
 for b in RidgeCV PCA; do
-  py=$(grep "Benchmark$b-" "$dir/sklearn.txt" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  go=$(grep "Benchmark$b-" "$dir/oblique.txt" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  awk -v b="$b" -v py="$py" -v go="$go" 'BEGIN {printf "%-8s scikit-learn %.3f s, oblique %.3f s (medians): %.1f× faster\n", b, py/1e9, go/1e9, py/go}'
+  $py benchmarks/peerinfo.py medians "$b" s "${peers[@]/#/$dir/}"
+done
+for b in RidgeCV PCA; do
+  for o in "${ours[@]}"; do
+    $py benchmarks/peerinfo.py compare "$b" s scikit-learn "$dir/$o" "${peers[@]/#/$dir/}"
+  done
 done

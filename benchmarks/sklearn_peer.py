@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The Python peer of oblique's decoder benchmarks (decode/bench_test.go).
 
-    /usr/bin/python3 benchmarks/sklearn_peer.py DIR [REPEATS]
+    /usr/bin/python3 benchmarks/sklearn_peer.py DIR [REPEATS] [LABEL]
 
 writes DIR/bench_x.npy (20000 × 200) and DIR/bench_z.npy (20000 × 2) if they
 are missing, then times, on those arrays and on this machine:
@@ -9,7 +9,10 @@ are missing, then times, on those arrays and on this machine:
   PCA().fit(X)                                        (all 200 components)
 and prints one line per benchmark in Go's benchmark format
 ("BenchmarkName  1  <ns>  ns/op"), one per repeat, so that benchstat reads
-Go's and scikit-learn's timings side by side.
+Go's and scikit-learn's timings side by side. Before timing it prints on
+stderr the BLAS it runs on, as threadpoolctl reports it (peerinfo.describe,
+LABEL naming this configuration), and stops if OPENBLAS_CORETYPE asked for
+another kernel: benchmarks/run.sh runs it once per OpenBLAS kernel.
 """
 import os
 import sys
@@ -19,10 +22,14 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.linear_model import RidgeCV
 
+import peerinfo
+
 
 def main():
     d = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    peerinfo.describe(sys.argv[3] if len(sys.argv) > 3 else "scikit-learn")
+    procs = peerinfo.cpus()
     xp, zp = os.path.join(d, "bench_x.npy"), os.path.join(d, "bench_z.npy")
     if not os.path.exists(xp):
         rng = np.random.default_rng(1)
@@ -35,11 +42,11 @@ def main():
         np.save(zp, z)
     x, z = np.load(xp), np.load(zp)
     benches = [
-        ("BenchmarkRidgeCV-2", lambda: RidgeCV(alphas=np.logspace(-3, 6, 20)).fit(x, z)),
-        ("BenchmarkPCA-2", lambda: PCA().fit(x)),
+        (f"BenchmarkRidgeCV-{procs}", lambda: RidgeCV(alphas=np.logspace(-3, 6, 20)).fit(x, z)),
+        (f"BenchmarkPCA-{procs}", lambda: PCA().fit(x)),
     ]
     # The header benchstat uses to line these up with Go's results.
-    print("goos: linux\ngoarch: amd64\npkg: github.com/oblique-neuro/oblique/decode")
+    peerinfo.header("decode")
     for name, f in benches:
         f()  # warm-up
         for _ in range(reps):
