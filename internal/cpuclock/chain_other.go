@@ -1,0 +1,7 @@
+//go:build noasm || !amd64
+
+package cpuclock
+
+const supported = false
+
+func addChain(n int) {}
