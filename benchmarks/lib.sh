@@ -62,12 +62,15 @@ bench_init() {
   echo "go: $(go env GOVERSION); oblique kernel: ${kernels[*]} (auto: ${runs[-1]}; this CPU runs ${runs[*]})"
 }
 
-# bench_kernel K CMD...: runs CMD for oblique's kernel path K (auto: with
-# OBLIQUE_KERNEL unset).
+# bench_kernel K CMD...: runs CMD (a command or a function) in a subshell
+# for oblique's kernel path K: OBLIQUE_KERNEL=K, or unset for auto.
 bench_kernel() {
   local k=$1
   shift
-  if [ "$k" = auto ]; then env -u OBLIQUE_KERNEL "$@"; else OBLIQUE_KERNEL=$k "$@"; fi
+  (
+    if [ "$k" = auto ]; then unset OBLIQUE_KERNEL; else export OBLIQUE_KERNEL="$k"; fi
+    "$@"
+  )
 }
 
 # bench_peers: the peer's BLAS configurations, as $peer_labels and
@@ -89,14 +92,18 @@ bench_peers() {
   fi
 }
 
-# bench_peer CORETYPE ATEN CMD...: runs CMD with OPENBLAS_CORETYPE and
-# ATEN_CPU_CAPABILITY set as given ("-" or "": unset).
+# bench_peer CORETYPE ATEN CMD...: runs CMD (a command or a function) in a
+# subshell with OPENBLAS_CORETYPE and ATEN_CPU_CAPABILITY set as given ("-"
+# or "": unset).
 bench_peer() {
-  local ct=$1 aten=$2 e=(env -u OPENBLAS_CORETYPE -u ATEN_CPU_CAPABILITY)
+  local ct=$1 aten=$2
   shift 2
-  [ "$ct" != - ] && [ -n "$ct" ] && e+=("OPENBLAS_CORETYPE=$ct")
-  [ "$aten" != - ] && [ -n "$aten" ] && e+=("ATEN_CPU_CAPABILITY=$aten")
-  "${e[@]}" "$@"
+  (
+    unset OPENBLAS_CORETYPE ATEN_CPU_CAPABILITY
+    if [ "$ct" != - ] && [ -n "$ct" ]; then export OPENBLAS_CORETYPE="$ct"; fi
+    if [ "$aten" != - ] && [ -n "$aten" ]; then export ATEN_CPU_CAPABILITY="$aten"; fi
+    "$@"
+  )
 }
 
 # bench_align GOFILE FILE...: gives the peers' files the "cpu:" line of
