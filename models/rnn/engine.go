@@ -240,8 +240,11 @@ func (e *Engine[T]) prepare(net *Network, b *tasks.Batch, which Which, simulate 
 		blocks = max(b.Steps-1, 0)
 	}
 	size := e.pad * s
-	// Padding rows and columns start at zero and stay zero: x and ξ are
-	// only ever written in the rows and columns of trials and units.
+	// The padding rows (past the trials) and columns (past N) of x and ξ
+	// start at zero and stay zero: ξ is only filled in trials' rows, inputs
+	// are only added to them, and a = tanh(x)·Wᵀ is zero there (tanh 0 = 0,
+	// and the packed Wᵀ is zero past column N), so every block of tanh(x)
+	// and δ is zero there too (TestWorkerCountInvariant checks it).
 	e.x, e.a, e.xi, e.g = resize(e.x, size), resize(e.a, size), resize(e.xi, size), resize(e.g, size)
 	clear(e.x)
 	clear(e.xi)
