@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -27,8 +28,6 @@ type Decomposition struct {
 	Mean []float64
 	// Lambda are the eigenvalues of XcᵀXc, descending and non-negative.
 	Lambda []float64
-	// Scores is Samples×r: Xc projected on the principal axes.
-	Scores *mat.Dense
 	// V is Features×r: the principal axes as columns.
 	V *mat.Dense
 	// Constant lists the features (columns) that do not vary over the
@@ -36,12 +35,65 @@ type Decomposition struct {
 	// entries of V are zero, so any decoder gives them zero weight.
 	Constant []int
 
+	// src is the design the decomposition came from when it has more
+	// samples than features: the scores are computed from it, a block of
+	// samples at a time, and stored only when Scores is called. keep are
+	// the positions of the varying features, cols their columns of X,
+	// keepMean their means and w (len(keep)×r, row-major) the rows of V at
+	// keep.
+	src      Design
+	keep     []int
+	cols     []int
+	keepMean []float64
+	w        []float64
+
+	scoresOnce sync.Once
+	scores     *mat.Dense
+
 	// dual is set when the decomposition came from XcXcᵀ (Samples ≤
 	// Features). Then u holds an orthonormal basis (Samples×r) of the whole
 	// centred sample space, the complement of the ones vector, which the
 	// leave-one-out formulas need when the fit interpolates.
 	dual bool
 	u    *mat.Dense
+}
+
+// Scores returns Xc projected on the principal axes (Samples×r), so that
+// Xc = Scores·Vᵀ and Scoresᵀ·Scores = diag(Lambda). For designs with more
+// samples than features it is computed on the first call (a Samples×r
+// matrix that the fits themselves never need whole).
+func (d *Decomposition) Scores() *mat.Dense {
+	d.scoresOnce.Do(func() {
+		if d.scores != nil {
+			return
+		}
+		r, p := d.Rank(), len(d.cols)
+		s := mat.NewDense(d.Samples, r, nil)
+		xb := make([]float64, chunkRows*p)
+		for lo := 0; lo < d.Samples; lo += chunkRows {
+			hi := min(lo+chunkRows, d.Samples)
+			d.src.gather(lo, hi, d.cols, d.keepMean, xb)
+			linalg.Gemm(false, false, hi-lo, r, p, xb, p, d.w, r, 0, s.RawMatrix().Data[lo*r:], r)
+		}
+		d.scores = s
+	})
+	return d.scores
+}
+
+// project returns wᵀ·xz[keep] (r×k): for the cross products xz = Xcᵀzc
+// (Features×k, row-major), the projection of the targets on the scores,
+// Scoresᵀ·zc.
+func (d *Decomposition) project(xz []float64, k int) *mat.Dense {
+	r, p := d.Rank(), len(d.keep)
+	x := make([]float64, p*k)
+	for a, j := range d.keep {
+		copy(x[a*k:(a+1)*k], xz[j*k:(j+1)*k])
+	}
+	c := mat.NewDense(r, max(k, 1), nil)
+	if k > 0 {
+		linalg.Gemm(true, false, r, k, p, d.w, r, x, k, 0, c.RawMatrix().Data, k)
+	}
+	return c
 }
 
 // Rank returns the number of components, r.
@@ -115,55 +167,60 @@ func Decompose(x mat.Matrix) (*Decomposition, error) {
 	if !ok {
 		xd = mat.DenseCopyOf(x)
 	}
-	mean, constant := linalg.ColumnStats(xd)
-	if len(constant) == n {
-		return nil, ErrNoVariance
-	}
-	d := &Decomposition{Samples: t, Features: n, Mean: mean, Constant: constant}
-	if err := d.tall(xd); err != nil {
+	design := Design{X: xd}
+	m, err := NewMoments(design, 0)
+	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return decomposeMoments(design, m, 0)
 }
 
-// tall decomposes Xc = X − 1·Meanᵀ (t > n) through XcᵀXc. The centring
-// happens inside the products, so Xc is never stored.
-func (d *Decomposition) tall(x *mat.Dense) error {
-	t, n := x.Dims()
-	keep := varying(n, d.Constant)
-	g := linalg.Gram(x, d.Mean)
-	if len(keep) < n {
-		// Constant columns are exactly zero in Xc: leave them out of the
-		// eigenproblem, where they would only add zero eigenvalues.
-		gk := mat.NewSymDense(len(keep), nil)
-		for a, i := range keep {
-			for b, j := range keep[a:] {
-				gk.SetSym(a, a+b, g.At(i, j))
+// decomposeMoments decomposes Xc = X − 1·Meanᵀ (more samples than
+// features) through the eigenproblem of XcᵀXc, from the moments: Xc itself
+// is never formed. The eigenvalues are trusted when the condition number of
+// XcᵀXc + shift·I, which is what a ridge fit with penalty shift solves,
+// is at most conditionLimit; otherwise the decomposition comes from a QR
+// factorisation of Xc (built a block of samples at a time) and the SVD of
+// its triangle.
+func decomposeMoments(design Design, m *Moments, shift float64) (*Decomposition, error) {
+	n := m.Features
+	keep := varying(n, m.Constant)
+	if len(keep) == 0 {
+		return nil, ErrNoVariance
+	}
+	p := len(keep)
+	// Constant columns are exactly zero in Xc: leave them out of the
+	// eigenproblem, where they would only add zero eigenvalues.
+	g := mat.NewSymDense(p, nil)
+	for a, i := range keep {
+		for b, j := range keep[a:] {
+			v := m.XX[i*n+j]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, ErrNoConvergence
 			}
+			g.SetSym(a, a+b, v)
 		}
-		g = gk
+	}
+	cols := design.columns(keep)
+	keepMean := make([]float64, p)
+	for a, j := range keep {
+		keepMean[a] = m.Mean[j]
 	}
 	lambda, w, ok := eigenGram(g)
-	if !ok {
-		a := mat.NewDense(t, len(keep), nil)
-		for i := 0; i < t; i++ {
-			src, dst := x.RawRowView(i), a.RawRowView(i)
-			for c, j := range keep {
-				dst[c] = src[j] - d.Mean[j]
-			}
-		}
+	if !ok || !(lambda[p-1]+shift >= (lambda[0]+shift)/conditionLimit) {
 		var err error
-		if lambda, w, err = qrSVD(a); err != nil {
-			return err
+		if lambda, w, err = tsqrSVD(design, cols, keepMean); err != nil {
+			return nil, err
 		}
 	}
-	v := mat.NewDense(n, len(keep), nil)
+	v := mat.NewDense(n, p, nil)
 	for k, j := range keep {
 		v.SetRow(j, w.RawRowView(k))
 	}
-	d.Lambda, d.V = lambda, v
-	d.Scores = linalg.MulCentred(x, d.Mean, v)
-	return nil
+	return &Decomposition{
+		Samples: m.Samples, Features: n, Mean: m.Mean, Constant: m.Constant, Lambda: lambda, V: v,
+		src: design, keep: keep, cols: cols, keepMean: keepMean, w: w.RawMatrix().Data,
+	}, nil
 }
 
 // wide decomposes Xc (t ≤ n) through XcXcᵀ restricted to the complement of
@@ -189,10 +246,13 @@ func (d *Decomposition) wide(xc *mat.Dense) error {
 	// Y is (t−1)×n with t−1 < n: decompose Yᵀ (tall) so that the Gram
 	// matrix is the small (t−1)×(t−1) one.
 	a := mat.DenseCopyOf(y.T())
-	lambda, w, ok := eigenGram(linalg.Gram(a, nil))
-	if !ok {
+	ad := Design{X: a}
+	all := ad.columns(nil)
+	gram, _, _ := products(ad, all, nil, nil, 0)
+	lambda, w, ok := eigenGram(mat.NewSymDense(t-1, gram))
+	if !ok || !(lambda[t-2] >= lambda[0]/conditionLimit) {
 		var err error
-		if lambda, w, err = qrSVD(a); err != nil {
+		if lambda, w, err = tsqrSVD(ad, all, nil); err != nil {
 			return err
 		}
 	}
@@ -231,7 +291,7 @@ func (d *Decomposition) wide(xc *mat.Dense) error {
 			v.Set(j, c, 0)
 		}
 	}
-	d.Lambda, d.Scores, d.V, d.dual, d.u = lambda, p, v, true, u
+	d.Lambda, d.scores, d.V, d.dual, d.u = lambda, p, v, true, u
 	return nil
 }
 
@@ -260,10 +320,9 @@ func varying(n int, constant []int) []int {
 
 // eigenGram returns the eigenvalues of the p×p Gram matrix g = AᵀA in
 // descending order and its eigenvectors w (p×p), the squared singular
-// values and right singular vectors of A. ok is false when g is too
-// ill-conditioned for them to be accurate (see conditionLimit).
+// values and right singular vectors of A. ok is false when the
+// factorisation fails.
 func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
-	p := g.SymmetricDim()
 	var es mat.EigenSym
 	if !es.Factorize(g, true) {
 		return nil, nil, false
@@ -271,20 +330,43 @@ func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
 	var q mat.Dense
 	es.VectorsTo(&q)
 	lambda, w = descending(es.Values(nil), &q)
-	return lambda, w, lambda[0] > 0 && lambda[p-1] >= lambda[0]/conditionLimit
+	return lambda, w, lambda[0] > 0
 }
 
-// qrSVD returns the squared singular values of the m×p matrix a (m ≥ p) in
-// descending order and its right singular vectors, from a QR factorisation
-// and the SVD of R: accurate to eps·κ(A), not eps·κ(A)².
-func qrSVD(a *mat.Dense) (lambda []float64, w *mat.Dense, err error) {
-	_, p := a.Dims()
+// tsqrSVD returns the squared singular values (descending) and the right
+// singular vectors of Xs, the columns cols of the design minus shift (nil:
+// none), which has more samples than columns: from a QR factorisation built
+// a block of samples at a time (the triangle of [R; next block] after each
+// block, in memory for two blocks) and the SVD of its final triangle R.
+// Accurate to eps·κ(Xs), not eps·κ(Xs)² as the Gram matrix.
+func tsqrSVD(d Design, cols []int, shift []float64) (lambda []float64, w *mat.Dense, err error) {
+	t, p := d.Samples(), len(cols)
+	b := max(p, chunkRows)
+	stack := make([]float64, (p+b)*p)
+	have := 0 // rows of R on top of the stack
 	var qr mat.QR
-	qr.Factorize(a)
 	var r mat.Dense
-	qr.RTo(&r)
+	for lo := 0; lo < t; lo += b {
+		hi := min(lo+b, t)
+		d.gather(lo, hi, cols, shift, stack[have*p:])
+		rows := have + hi - lo
+		if rows < p {
+			have = rows
+			continue
+		}
+		qr.Factorize(mat.NewDense(rows, p, stack[:rows*p]))
+		r.Reset()
+		qr.RTo(&r)
+		for i := 0; i < p; i++ {
+			copy(stack[i*p:(i+1)*p], r.RawRowView(i)[:p])
+		}
+		have = p
+	}
+	if have < p {
+		return nil, nil, fmt.Errorf("decode: %d samples for %d columns", t, p)
+	}
 	var svd mat.SVD
-	if !svd.Factorize(r.Slice(0, p, 0, p), mat.SVDFull) {
+	if !svd.Factorize(mat.NewDense(p, p, stack[:p*p]), mat.SVDFull) {
 		// Not expected for a finite p×p triangle; values so large that the
 		// factorisation overflows can get here.
 		return nil, nil, ErrNoConvergence

@@ -28,12 +28,12 @@ func TestProjectGivesScores(t *testing.T) {
 		}
 		p := d.Project(x)
 		pr, pc := p.Dims()
-		sr, sc := d.Scores.Dims()
+		sr, sc := d.Scores().Dims()
 		if pr != sr || pc != sc {
 			t.Fatalf("%d×%d: projection %d×%d, scores %d×%d", r, c, pr, pc, sr, sc)
 		}
 		// Tolerance: both are sums of c products of O(1) numbers in float64.
-		if !mat.EqualApprox(p, d.Scores, 1e-10) {
+		if !mat.EqualApprox(p, d.Scores(), 1e-10) {
 			t.Errorf("%d×%d: projection of the samples differs from the scores", r, c)
 		}
 		y := mat.DenseCopyOf(x)

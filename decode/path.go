@@ -35,70 +35,37 @@ func (cv CV) Path(d *Decomposition, z mat.Matrix, kmax int) ([]PathPoint, error)
 		return cv.kfoldPath(d, z, kmax)
 	}
 	alphas := cv.alphas()
+	if !d.dual {
+		return d.fitStream(d.targetsOf(dense(z)), alphas, kmax, FitOptions{}).Path, nil
+	}
+	// A dual decomposition stores its scores: the same sums, from them.
 	tg := newTargets(d, z)
 	t, nk := tg.zc.Dims()
-	na := len(alphas)
-	h := make([][]float64, na)
-	zhat := make([][]float64, na)
-	for a := range alphas {
-		h[a] = make([]float64, t)
-		zhat[a] = make([]float64, t*nk)
-	}
-	zc := tg.zc.RawMatrix()
+	r, na := d.Rank(), len(alphas)
 	tot := make([]float64, nk)
-	for i := 0; i < t; i++ {
-		for o := 0; o < nk; o++ {
-			v := zc.Data[i*zc.Stride+o]
-			tot[o] += v * v
-		}
+	for i, v := range tg.zc.RawMatrix().Data {
+		tot[i%nk] += v * v
 	}
-	scores := make([]float64, na)
-	col := make([]float64, t)
-	inv := 1 / float64(t)
+	acc := newAccum(na, nk, kmax)
+	pathRows(acc, d.Scores().RawMatrix().Data, tg.zc.RawMatrix().Data, gridFactors(d.Lambda, alphas), tg.c.RawMatrix().Data,
+		make([]float64, na), make([]float64, na*nk), r, na, nk, kmax, 1/float64(t))
 	out := make([]PathPoint, 0, kmax)
-	for k := 1; k <= kmax; k++ {
-		j := k - 1
-		mat.Col(col, j, d.Scores)
-		cj := tg.c.RawRowView(j)
-		for a, al := range alphas {
-			f := 1 / (d.Lambda[j] + al)
-			ha, za := h[a], zhat[a]
-			for i, p := range col {
-				ha[i] += p * p * f
-				pf := p * f
-				for o := 0; o < nk; o++ {
-					za[i*nk+o] += pf * cj[o]
-				}
-			}
-		}
-		if d.dual && k == d.Rank() {
+	scores := make([]float64, na)
+	for j := 0; j < kmax; j++ {
+		if j+1 == r {
 			// The fit interpolates: use the cancellation-free form.
 			scores = looDual(d, tg, alphas)
 			best := argmax(scores)
 			res := dualResidual(d, tg, alphas[best])
-			out = append(out, PathPoint{K: k, Alpha: alphas[best], R2: r2FromResidual(res, tot)})
+			out = append(out, PathPoint{K: j + 1, Alpha: alphas[best], R2: r2FromResidual(res, tot)})
 			continue
 		}
 		for a := range alphas {
-			var s float64
-			ha, za := h[a], zhat[a]
-			for i := 0; i < t; i++ {
-				den := 1 - inv - ha[i]
-				for o := 0; o < nk; o++ {
-					e := (zc.Data[i*zc.Stride+o] - za[i*nk+o]) / den
-					s += e * e
-				}
-			}
-			scores[a] = -s / float64(t*nk)
+			scores[a] = -acc.path[j*na+a] / float64(t*nk)
 		}
 		best := argmax(scores)
-		res := mat.NewDense(t, nk, nil)
-		for i := 0; i < t; i++ {
-			for o := 0; o < nk; o++ {
-				res.Set(i, o, zc.Data[i*zc.Stride+o]-zhat[best][i*nk+o])
-			}
-		}
-		out = append(out, PathPoint{K: k, Alpha: alphas[best], R2: r2FromResidual(res, tot)})
+		i := (j*na + best) * nk
+		out = append(out, PathPoint{K: j + 1, Alpha: alphas[best], R2: meanR2(acc.pres[i:i+nk], tot)})
 	}
 	return out, nil
 }
@@ -138,10 +105,11 @@ func r2FromResidual(res *mat.Dense, tot []float64) float64 {
 // projected columns are no longer orthogonal within a training set, so there
 // is no shortcut.
 func (cv CV) kfoldPath(d *Decomposition, z mat.Matrix, kmax int) ([]PathPoint, error) {
-	t, _ := d.Scores.Dims()
+	scores := d.Scores()
+	t, _ := scores.Dims()
 	out := make([]PathPoint, 0, kmax)
 	for k := 1; k <= kmax; k++ {
-		xk := d.Scores.Slice(0, t, 0, k)
+		xk := scores.Slice(0, t, 0, k)
 		m, err := cv.Fit(xk, z)
 		if err != nil {
 			return nil, fmt.Errorf("decode: fit on %d components: %w", k, err)

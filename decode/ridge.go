@@ -161,19 +161,37 @@ func (cv CV) Fit(x, z mat.Matrix) (*Model, error) {
 		return nil, fmt.Errorf("decode: %d samples of activity but %d of behaviour", t, tz)
 	}
 	if t < cv.MinSamples() {
-		return nil, fmt.Errorf("decode: %d samples, cross-validation needs at least %d", t, cv.MinSamples())
+		return nil, errTooFew(t, cv.MinSamples())
 	}
-	d, err := Decompose(x)
+	f, err := cv.FitDesign(Design{X: dense(x), Z: dense(z)}, nil, FitOptions{})
 	if err != nil {
 		return nil, err
 	}
-	return cv.FitDecomposed(x, d, z)
+	return f.Model, nil
+}
+
+func errTooFew(t, need int) error {
+	return fmt.Errorf("decode: %d samples, cross-validation needs at least %d", t, need)
+}
+
+// dense returns m itself when it is a *mat.Dense, else a copy.
+func dense(m mat.Matrix) *mat.Dense {
+	if d, ok := m.(*mat.Dense); ok {
+		return d
+	}
+	return mat.DenseCopyOf(m)
 }
 
 // FitDecomposed fits the decoder of z from the data x whose decomposition is
 // d (x is only read for K-fold cross-validation).
 func (cv CV) FitDecomposed(x mat.Matrix, d *Decomposition, z mat.Matrix) (*Model, error) {
+	if err := cv.Validate(); err != nil {
+		return nil, err
+	}
 	alphas := cv.alphas()
+	if cv.Folds < 2 && !d.dual {
+		return d.fitStream(d.targetsOf(dense(z)), alphas, 0, FitOptions{}).Model, nil
+	}
 	var scores []float64
 	if cv.Folds >= 2 {
 		var err error
@@ -182,7 +200,7 @@ func (cv CV) FitDecomposed(x mat.Matrix, d *Decomposition, z mat.Matrix) (*Model
 			return nil, err
 		}
 	} else {
-		scores = looScores(d, newTargets(d, z), alphas)
+		scores = looDual(d, newTargets(d, z), alphas)
 	}
 	best := argmax(scores)
 	m := d.model(newTargets(d, z), alphas[best], d.Rank())
@@ -190,14 +208,21 @@ func (cv CV) FitDecomposed(x mat.Matrix, d *Decomposition, z mat.Matrix) (*Model
 	return m, nil
 }
 
-// targets holds z centred and its projection on the scores.
+// targets holds the means of z and its projection on the scores.
 type targets struct {
+	// z is the behaviour, a row per sample of the design's X (tall
+	// decompositions).
+	z    *mat.Dense
 	mean []float64
-	zc   *mat.Dense // T×K
 	c    *mat.Dense // r×K: Scoresᵀ·zc
-	cu   *mat.Dense // r×K: Uᵀ·zc, dual decompositions only
+	// zz are the sums of squares of zc per output.
+	zz []float64
+	// zc (T×K) and cu (r×K: Uᵀ·zc) are held for dual decompositions only.
+	zc, cu *mat.Dense
 }
 
+// newTargets centres z and projects it on the (stored) scores of a dual
+// decomposition, or of any decomposition for the K-fold decoders.
 func newTargets(d *Decomposition, z mat.Matrix) *targets {
 	t, k := z.Dims()
 	zc := mat.DenseCopyOf(z)
@@ -212,18 +237,56 @@ func newTargets(d *Decomposition, z mat.Matrix) *targets {
 			zc.Set(i, j, zc.At(i, j)-mean[j])
 		}
 	}
-	tg := &targets{mean: mean, zc: zc, c: linalg.MulTN(d.Scores, zc)}
+	tg := &targets{mean: mean, zc: zc, c: linalg.MulTN(d.Scores(), zc)}
 	if d.dual {
 		tg.cu = linalg.MulTN(d.u, zc)
 	}
 	return tg
 }
 
+// targetsOf returns the targets of z (a row per sample of X) for a
+// decomposition that keeps its design: c = Scoresᵀ·zc = Wᵀ·(Xcᵀ·zc) from one
+// pass over the samples, without the scores.
+func (d *Decomposition) targetsOf(z *mat.Dense) *targets {
+	design := d.src
+	design.Z = z
+	_, k := z.Dims()
+	mean := make([]float64, k)
+	for i := 0; i < d.Samples; i++ {
+		for o, v := range z.RawRowView(design.row(i)) {
+			mean[o] += v
+		}
+	}
+	for o := range mean {
+		mean[o] /= float64(d.Samples)
+	}
+	p := len(d.cols)
+	xz := make([]float64, p*k)
+	zz := make([]float64, k)
+	xb := make([]float64, chunkRows*p)
+	zb := make([]float64, chunkRows*k)
+	for lo := 0; lo < d.Samples; lo += chunkRows {
+		hi := min(lo+chunkRows, d.Samples)
+		design.gather(lo, hi, d.cols, d.keepMean, xb)
+		design.gatherZ(lo, hi, mean, zb)
+		linalg.Gemm(true, false, p, k, hi-lo, xb, p, zb, k, 1, xz, k)
+		for i, v := range zb[:(hi-lo)*k] {
+			zz[i%k] += v * v
+		}
+	}
+	// project expects rows for every feature; spread xz over them.
+	full := make([]float64, d.Features*k)
+	for a, j := range d.keep {
+		copy(full[j*k:(j+1)*k], xz[a*k:(a+1)*k])
+	}
+	return &targets{z: z, mean: mean, c: d.project(full, k), zz: zz}
+}
+
 // model returns the ridge fit with penalty alpha on the first k components.
 // In the components' coordinates the fit is diagonal: the weight of
 // component j is cⱼ/(λⱼ+α), which maps back to features through V.
 func (d *Decomposition) model(tg *targets, alpha float64, k int) *Model {
-	_, nk := tg.zc.Dims()
+	nk := len(tg.mean)
 	beta := mat.NewDense(k, nk, nil)
 	for j := 0; j < k; j++ {
 		f := 1 / (d.Lambda[j] + alpha)
@@ -240,54 +303,8 @@ func (d *Decomposition) model(tg *targets, alpha float64, k int) *Model {
 	return &Model{Alpha: alpha, Coef: coef, Intercept: intercept}
 }
 
-// looScores returns minus the mean squared leave-one-out error for each α,
-// using all components. This is the generalised cross-validation of
-// scikit-learn's _RidgeGCV: with H the hat matrix of the ridge fit with an
-// unpenalised intercept, the leave-one-out error of sample i is
-// (zᵢ − ẑᵢ)/(1 − Hᵢᵢ), and Hᵢᵢ = 1/T + Σⱼ Scoresᵢⱼ²/(λⱼ+α).
-func looScores(d *Decomposition, tg *targets, alphas []float64) []float64 {
-	if d.dual {
-		return looDual(d, tg, alphas)
-	}
-	t, nk := tg.zc.Dims()
-	r := d.Rank()
-	na := len(alphas)
-	// h = (Scores∘Scores)·M with M[j,a] = 1/(λⱼ+αₐ); ẑ = Scores·B with
-	// B[j, a·K+o] = c[j,o]/(λⱼ+αₐ): two products for the whole grid.
-	sq := mat.NewDense(t, r, nil)
-	sq.MulElem(d.Scores, d.Scores)
-	m := mat.NewDense(r, na, nil)
-	b := mat.NewDense(r, na*nk, nil)
-	for j := 0; j < r; j++ {
-		for a, al := range alphas {
-			f := 1 / (d.Lambda[j] + al)
-			m.Set(j, a, f)
-			for o := 0; o < nk; o++ {
-				b.Set(j, a*nk+o, tg.c.At(j, o)*f)
-			}
-		}
-	}
-	h := linalg.Mul(sq, m)
-	zhat := linalg.Mul(d.Scores, b)
-	scores := make([]float64, na)
-	inv := 1 / float64(t)
-	for a := range alphas {
-		var s float64
-		for i := 0; i < t; i++ {
-			den := 1 - inv - h.At(i, a)
-			zr := tg.zc.RawRowView(i)
-			zh := zhat.RawRowView(i)[a*nk : (a+1)*nk]
-			for o := 0; o < nk; o++ {
-				e := (zr[o] - zh[o]) / den
-				s += e * e
-			}
-		}
-		scores[a] = -s / float64(t*nk)
-	}
-	return scores
-}
-
-// looDual is looScores when the fit can interpolate (T ≤ N). Then 1 − Hᵢᵢ and
+// looDual returns minus the mean squared leave-one-out error for each α
+// when the fit can interpolate (T ≤ N), using all components. Then 1 − Hᵢᵢ and
 // the residual are both small and are computed directly from the complete
 // basis U of the centred sample space, without cancellation:
 // zᵢ − ẑᵢ = Σⱼ Uᵢⱼ (Uᵀz)ⱼ α/(λⱼ+α) and 1 − Hᵢᵢ = Σⱼ Uᵢⱼ² α/(λⱼ+α).

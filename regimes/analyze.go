@@ -173,38 +173,49 @@ func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (
 		return nil, fmt.Errorf("%d samples: cross-validation needs at least %d", t, s.CV.MinSamples())
 	}
 	progress("decoder", 0, 1)
-	f, err := fitAll(x, z, s)
+	design := decode.Design{X: x, Z: z}
+	// The moments (Gram matrix and cross products) of a design with more
+	// samples than neurons serve every neuron subset: theirs are
+	// sub-blocks. A wide design is fitted from copies instead (decode).
+	var mom *decode.Moments
+	if t > n && s.CV.Folds < 2 {
+		var err error
+		if mom, err = decode.NewMoments(design, s.Workers); err != nil {
+			return nil, err
+		}
+	}
+	f, err := fitAll(design, mom, given, s, s.Workers)
 	if err != nil {
 		return nil, err
 	}
 	progress("decoder", 1, 1)
 	res := &Result{
 		Samples: t, Neurons: n, Outputs: k,
-		Constant: f.d.Constant,
-		Model:    f.model, R2: f.r2, Rho: f.rho,
-		CumVar: f.d.CumulativeVarianceRatio(), DVar: f.dvar,
-		Path: f.path, DFit: f.dfit, Ratio: f.ratio,
+		Constant: f.Constant,
+		Model:    f.Model, R2: f.R2, Rho: f.Rho,
+		CumVar: f.CumulativeVarianceRatio(), DVar: f.dvar,
+		Path: f.Path, DFit: f.dfit, Ratio: f.ratio,
 		RhoGiven: math.NaN(), DecoderMatch: math.NaN(),
 		Settings: s,
 	}
-	if len(f.d.Constant) > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d constant neurons kept with zero weight", len(f.d.Constant)))
+	if len(f.Constant) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d constant neurons kept with zero weight", len(f.Constant)))
 	}
 	if f.dfit == 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("no number of components reaches R² > %.2f·%.3g: D_fit undefined", s.FitThreshold, f.r2))
+		res.Notes = append(res.Notes, fmt.Sprintf("no number of components reaches R² > %.2f·%.3g: D_fit undefined", s.FitThreshold, f.R2))
 	}
 	if given != nil {
-		res.RhoGiven = Rho(f.xc, given)
-		res.DecoderMatch = DecoderMatch(f.model.Coef, given)
+		res.RhoGiven = f.RhoGiven
+		res.DecoderMatch = DecoderMatch(f.Model.Coef, given)
 	}
 	if s.NoScaling {
 		return res, nil
 	}
-	res.Neuron, err = neuronScaling(x, z, s, progress)
+	res.Neuron, err = neuronScaling(design, mom, f.Fit, s, progress)
 	if err != nil {
 		return nil, err
 	}
-	res.Time, err = timeScaling(x, z, s, progress)
+	res.Time, err = timeScaling(design, s, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -212,50 +223,26 @@ func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (
 	return res, nil
 }
 
-// fit is the analysis of one design.
+// fit is the analysis of one design: the decoder and ρ (decode.Fit) and
+// the dimensions.
 type fit struct {
-	d          *decode.Decomposition
-	xc         *mat.Dense
-	model      *decode.Model
-	r2, rho    float64
+	*decode.Fit
 	dvar, dfit int
 	ratio      float64
-	path       []decode.PathPoint
 }
 
-// fitDecoder decomposes x and fits the decoder; it is all that the neuron
-// subsampling needs.
-func fitDecoder(x, z mat.Matrix, s Settings) (*fit, error) {
-	d, err := decode.Decompose(x)
+// fitAll fits the decoder of a design with the fitting-dimension curve and
+// derives the dimensions; mom holds its moments or is nil, given is the
+// experimenter's decoder or nil. The passes over the samples run on
+// workers goroutines, which do not change the numbers.
+func fitAll(d decode.Design, mom *decode.Moments, given *mat.Dense, s Settings, workers int) (*fit, error) {
+	df, err := s.CV.FitDesign(d, mom, decode.FitOptions{Path: true, Given: given, Workers: workers})
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.CV.FitDecomposed(x, d, z)
-	if err != nil {
-		return nil, err
-	}
-	xc := mat.DenseCopyOf(x)
-	for i := 0; i < d.Samples; i++ {
-		row := xc.RawRowView(i)
-		for j := range row {
-			row[j] -= d.Mean[j]
-		}
-	}
-	return &fit{d: d, xc: xc, model: m, r2: m.Score(x, z), rho: Rho(xc, m.Coef)}, nil
-}
-
-// fitAll adds the dimensions to fitDecoder.
-func fitAll(x, z mat.Matrix, s Settings) (*fit, error) {
-	f, err := fitDecoder(x, z, s)
-	if err != nil {
-		return nil, err
-	}
-	f.path, err = s.CV.Path(f.d, z, f.d.Rank())
-	if err != nil {
-		return nil, err
-	}
-	f.dvar = VarianceDimension(f.d, s.VarThreshold)
-	f.dfit = FittingDimension(f.path, s.FitThreshold, f.r2)
+	f := &fit{Fit: df}
+	f.dvar = VarianceDimension(df.Decomposition, s.VarThreshold)
+	f.dfit = FittingDimension(df.Path, s.FitThreshold, df.R2)
 	f.ratio = math.NaN()
 	if f.dfit > 0 {
 		f.ratio = float64(f.dfit) / float64(f.dvar)

@@ -17,16 +17,9 @@ import (
 
 // Rho is the correlation between activity and decoder in its experimental
 // form, ρ = ‖X·Wᵀ‖_F / (‖X‖_F·‖W‖_F), for X (T×N) centred over samples and W
-// the decoder (K×N). It is zero when either norm is zero.
-func Rho(x, w mat.Matrix) float64 {
-	nx, nw := mat.Norm(x, 2), mat.Norm(w, 2)
-	if nx == 0 || nw == 0 {
-		return 0
-	}
-	var p mat.Dense
-	p.Mul(x, w.T())
-	return mat.Norm(&p, 2) / (nx * nw)
-}
+// the decoder (K×N). It is zero when either norm is zero. (decode.Rho; the
+// analyses get it from decode.FitDesign without a centred copy of X.)
+func Rho(x, w mat.Matrix) float64 { return decode.Rho(x, w) }
 
 // VarianceDimension returns the fewest leading components whose cumulative
 // share of the variance exceeds threshold (0.9 in the paper).

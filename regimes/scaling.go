@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"gonum.org/v1/gonum/mat"
+	"github.com/oblique-neuro/oblique/decode"
 )
 
 // NeuronScaling is ρ under subsampling of neurons (paper Fig. 8): for each
@@ -37,8 +37,12 @@ type TimeScaling struct {
 	RhoMean, RhoSD float64
 }
 
-func neuronScaling(x, z *mat.Dense, s Settings, progress Progress) (*NeuronScaling, error) {
-	t, n := x.Dims()
+// neuronScaling refits the decoder on random subsets of the neurons. mom
+// holds the moments of the whole design (nil for wide designs), whose
+// sub-blocks are each subset's; all is the fit on every neuron, which the
+// subsets of that size (all the same) take instead of refitting.
+func neuronScaling(d decode.Design, mom *decode.Moments, all *decode.Fit, s Settings, progress Progress) (*NeuronScaling, error) {
+	n := d.Features()
 	ns := &NeuronScaling{}
 	for _, f := range s.Fractions {
 		// int() truncation as numpy.int_(N·f) in the paper's code.
@@ -65,25 +69,30 @@ func neuronScaling(x, z *mat.Dense, s Settings, progress Progress) (*NeuronScali
 			jobs = append(jobs, job{l, d})
 		}
 	}
+	// The largest subsets first, so that no worker is left with a large
+	// one at the end (the order does not change any number).
+	sort.SliceStable(jobs, func(a, b int) bool { return ns.N[jobs[a].level] > ns.N[jobs[b].level] })
 	ns.Rho, ns.R2, ns.Alpha = grid(levels, s.NeuronDraws), grid(levels, s.NeuronDraws), grid(levels, s.NeuronDraws)
 	failed := make([]error, len(jobs))
 	parallel(len(jobs), s.Workers, func(i int) {
 		j := jobs[i]
 		idx := subsets[j.level][j.draw]
-		xs := mat.NewDense(t, len(idx), nil)
-		for r := 0; r < t; r++ {
-			src, dst := x.RawRowView(r), xs.RawRowView(r)
-			for c, col := range idx {
-				dst[c] = src[col]
+		f := all
+		if len(idx) < n {
+			sub := d
+			sub.Cols = idx
+			var m *decode.Moments
+			if mom != nil {
+				m = mom.Sub(idx)
+			}
+			var err error
+			if f, err = s.CV.FitDesign(sub, m, decode.FitOptions{Workers: 1}); err != nil {
+				failed[i] = err
+				ns.Rho[j.level][j.draw], ns.R2[j.level][j.draw], ns.Alpha[j.level][j.draw] = math.NaN(), math.NaN(), math.NaN()
+				return
 			}
 		}
-		f, err := fitDecoder(xs, z, s)
-		if err != nil {
-			failed[i] = err
-			ns.Rho[j.level][j.draw], ns.R2[j.level][j.draw], ns.Alpha[j.level][j.draw] = math.NaN(), math.NaN(), math.NaN()
-			return
-		}
-		ns.Rho[j.level][j.draw], ns.R2[j.level][j.draw], ns.Alpha[j.level][j.draw] = f.rho, f.r2, f.model.Alpha
+		ns.Rho[j.level][j.draw], ns.R2[j.level][j.draw], ns.Alpha[j.level][j.draw] = f.Rho, f.R2, f.Model.Alpha
 	}, "neuron subsets", progress)
 	bad := 0
 	for _, err := range failed {
@@ -211,9 +220,10 @@ func percentile(v []float64, q float64) float64 {
 	return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
 }
 
-func timeScaling(x, z *mat.Dense, s Settings, progress Progress) (*TimeScaling, error) {
-	t, n := x.Dims()
-	_, k := z.Dims()
+// timeScaling repeats the analysis on random subsets of the samples, each
+// re-centred; the subsets are views of the design, never copies.
+func timeScaling(d decode.Design, s Settings, progress Progress) (*TimeScaling, error) {
+	t := d.Samples()
 	m := int(float64(t) * s.TimeFraction)
 	if m < s.CV.MinSamples() {
 		return nil, fmt.Errorf("regimes: time subsets of %d samples are too small for cross-validation (need %d)", m, s.CV.MinSamples())
@@ -224,27 +234,24 @@ func timeScaling(x, z *mat.Dense, s Settings, progress Progress) (*TimeScaling, 
 	ts.DVar, ts.DFit = make([]int, draws), make([]int, draws)
 	rng := newRand(s.Seed, streamTime)
 	subsets := make([][]int, draws)
-	for d := range subsets {
-		subsets[d] = choose(rng, t, m)
+	for i := range subsets {
+		subsets[i] = choose(rng, t, m)
 	}
 	failed := make([]error, draws)
-	parallel(draws, s.Workers, func(d int) {
-		xs, zs := mat.NewDense(m, n, nil), mat.NewDense(m, k, nil)
-		for r, i := range subsets[d] {
-			copy(xs.RawRowView(r), x.RawRowView(i))
-			copy(zs.RawRowView(r), z.RawRowView(i))
-		}
-		f, err := fitAll(xs, zs, s)
+	parallel(draws, s.Workers, func(i int) {
+		sub := d
+		sub.Rows = subsets[i]
+		f, err := fitAll(sub, nil, nil, s, 1)
 		if err != nil {
-			failed[d] = err
+			failed[i] = err
 			return
 		}
-		ts.Rho[d], ts.R2[d], ts.Alpha[d], ts.Ratio[d] = f.rho, f.r2, f.model.Alpha, f.ratio
-		ts.DVar[d], ts.DFit[d] = f.dvar, f.dfit
+		ts.Rho[i], ts.R2[i], ts.Alpha[i], ts.Ratio[i] = f.Rho, f.R2, f.Model.Alpha, f.ratio
+		ts.DVar[i], ts.DFit[i] = f.dvar, f.dfit
 	}, "sample subsets", progress)
-	for d, err := range failed {
+	for i, err := range failed {
 		if err != nil {
-			return nil, fmt.Errorf("regimes: sample subset %d: %w", d+1, err)
+			return nil, fmt.Errorf("regimes: sample subset %d: %w", i+1, err)
 		}
 	}
 	ts.RhoMean, ts.RhoSD = mean(ts.Rho), std(ts.Rho)
