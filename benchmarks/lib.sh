@@ -10,6 +10,8 @@
 #   PEER_DEFAULT=0         time the peer only at its best kernel, not also
 #                          at OpenBLAS's default (and an inherited one)
 #   PEER_CORETYPE=NAME     the OPENBLAS_CORETYPE to use as the best one
+#   PEER_BUDGET=S          rnn.sh: seconds of timed repeats per PyTorch
+#                          setting once three are done (default 20)
 py=/usr/bin/python3
 
 # bench_need TAG MODULE:DEBIAN_PACKAGE...: makes sure $py imports every

@@ -145,11 +145,11 @@ def openblas_arch(coretype):
 
 def cmd_coretypes():
     """Prints the peer's BLAS configurations to time, one "LABEL<TAB>SETTING"
-    line each (LABEL: the kernel and where it comes from, as default, env,
-    best) (SETTING: the OPENBLAS_CORETYPE to set, "-" to unset it):
-    OpenBLAS's own pick, the one inherited from the environment if
-    OPENBLAS_CORETYPE is set, and the best for the CPU's flags; configurations
-    running the same kernel are merged. The best comes last."""
+    line each: OpenBLAS's own pick, the one inherited from the environment if
+    OPENBLAS_CORETYPE is set, and the best for the CPU's flags, last.
+    LABEL is the kernel and where it comes from (default, env, best; merged
+    when they run the same kernel), SETTING the OPENBLAS_CORETYPE to set
+    ("-": unset it)."""
     info, flags = cpuinfo()
     default = openblas_arch("")
     if default is None:
