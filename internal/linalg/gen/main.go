@@ -57,9 +57,6 @@ import (
 	"path/filepath"
 )
 
-// archFiles returns the files of the other architectures (none yet).
-func archFiles() map[string]*asm { return nil }
-
 func main() {
 	dir := flag.String("o", ".", "folder to write the assembly files into")
 	flag.Parse()
