@@ -188,8 +188,10 @@ func goldenWork() []result {
 	add("TanhBackward", tb)
 	Axpy(-0.7, v[2], v[5])
 	add("Axpy", v[5])
-	var dots []float32 // one float32 would miss many changes of the tree
-	for i := 1; i < len(v); i++ { // not v[0]: ±∞ would make NaNs, whose bits differ between ISAs
+	// Many dot products: one float32 would miss many changes of the tree.
+	// Not of v[0]: its ±∞ would make NaNs, whose bits differ between ISAs.
+	var dots []float32
+	for i := 1; i < len(v); i++ {
 		for j := 1; j < i; j++ {
 			for _, l := range []int{16, 48, n} {
 				dots = append(dots, Dot(v[i][:l], v[j][:l]))

@@ -491,7 +491,7 @@ func neonDot(b *asm) {
 	b.f3("fadd", f32, 0, 0, 1) // i, i+4
 	b.w("\tVEXT $8, V0.B16, V0.B16, V1.B16")
 	b.f3("fadd", f32, 0, 0, 1) // i, i+2
-	b.faddpS(0, 0) // 0, 1
+	b.faddpS(0, 0)             // 0, 1
 	b.w("\tFMOVS F0, ret+24(FP)")
 	b.w("\tRET")
 }
