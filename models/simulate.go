@@ -185,8 +185,8 @@ func (s SimSettings) dropped() int {
 	return 0
 }
 
-// checkTrials is the number of trials Check runs: two halves of 8, the
-// engine's tile, which cost what a single trial costs.
+// checkTrials is the number of trials Check runs: two of the engine's
+// 8-row tiles, which cost what a single trial costs.
 const checkTrials = 16
 
 // Check runs the network without noise on a few fresh trials of its task,

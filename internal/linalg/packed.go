@@ -9,7 +9,7 @@ package linalg
 // arithmetic at that size; with the weights packed once per step, Mul reads
 // A in place (the "rm" micro-kernels broadcast straight from A's rows) and
 // runs on the calling goroutine, so that callers parallelise at a coarser
-// grain (the engine runs each half of the batch on its own core).
+// grain (the engine runs each group of trials on its own core).
 //
 // The zero value is empty; Pack sizes it and reuses its storage.
 type PackedB[T Float] struct {
