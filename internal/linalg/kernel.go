@@ -28,7 +28,9 @@ import (
 // Results are reproducible bit for bit within one path on one machine. The
 // assembly paths compute every element of a product as the same chain of
 // fused multiply-adds in the same order, and the element-wise kernels with
-// the same operations, so avx2 and avx512 give the same bits; the generic
+// the same operations, so avx2, avx512 and neon give the same bits
+// (TestAsmPathsSameBits, and TestAsmBitsGolden against digests recorded on
+// avx2); the generic
 // path rounds differently (gonum's blocking, separate multiply and add,
 // math.Tanh), so results on it agree with the others within the float32 or
 // float64 rounding error of the computation, not bit for bit.

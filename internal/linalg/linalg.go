@@ -14,7 +14,8 @@
 //
 // The kernels behind all of them come from one kernel path (kernel.go):
 // assembly for AVX-512 or AVX2 + FMA on amd64 (kernel_amd64.s and
-// vec_amd64.s, written by ./gen), or the generic Go loops and gonum's BLAS.
+// vec_amd64.s) and for NEON on arm64 (kernel_arm64.s, vec_arm64.s), all
+// written by ./gen, or the generic Go loops and gonum's BLAS.
 // The fastest path the CPU supports is used unless OBLIQUE_KERNEL names
 // another; results are reproducible bit for bit within one path.
 package linalg

@@ -66,7 +66,7 @@ func (p *PackedB[T]) Cols() int { return p.n }
 // Stride returns the smallest row stride of C that Mul accepts: n rounded
 // up to the width of a micro-kernel tile of the kernel path p was packed
 // for (three vectors: 48 float32 or 24 float64 values with AVX-512, 24 or
-// 12 with AVX2).
+// 12 with AVX2, 12 or 6 with NEON).
 func (p *PackedB[T]) Stride() int {
 	path := p.path
 	if path == nil {

@@ -7,9 +7,11 @@ import (
 
 // Element-wise kernels of the RNN engine. Each runs over whole slices on
 // the calling goroutine; in float32 on the assembly paths the bulk of the
-// slice goes through assembly (vec_amd64.s, 16 values per iteration) and
-// the last len%16 values through the Go loop. float64 always takes the Go
-// loops: the float64 engine is the reference that gradient checks use.
+// slice goes through assembly (vec_amd64.s or vec_arm64.s, 16 values per
+// iteration) and the last len%16 values through the Go loop. float64 always
+// takes the Go loops: the float64 engine is the reference that gradient
+// checks use. (The Go compiler fuses x*y + z into one multiply-add on
+// arm64 and not on amd64, so those loops round differently there.)
 //
 // The float32 Tanh of the assembly paths is a rational approximation (the
 // one Eigen uses): at most 4·10⁻⁷ from math.Tanh, so 1 − tanh² stays the

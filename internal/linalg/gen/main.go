@@ -1,6 +1,8 @@
 // Command gen writes the assembly of package linalg: kernel_amd64.s (the
 // GEMM micro-kernels) and vec_amd64.s (the element-wise float32 kernels of
-// the RNN engine), each for AVX-512 and for AVX2 + FMA:
+// the RNN engine), each for AVX-512 and for AVX2 + FMA, and their NEON
+// counterparts for arm64, kernel_arm64.s and vec_arm64.s (arm64.go says
+// how they differ):
 //
 //	go generate ./internal/linalg        (runs: go run ./gen)
 //	go run ./internal/linalg/gen -o DIR  (writes the files into DIR instead)
