@@ -2,6 +2,7 @@ package decode
 
 import (
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -10,9 +11,12 @@ import (
 
 // FitOptions configure FitDesign.
 type FitOptions struct {
-	// Path asks for the fitting-dimension curve (Fit.Path) over every
-	// component.
+	// Path asks for the fitting-dimension curve (Fit.Path), k = 1…Rank.
 	Path bool
+	// PathUntil, when positive, ends the curve at the first k whose R²
+	// exceeds PathUntil·R² (the relative rule of the fitting dimension,
+	// METHODS.md §4), for fits that only need that k.
+	PathUntil float64
 	// Given is a decoder (outputs × features) whose ρ is wanted too, or nil.
 	Given *mat.Dense
 	// Workers is the number of goroutines for the passes over the samples
@@ -75,25 +79,32 @@ func (cv CV) FitDesign(d Design, m *Moments, o FitOptions) (*Fit, error) {
 		return nil, err
 	}
 	tg := &targets{z: d.Z, mean: m.ZMean, c: dec.project(m.XZ, m.Outputs), zz: m.ZZ}
-	kmax := 0
-	if o.Path {
-		kmax = dec.Rank()
-	}
-	return dec.fitStream(tg, alphas, kmax, o), nil
+	return dec.fitStream(tg, alphas, o), nil
 }
 
 // fitStream is the leave-one-out fit of a decomposition that keeps its
-// design, from one pass over the samples (stream), with the curve over the
-// first kmax components.
-func (d *Decomposition) fitStream(tg *targets, alphas []float64, kmax int, o FitOptions) *Fit {
-	acc := d.stream(tg, alphas, kmax, o.Given, o.Workers)
+// design, from passes over the samples (stream): one for the fit on every
+// component and the curve's first window, and, when the curve is to stop
+// at the fitting dimension (FitOptions.PathUntil) and has not reached it
+// yet, one per further window, each twice as wide.
+func (d *Decomposition) fitStream(tg *targets, alphas []float64, o FitOptions) *Fit {
+	r := d.Rank()
+	kmax := 0
+	if o.Path {
+		kmax = r
+	}
+	ps := pass{full: true, given: o.Given, k1: kmax}
+	if o.PathUntil > 0 {
+		ps.k1 = min(kmax, firstWindow)
+	}
+	acc := d.stream(tg, alphas, ps, o.Workers)
 	t, na, k := d.Samples, len(alphas), len(tg.mean)
 	scores := make([]float64, na)
 	for a := range alphas {
 		scores[a] = -acc.loo[a] / float64(t*k)
 	}
 	best := argmax(scores)
-	model := d.model(tg, alphas[best], d.Rank())
+	model := d.model(tg, alphas[best], r)
 	model.Alphas, model.Scores = alphas, scores
 	f := &Fit{Decomposition: d, Model: model, RhoGiven: math.NaN()}
 	f.R2 = meanR2(acc.res[best*k:(best+1)*k], tg.zz)
@@ -103,17 +114,30 @@ func (d *Decomposition) fitStream(tg *targets, alphas []float64, kmax int, o Fit
 	if o.Given != nil {
 		f.RhoGiven = ratio(acc.given2, nx2, o.Given)
 	}
-	path := make([]float64, na)
-	for j := 0; j < kmax; j++ {
-		for a := range alphas {
-			path[a] = -acc.path[j*na+a] / float64(t*k)
+	for {
+		for j := ps.k0; j < ps.k1; j++ {
+			for a := range alphas {
+				scores[a] = -acc.path[(j-ps.k0)*na+a] / float64(t*k)
+			}
+			b := argmax(scores)
+			i := ((j-ps.k0)*na + b) * k
+			pt := PathPoint{K: j + 1, Alpha: alphas[b], R2: meanR2(acc.pres[i:i+k], tg.zz)}
+			f.Path = append(f.Path, pt)
+			if o.PathUntil > 0 && pt.R2 > o.PathUntil*f.R2 {
+				return f
+			}
 		}
-		b := argmax(path)
-		i := (j*na + b) * k
-		f.Path = append(f.Path, PathPoint{K: j + 1, Alpha: alphas[b], R2: meanR2(acc.pres[i:i+k], tg.zz)})
+		if ps.k1 >= kmax {
+			return f
+		}
+		ps = pass{k0: ps.k1, k1: min(kmax, 2*ps.k1)}
+		acc = d.stream(tg, alphas, ps, o.Workers)
 	}
-	return f
 }
+
+// firstWindow is the number of components in the curve's first pass when
+// it stops at the fitting dimension (a variable for the tests).
+var firstWindow = 32
 
 // fitCopy is FitDesign on a copy of the view: the dual (samples ≤ features)
 // and K-fold decoders work on whole matrices.
@@ -187,14 +211,15 @@ type accum struct {
 	// given2 is ‖Xc·Givenᵀ‖².
 	given2 float64
 	// path and pres are loo and res of the fit from the first k
-	// components, [k−1][α] and [k−1][α][output].
+	// components, [k−k0−1][α] and [k−k0−1][α][output], for k in the
+	// window (k0, k1].
 	path, pres []float64
 }
 
-func newAccum(alphas, outputs, kmax int) *accum {
+func newAccum(alphas, outputs, window int) *accum {
 	return &accum{
 		loo: make([]float64, alphas), res: make([]float64, alphas*outputs), fit2: make([]float64, alphas),
-		path: make([]float64, kmax*alphas), pres: make([]float64, kmax*alphas*outputs),
+		path: make([]float64, window*alphas), pres: make([]float64, window*alphas*outputs),
 	}
 }
 
@@ -207,23 +232,37 @@ func (a *accum) add(b *accum) {
 	addTo(a.pres, b.pres)
 }
 
+// pass says what one pass over the samples accumulates: the fit on every
+// component (full, with given's ρ if not nil) and the curve for k in
+// (k0, k1].
+type pass struct {
+	full   bool
+	given  *mat.Dense
+	k0, k1 int
+}
+
 // stream makes one pass over the samples of the decomposition's design and
 // accumulates, for every α of the grid, the leave-one-out errors of
 // scikit-learn's _RidgeGCV: with H the hat matrix of the ridge fit with an
 // unpenalised intercept, the error of sample i is (zᵢ − ẑᵢ)/(1 − Hᵢᵢ), with
 // Hᵢᵢ = 1/T + Σⱼ Sᵢⱼ²/(λⱼ+α) and ẑᵢ = Σⱼ Sᵢⱼ·cⱼ/(λⱼ+α) (S the scores, c =
-// Sᵀzc). For a block of samples, S comes from one product with the axes and
-// the whole grid from two more: (S∘S)·M and S·B with M[j,a] = 1/(λⱼ+αₐ) and
-// B[j, a·K+o] = c[j,o]/(λⱼ+αₐ).
+// Sᵀzc). For a block of samples, Sᵀ comes from one product with the axes
+// and the whole grid from two more: Mᵀ·(S∘S)ᵀ and Bᵀ·Sᵀ with M[j,a] =
+// 1/(λⱼ+αₐ) and B[j, a·K+o] = c[j,o]/(λⱼ+αₐ).
 //
-// With kmax > 0 it also accumulates the fits from the first k = 1…kmax
-// components, whose columns are orthogonal, so that adding component k adds
-// one term to every prediction and every hat-matrix diagonal. given, if
-// not nil, is a decoder whose ‖Xc·Givenᵀ‖² is summed too.
-func (d *Decomposition) stream(tg *targets, alphas []float64, kmax int, given *mat.Dense, workers int) *accum {
+// The curve adds the fits from the first k components. Their columns are
+// orthogonal, so adding component k adds one term to every prediction and
+// every hat-matrix diagonal; a window (k0, k1] starts from the sums over
+// the first k0 components, two more products.
+func (d *Decomposition) stream(tg *targets, alphas []float64, ps pass, workers int) *accum {
 	t, r, p := d.Samples, d.Rank(), len(d.cols)
 	_, k := tg.c.Dims()
 	na := len(alphas)
+	// Scores are needed up to component r for the full fit, else k1.
+	rs := r
+	if !ps.full {
+		rs = ps.k1
+	}
 	m := gridFactors(d.Lambda, alphas)
 	b := make([]float64, r*na*k)
 	for j := 0; j < r; j++ {
@@ -233,70 +272,101 @@ func (d *Decomposition) stream(tg *targets, alphas []float64, kmax int, given *m
 			}
 		}
 	}
-	c := tg.c.RawMatrix()
+	c := tg.c.RawMatrix().Data
 	var gt []float64 // Givenᵀ on the varying features, p×K'
 	kg := 0
-	if given != nil {
-		kg, _ = given.Dims()
+	if ps.given != nil {
+		kg, _ = ps.given.Dims()
 		gt = make([]float64, p*kg)
 		for a, j := range d.keep {
 			for o := 0; o < kg; o++ {
-				gt[a*kg+o] = given.At(o, j)
+				gt[a*kg+o] = ps.given.At(o, j)
 			}
 		}
 	}
 	design := d.src
 	design.Z = tg.z
 	inv := 1 / float64(t)
+	window := ps.k1 - ps.k0
 	segments := (t + segmentRows - 1) / segmentRows
 	var total *accum
 	ordered(segments, workers, func(s int) *accum {
-		acc := newAccum(na, k, kmax)
-		xb := make([]float64, chunkRows*p)
-		zb := make([]float64, chunkRows*k)
-		sb := make([]float64, chunkRows*r)
-		sq := make([]float64, chunkRows*r)
-		hb := make([]float64, chunkRows*na)
-		zh := make([]float64, chunkRows*na*k)
-		gb := make([]float64, chunkRows*kg)
-		h := make([]float64, na)
-		zp := make([]float64, na*k)
-		for lo := s * segmentRows; lo < min((s+1)*segmentRows, t); lo += chunkRows {
-			hi := min(lo+chunkRows, t, (s+1)*segmentRows)
+		acc := newAccum(na, k, window)
+		const n = chunkRows
+		orig := getBuf(n * (p + k + 2*rs + na + na*k + kg + k))
+		buf := orig
+		take := func(size int) []float64 {
+			out := buf[:size:size]
+			buf = buf[size:]
+			return out
+		}
+		xb, zb, st, sqt := take(n*p), take(n*k), take(n*rs), take(n*rs)
+		ht, zt, gb, zct := take(n*na), take(n*na*k), take(n*kg), take(n*k)
+		for lo := s * segmentRows; lo < min((s+1)*segmentRows, t); lo += n {
+			hi := min(lo+n, t, (s+1)*segmentRows)
 			rows := hi - lo
 			design.gather(lo, hi, d.cols, d.keepMean, xb)
 			design.gatherZ(lo, hi, tg.mean, zb)
-			linalg.Gemm(false, false, rows, r, p, xb, p, d.w, r, 0, sb, r)
-			for i, v := range sb[:rows*r] {
-				sq[i] = v * v
-			}
-			linalg.Gemm(false, false, rows, na, r, sq, r, m, na, 0, hb, na)
-			linalg.Gemm(false, false, rows, na*k, r, sb, r, b, na*k, 0, zh, na*k)
 			for i := 0; i < rows; i++ {
-				zr := zb[i*k : (i+1)*k]
-				for a := 0; a < na; a++ {
-					den := 1 - inv - hb[i*na+a]
-					pr := zh[(i*na+a)*k : (i*na+a+1)*k]
-					var e2 float64
-					for o, zo := range zr {
-						e := zo - pr[o]
-						e2 += e * e
-						acc.res[a*k+o] += e * e
-						acc.fit2[a] += pr[o] * pr[o]
-					}
-					acc.loo[a] += e2 / (den * den)
+				for o := 0; o < k; o++ {
+					zct[o*rows+i] = zb[i*k+o]
 				}
 			}
-			if given != nil {
+			// Sᵀ (rs × rows) = (first rs columns of W)ᵀ · Xcᵀ.
+			linalg.Gemm(true, true, rs, rows, p, d.w, r, xb, p, 0, st, rows)
+			for i, v := range st[:rs*rows] {
+				sqt[i] = v * v
+			}
+			if ps.full {
+				linalg.Gemm(true, false, na, rows, r, m, na, sqt, rows, 0, ht, rows)
+				linalg.Gemm(true, false, na*k, rows, r, b, na*k, st, rows, 0, zt, rows)
+				for a := 0; a < na; a++ {
+					ha := ht[a*rows : (a+1)*rows]
+					var loo, fit2 float64
+					for i := range ha {
+						den := 1 - inv - ha[i]
+						var e2 float64
+						for o := 0; o < k; o++ {
+							zh := zt[(a*k+o)*rows+i]
+							e := zct[o*rows+i] - zh
+							e2 += e * e
+							fit2 += zh * zh
+						}
+						loo += e2 / (den * den)
+					}
+					acc.loo[a] += loo
+					acc.fit2[a] += fit2
+					for o := 0; o < k; o++ {
+						zo, zh := zct[o*rows:(o+1)*rows], zt[(a*k+o)*rows:(a*k+o+1)*rows]
+						var res float64
+						for i := range zo {
+							e := zo[i] - zh[i]
+							res += e * e
+						}
+						acc.res[a*k+o] += res
+					}
+				}
+			}
+			if ps.given != nil {
 				linalg.Gemm(false, false, rows, kg, p, xb, p, gt, kg, 0, gb, kg)
 				for _, v := range gb[:rows*kg] {
 					acc.given2 += v * v
 				}
 			}
-			if kmax > 0 {
-				pathRows(acc, sb[:rows*r], zb[:rows*k], m, c.Data, h, zp, r, na, k, kmax, inv)
+			if window > 0 {
+				// The sums over the first k0 components, then one
+				// component at a time.
+				if ps.k0 > 0 {
+					linalg.Gemm(true, false, na, rows, ps.k0, m, na, sqt, rows, 0, ht, rows)
+					linalg.Gemm(true, false, na*k, rows, ps.k0, b, na*k, st, rows, 0, zt, rows)
+				} else {
+					clear(ht[:na*rows])
+					clear(zt[:na*k*rows])
+				}
+				pathRows(acc, st, zct, m, c, ht, zt, rows, na, k, ps.k0, ps.k1, inv)
 			}
 		}
+		putBuf(orig)
 		return acc
 	}, func(s int, a *accum) {
 		if s == 0 {
@@ -320,36 +390,85 @@ func gridFactors(lambda, alphas []float64) []float64 {
 	return m
 }
 
-// pathRows adds the rows of a block to the curve's sums: for each sample,
-// the hat-matrix diagonal h and the predictions zp of every α grow by one
-// term per component.
-func pathRows(acc *accum, sb, zb, m, c, h, zp []float64, r, na, k, kmax int, inv float64) {
-	rows := len(zb) / k
-	for i := 0; i < rows; i++ {
-		srow, zr := sb[i*r:(i+1)*r], zb[i*k:(i+1)*k]
-		clear(h)
-		clear(zp)
-		for j := 0; j < kmax; j++ {
-			sj := srow[j]
-			cj := c[j*k : (j+1)*k]
-			mj := m[j*na : (j+1)*na]
-			lj := acc.path[j*na : (j+1)*na]
-			rj := acc.pres[j*na*k : (j+1)*na*k]
-			for a, f := range mj {
-				h[a] += sj * sj * f
-				pf := sj * f
-				pa := zp[a*k : (a+1)*k]
-				ra := rj[a*k : (a+1)*k]
-				var e2 float64
-				for o, zo := range zr {
-					pa[o] += pf * cj[o]
-					e := zo - pa[o]
-					e2 += e * e
-					ra[o] += e * e
+// pathRows adds a block of samples to the curve's sums for the components
+// k0 … k1−1. st is Sᵀ (component × sample), zct the centred outputs
+// (output × sample), ht and zt the hat-matrix diagonals and predictions
+// (α × sample and α·output × sample) over the components before k0, which
+// it updates: for each component and α, one sweep over the samples.
+func pathRows(acc *accum, st, zct, m, c, ht, zt []float64, rows, na, k, k0, k1 int, inv float64) {
+	for j := k0; j < k1; j++ {
+		sj := st[j*rows : (j+1)*rows]
+		cj := c[j*k : (j+1)*k]
+		for a := 0; a < na; a++ {
+			f := m[j*na+a]
+			ha := ht[a*rows : (a+1)*rows]
+			res := acc.pres[((j-k0)*na+a)*k : ((j-k0)*na+a+1)*k]
+			var loo float64
+			switch k {
+			case 1:
+				za, zo := zt[a*rows:(a+1)*rows], zct[:rows]
+				g := f * cj[0]
+				var r0 float64
+				for i, s := range sj {
+					h := ha[i] + s*s*f
+					ha[i] = h
+					p := za[i] + s*g
+					za[i] = p
+					e := zo[i] - p
+					den := 1 - inv - h
+					r0 += e * e
+					loo += e * e / (den * den)
 				}
-				den := 1 - inv - h[a]
-				lj[a] += e2 / (den * den)
+				res[0] += r0
+			case 2:
+				// The usual two outputs (velocity) without an inner loop.
+				za0, za1 := zt[2*a*rows:(2*a+1)*rows], zt[(2*a+1)*rows:(2*a+2)*rows]
+				z0, z1 := zct[:rows], zct[rows:2*rows]
+				g0, g1 := f*cj[0], f*cj[1]
+				var r0, r1 float64
+				for i, s := range sj {
+					h := ha[i] + s*s*f
+					ha[i] = h
+					p0, p1 := za0[i]+s*g0, za1[i]+s*g1
+					za0[i], za1[i] = p0, p1
+					e0, e1 := z0[i]-p0, z1[i]-p1
+					den := 1 - inv - h
+					r0 += e0 * e0
+					r1 += e1 * e1
+					loo += (e0*e0 + e1*e1) / (den * den)
+				}
+				res[0] += r0
+				res[1] += r1
+			default:
+				for i, s := range sj {
+					h := ha[i] + s*s*f
+					ha[i] = h
+					var e2 float64
+					for o := 0; o < k; o++ {
+						za := zt[(a*k+o)*rows+i] + s*f*cj[o]
+						zt[(a*k+o)*rows+i] = za
+						e := zct[o*rows+i] - za
+						e2 += e * e
+						res[o] += e * e
+					}
+					den := 1 - inv - h
+					loo += e2 / (den * den)
+				}
 			}
+			acc.path[(j-k0)*na+a] += loo
 		}
 	}
 }
+
+// bufs recycles the blocks of the passes over the samples, so that the
+// many fits of an analysis do not each allocate theirs.
+var bufs sync.Pool
+
+func getBuf(n int) []float64 {
+	if v, ok := bufs.Get().(*[]float64); ok && cap(*v) >= n {
+		return (*v)[:n]
+	}
+	return make([]float64, n)
+}
+
+func putBuf(b []float64) { bufs.Put(&b) }

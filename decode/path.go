@@ -36,7 +36,7 @@ func (cv CV) Path(d *Decomposition, z mat.Matrix, kmax int) ([]PathPoint, error)
 	}
 	alphas := cv.alphas()
 	if !d.dual {
-		return d.fitStream(d.targetsOf(dense(z)), alphas, kmax, FitOptions{}).Path, nil
+		return d.fitStream(d.targetsOf(dense(z)), alphas, FitOptions{Path: true}).Path[:kmax], nil
 	}
 	// A dual decomposition stores its scores: the same sums, from them.
 	tg := newTargets(d, z)
@@ -47,8 +47,10 @@ func (cv CV) Path(d *Decomposition, z mat.Matrix, kmax int) ([]PathPoint, error)
 		tot[i%nk] += v * v
 	}
 	acc := newAccum(na, nk, kmax)
-	pathRows(acc, d.Scores().RawMatrix().Data, tg.zc.RawMatrix().Data, gridFactors(d.Lambda, alphas), tg.c.RawMatrix().Data,
-		make([]float64, na), make([]float64, na*nk), r, na, nk, kmax, 1/float64(t))
+	st := mat.DenseCopyOf(d.Scores().T())
+	zct := mat.DenseCopyOf(tg.zc.T())
+	pathRows(acc, st.RawMatrix().Data, zct.RawMatrix().Data, gridFactors(d.Lambda, alphas), tg.c.RawMatrix().Data,
+		make([]float64, na*t), make([]float64, na*nk*t), t, na, nk, 0, kmax, 1/float64(t))
 	out := make([]PathPoint, 0, kmax)
 	scores := make([]float64, na)
 	for j := 0; j < kmax; j++ {

@@ -190,7 +190,7 @@ func (cv CV) FitDecomposed(x mat.Matrix, d *Decomposition, z mat.Matrix) (*Model
 	}
 	alphas := cv.alphas()
 	if cv.Folds < 2 && !d.dual {
-		return d.fitStream(d.targetsOf(dense(z)), alphas, 0, FitOptions{}).Model, nil
+		return d.fitStream(d.targetsOf(dense(z)), alphas, FitOptions{}).Model, nil
 	}
 	var scores []float64
 	if cv.Folds >= 2 {

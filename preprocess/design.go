@@ -98,7 +98,21 @@ type Design struct {
 }
 
 // Build applies the settings to the recording.
-func Build(rec *ingest.Recording, s Settings) (*Design, error) {
+func Build(rec *ingest.Recording, s Settings) (*Design, error) { return build(rec, s, false) }
+
+// Take is Build for a recording that is not needed afterwards: the design's
+// X and Z are built in the storage of rec.Activity and rec.Behaviour
+// whenever every sample moves to a row no later than its own (always, unless
+// a negative lag pairs a sample with a later activity row), so that a large
+// recording is never held twice. rec.Activity and rec.Behaviour are nil
+// afterwards, whether or not Take succeeds.
+func Take(rec *ingest.Recording, s Settings) (*Design, error) {
+	d, err := build(rec, s, true)
+	rec.Activity, rec.Behaviour = nil, nil
+	return d, err
+}
+
+func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 	if err := rec.Validate(); err != nil {
 		return nil, err
 	}
@@ -141,8 +155,16 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 			return nil, fmt.Errorf("%s: a bin width of %v s is too small to convert counts to Hz", rec.Name, rec.BinWidth)
 		}
 	}
-	x := mat.NewDense(len(rows), n, nil)
-	z := mat.NewDense(len(rows), k, nil)
+	var x, z *mat.Dense
+	if take && inPlace(rec, rows, lag) {
+		// Row r is written after every row before it was read, and
+		// reads a row at or after r: nothing is overwritten unread.
+		x = mat.NewDense(len(rows), n, rec.Activity.RawMatrix().Data[:len(rows)*n])
+		z = mat.NewDense(len(rows), k, rec.Behaviour.RawMatrix().Data[:len(rows)*k])
+	} else {
+		x = mat.NewDense(len(rows), n, nil)
+		z = mat.NewDense(len(rows), k, nil)
+	}
 	for r, i := range rows {
 		src := rec.Activity.RawRowView(i - lag)
 		dst := x.RawRowView(r)
@@ -158,7 +180,6 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 			}
 		}
 		zs := rec.Behaviour.RawRowView(i)
-		copy(z.RawRowView(r), zs)
 		for j, v := range zs {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				if math.IsNaN(v) {
@@ -169,6 +190,7 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 					rec.Name, rec.Source("behaviour"), v, i, j)
 			}
 		}
+		copy(z.RawRowView(r), zs)
 	}
 	d := &Design{Name: rec.Name, X: x, Z: z, Unit: unit, Rows: rows, LagBins: lag, Channels: rec.Channels}
 	if dropped > 0 {
@@ -192,6 +214,22 @@ func Build(rec *ingest.Recording, s Settings) (*Design, error) {
 		d.ZMean = linalg.Centre(z)
 	}
 	return d, nil
+}
+
+// inPlace reports whether the design's rows can be written over the
+// recording's storage: contiguous storage, and every design row r read from
+// activity row rows[r]−lag ≥ r and behaviour row rows[r] ≥ r.
+func inPlace(rec *ingest.Recording, rows []int, lag int) bool {
+	ra, rb := rec.Activity.RawMatrix(), rec.Behaviour.RawMatrix()
+	if ra.Stride != ra.Cols || rb.Stride != rb.Cols {
+		return false
+	}
+	for r, i := range rows {
+		if i-lag < r || i < r {
+			return false
+		}
+	}
+	return true
 }
 
 // Rows returns the behaviour samples that the mask keeps and whose lagged

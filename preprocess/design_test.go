@@ -2,6 +2,7 @@ package preprocess_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,6 +143,53 @@ func TestBuildOverflow(t *testing.T) {
 		_, err := preprocess.Build(c.rec, c.s)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestTakeEqualsBuild: Take, which builds the design in the recording's
+// own storage, gives exactly Build's design (for positive, zero and
+// negative lags, trials, thinning, a mask, Hz and counts) and leaves the
+// recording without its arrays.
+func TestTakeEqualsBuild(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		trialLen int
+		mask     bool
+		s        preprocess.Settings
+	}{
+		{"lag 2", 0, false, preprocess.Settings{LagBins: 2}},
+		{"no lag, counts", 0, false, preprocess.Settings{KeepCounts: true}},
+		{"negative lag", 0, false, preprocess.Settings{LagBins: -3}},
+		{"trials", 4, false, preprocess.Settings{LagBins: 1}},
+		{"every 5th", 0, false, preprocess.Settings{LagBins: 1, Every: 5}},
+		{"mask", 0, true, preprocess.Settings{}},
+	} {
+		mk := func() *ingest.Recording {
+			r := recording(20, c.trialLen)
+			if c.mask {
+				r.Mask = make([]bool, 20)
+				for i := range r.Mask {
+					r.Mask[i] = i%3 != 1
+				}
+			}
+			return r
+		}
+		want, err := preprocess.Build(mk(), c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := mk()
+		got, err := preprocess.Take(rec, c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mat.Equal(got.X, want.X) || !mat.Equal(got.Z, want.Z) || !slices.Equal(got.Rows, want.Rows) ||
+			!slices.Equal(got.XMean, want.XMean) || !slices.Equal(got.ZMean, want.ZMean) {
+			t.Errorf("%s: Take gives\n%v\n%v, Build\n%v\n%v", c.name, mat.Formatted(got.X), mat.Formatted(got.Z), mat.Formatted(want.X), mat.Formatted(want.Z))
+		}
+		if rec.Activity != nil || rec.Behaviour != nil {
+			t.Errorf("%s: the recording keeps its arrays", c.name)
 		}
 	}
 }

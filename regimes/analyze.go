@@ -184,7 +184,7 @@ func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (
 			return nil, err
 		}
 	}
-	f, err := fitAll(design, mom, given, s, s.Workers)
+	f, err := fitAll(design, mom, given, s, s.Workers, false)
 	if err != nil {
 		return nil, err
 	}
@@ -233,10 +233,15 @@ type fit struct {
 
 // fitAll fits the decoder of a design with the fitting-dimension curve and
 // derives the dimensions; mom holds its moments or is nil, given is the
-// experimenter's decoder or nil. The passes over the samples run on
-// workers goroutines, which do not change the numbers.
-func fitAll(d decode.Design, mom *decode.Moments, given *mat.Dense, s Settings, workers int) (*fit, error) {
-	df, err := s.CV.FitDesign(d, mom, decode.FitOptions{Path: true, Given: given, Workers: workers})
+// experimenter's decoder or nil. With short the curve ends at D_fit (all
+// the sample subsets need). The passes over the samples run on workers
+// goroutines, which do not change the numbers.
+func fitAll(d decode.Design, mom *decode.Moments, given *mat.Dense, s Settings, workers int, short bool) (*fit, error) {
+	o := decode.FitOptions{Path: true, Given: given, Workers: workers}
+	if short {
+		o.PathUntil = s.FitThreshold
+	}
+	df, err := s.CV.FitDesign(d, mom, o)
 	if err != nil {
 		return nil, err
 	}

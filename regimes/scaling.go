@@ -241,7 +241,7 @@ func timeScaling(d decode.Design, s Settings, progress Progress) (*TimeScaling, 
 	parallel(draws, s.Workers, func(i int) {
 		sub := d
 		sub.Rows = subsets[i]
-		f, err := fitAll(sub, nil, nil, s, 1)
+		f, err := fitAll(sub, nil, nil, s, 1, true)
 		if err != nil {
 			failed[i] = err
 			return

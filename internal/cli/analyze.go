@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,10 @@ func runAnalyze(env *Env, args []string) error {
 		return err
 	}
 
+	// The designs (float64 arrays without pointers, which the collector
+	// marks at almost no cost) dominate the heap: the default GOGC of 100
+	// would let garbage grow to their size again before collecting it.
+	defer debug.SetGCPercent(debug.SetGCPercent(analyzeGCPercent))
 	rows := make([]reports.Analysis, 0, len(files))
 	failed := 0
 	for _, f := range files {
@@ -143,7 +148,9 @@ func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.S
 		return a
 	}
 	a.Name, a.Sources = rec.Name, rec.Sources
-	d, err := preprocess.Build(rec, ps)
+	// Take builds the design in the recording's storage: a large recording
+	// is not held twice.
+	d, err := preprocess.Take(rec, ps)
 	if err != nil {
 		// Build names the recording; the path tells apart manifests that
 		// share a name.
@@ -159,6 +166,10 @@ func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.S
 	a.Result = res
 	return a
 }
+
+// analyzeGCPercent is the collector's GOGC during analyze: garbage up to a
+// tenth of the live heap.
+const analyzeGCPercent = 10
 
 // maxAlphas bounds the penalty grid (scikit-learn's default has 3 values,
 // the paper's 20); every value is a fit per fold.
