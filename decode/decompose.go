@@ -323,13 +323,19 @@ func varying(n int, constant []int) []int {
 // values and right singular vectors of A. ok is false when the
 // factorisation fails.
 func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
-	var es mat.EigenSym
-	if !es.Factorize(g, true) {
+	p := g.SymmetricDim()
+	a := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := i; j < p; j++ {
+			a[i*p+j] = g.At(i, j)
+			a[j*p+i] = a[i*p+j]
+		}
+	}
+	vals, q, ok := symEigen(p, a)
+	if !ok {
 		return nil, nil, false
 	}
-	var q mat.Dense
-	es.VectorsTo(&q)
-	lambda, w = descending(es.Values(nil), &q)
+	lambda, w = descending(vals, mat.NewDense(p, p, q))
 	return lambda, w, lambda[0] > 0
 }
 
