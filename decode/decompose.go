@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
@@ -191,14 +191,14 @@ func decomposeMoments(design Design, m *Moments, shift float64) (*Decomposition,
 	p := len(keep)
 	// Constant columns are exactly zero in Xc: leave them out of the
 	// eigenproblem, where they would only add zero eigenvalues.
-	g := mat.NewSymDense(p, nil)
+	g := make([]float64, p*p)
 	for a, i := range keep {
-		for b, j := range keep[a:] {
-			v := m.XX[i*n+j]
+		for b, j := range keep {
+			v := m.gram(i, j)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, ErrNoConvergence
 			}
-			g.SetSym(a, a+b, v)
+			g[a*p+b] = v
 		}
 	}
 	cols := design.columns(keep)
@@ -206,16 +206,19 @@ func decomposeMoments(design Design, m *Moments, shift float64) (*Decomposition,
 	for a, j := range keep {
 		keepMean[a] = m.Mean[j]
 	}
-	lambda, w, ok := eigenGram(g)
+	lambda, w, ok := eigenGram(p, g)
 	if !ok || !(lambda[p-1]+shift >= (lambda[0]+shift)/conditionLimit) {
 		var err error
 		if lambda, w, err = tsqrSVD(design, cols, keepMean); err != nil {
 			return nil, err
 		}
 	}
-	v := mat.NewDense(n, p, nil)
-	for k, j := range keep {
-		v.SetRow(j, w.RawRowView(k))
+	v := w // without constant features V is W
+	if p < n {
+		v = mat.NewDense(n, p, nil)
+		for k, j := range keep {
+			v.SetRow(j, w.RawRowView(k))
+		}
 	}
 	return &Decomposition{
 		Samples: m.Samples, Features: n, Mean: m.Mean, Constant: m.Constant, Lambda: lambda, V: v,
@@ -249,7 +252,7 @@ func (d *Decomposition) wide(xc *mat.Dense) error {
 	ad := Design{X: a}
 	all := ad.columns(nil)
 	gram, _, _ := products(ad, all, nil, nil, 0)
-	lambda, w, ok := eigenGram(mat.NewSymDense(t-1, gram))
+	lambda, w, ok := eigenGram(t-1, gram)
 	if !ok || !(lambda[t-2] >= lambda[0]/conditionLimit) {
 		var err error
 		if lambda, w, err = tsqrSVD(ad, all, nil); err != nil {
@@ -318,25 +321,25 @@ func varying(n int, constant []int) []int {
 	return keep
 }
 
-// eigenGram returns the eigenvalues of the p×p Gram matrix g = AᵀA in
-// descending order and its eigenvectors w (p×p), the squared singular
-// values and right singular vectors of A. ok is false when the
-// factorisation fails.
-func eigenGram(g *mat.SymDense) (lambda []float64, w *mat.Dense, ok bool) {
-	p := g.SymmetricDim()
-	a := make([]float64, p*p)
-	for i := 0; i < p; i++ {
-		for j := i; j < p; j++ {
-			a[i*p+j] = g.At(i, j)
-			a[j*p+i] = a[i*p+j]
-		}
-	}
-	vals, q, ok := symEigen(p, a)
+// eigenGram returns the eigenvalues of the p×p Gram matrix g = AᵀA
+// (row-major, both triangles; overwritten) in descending order and its
+// eigenvectors w (p×p), the squared singular values and right singular
+// vectors of A; eigenvalues below zero by rounding are set to zero. ok is
+// false when the factorisation fails.
+func eigenGram(p int, g []float64) (lambda []float64, w *mat.Dense, ok bool) {
+	vals, q, ok := symEigen(p, g)
 	if !ok {
 		return nil, nil, false
 	}
-	lambda, w = descending(vals, mat.NewDense(p, p, q))
-	return lambda, w, lambda[0] > 0
+	// Ascending to descending: reverse the order of the pairs.
+	slices.Reverse(vals)
+	for i := 0; i < p; i++ {
+		slices.Reverse(q[i*p : (i+1)*p])
+	}
+	for i, v := range vals {
+		vals[i] = max(v, 0)
+	}
+	return vals, mat.NewDense(p, p, q), vals[0] > 0
 }
 
 // tsqrSVD returns the squared singular values (descending) and the right
@@ -386,22 +389,3 @@ func tsqrSVD(d Design, cols []int, shift []float64) (lambda []float64, w *mat.De
 	return lambda, w, nil
 }
 
-// descending reorders ascending eigenpairs into descending order and clamps
-// rounding-negative eigenvalues to zero.
-func descending(vals []float64, q *mat.Dense) ([]float64, *mat.Dense) {
-	p := len(vals)
-	idx := make([]int, p)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return vals[idx[a]] > vals[idx[b]] })
-	lambda := make([]float64, p)
-	w := mat.NewDense(p, p, nil)
-	for c, i := range idx {
-		lambda[c] = max(vals[i], 0)
-		for r := 0; r < p; r++ {
-			w.Set(r, c, q.At(r, i))
-		}
-	}
-	return lambda, w
-}

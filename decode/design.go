@@ -160,9 +160,21 @@ type Moments struct {
 	Constant []int
 	// ZMean holds the means of the outputs.
 	ZMean []float64
-	// XX is XcᵀXc (Features×Features, row-major, both triangles), XZ is
-	// Xcᵀzc (Features×Outputs) and ZZ the sums of squares of zc.
-	XX, XZ, ZZ []float64
+
+	// xx is XcᵀXc (Features×Features, row-major, both triangles), xz is
+	// Xcᵀzc (Features×Outputs) and zz the sums of squares of zc. Moments
+	// from Sub read xx from their parent at positions pos.
+	xx, xz, zz []float64
+	parent     *Moments
+	pos        []int
+}
+
+// gram returns (XcᵀXc)ᵢⱼ.
+func (m *Moments) gram(i, j int) float64 {
+	if m.parent != nil {
+		return m.parent.gram(m.pos[i], m.pos[j])
+	}
+	return m.xx[i*m.Features+j]
 }
 
 // Row blocks. chunkRows rows are gathered and multiplied at a time (few
@@ -198,7 +210,7 @@ func NewMoments(d Design, workers int) (*Moments, error) {
 	for o := range m.ZMean {
 		m.ZMean[o] /= float64(t)
 	}
-	m.XX, m.XZ, m.ZZ = products(d, cols, m.Mean, m.ZMean, workers)
+	m.xx, m.xz, m.zz = products(d, cols, m.Mean, m.ZMean, workers)
 	return m, nil
 }
 
@@ -290,14 +302,13 @@ func addTo(dst, src []float64) {
 }
 
 // Sub returns the moments of the features at positions pos (a subset, in
-// the order given): sub-blocks of m, equal to what NewMoments computes on
-// the design restricted to those features.
+// the order given): those NewMoments computes on the design restricted to
+// them. The Gram matrix is not copied: the subset reads m's.
 func (m *Moments) Sub(pos []int) *Moments {
 	n, k := len(pos), m.Outputs
-	s := &Moments{Samples: m.Samples, Features: n, Outputs: k, ZMean: m.ZMean, ZZ: m.ZZ}
+	s := &Moments{Samples: m.Samples, Features: n, Outputs: k, ZMean: m.ZMean, zz: m.zz, parent: m, pos: pos}
 	s.Mean = make([]float64, n)
-	s.XX = make([]float64, n*n)
-	s.XZ = make([]float64, n*k)
+	s.xz = make([]float64, n*k)
 	constant := make(map[int]bool, len(m.Constant))
 	for _, c := range m.Constant {
 		constant[c] = true
@@ -307,10 +318,7 @@ func (m *Moments) Sub(pos []int) *Moments {
 		if constant[i] {
 			s.Constant = append(s.Constant, a)
 		}
-		for b, j := range pos {
-			s.XX[a*n+b] = m.XX[i*m.Features+j]
-		}
-		copy(s.XZ[a*k:(a+1)*k], m.XZ[i*k:(i+1)*k])
+		copy(s.xz[a*k:(a+1)*k], m.xz[i*k:(i+1)*k])
 	}
 	return s
 }

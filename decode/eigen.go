@@ -55,7 +55,7 @@ func symEigen(n int, a []float64) (vals, w []float64, ok bool) {
 	tau := make([]float64, n-1)
 	refl := make([]float64, n*n)
 	tridiagonalize(n, a, vals, e, tau, refl)
-	w = make([]float64, n*n)
+	w = a // a is spent: it holds the eigenvectors from here on
 	if !tridiagEigen(vals, e, w) {
 		return nil, nil, false
 	}

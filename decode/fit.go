@@ -78,7 +78,7 @@ func (cv CV) FitDesign(d Design, m *Moments, o FitOptions) (*Fit, error) {
 	if err != nil {
 		return nil, err
 	}
-	tg := &targets{z: d.Z, mean: m.ZMean, c: dec.project(m.XZ, m.Outputs), zz: m.ZZ}
+	tg := &targets{z: d.Z, mean: m.ZMean, c: dec.project(m.xz, m.Outputs), zz: m.zz}
 	return dec.fitStream(tg, alphas, o), nil
 }
 
