@@ -388,4 +388,3 @@ func tsqrSVD(d Design, cols []int, shift []float64) (lambda []float64, w *mat.De
 	svd.VTo(w)
 	return lambda, w, nil
 }
-
