@@ -106,9 +106,22 @@ func (d Design) col(j int) int {
 func (d Design) gather(lo, hi int, cols []int, shift, dst []float64) {
 	p := len(cols)
 	raw := d.X.RawMatrix()
+	whole := identity(cols)
 	for i := lo; i < hi; i++ {
 		src := raw.Data[d.row(i)*raw.Stride:]
 		out := dst[(i-lo)*p : (i-lo+1)*p]
+		if whole {
+			// Every column in order: no index to follow.
+			src = src[:p]
+			if shift == nil {
+				copy(out, src)
+				continue
+			}
+			for c, v := range src {
+				out[c] = v - shift[c]
+			}
+			continue
+		}
 		if shift == nil {
 			for c, j := range cols {
 				out[c] = src[j]
@@ -119,6 +132,16 @@ func (d Design) gather(lo, hi int, cols []int, shift, dst []float64) {
 			out[c] = src[j] - shift[c]
 		}
 	}
+}
+
+// identity reports whether cols is 0, 1, …, len(cols)−1.
+func identity(cols []int) bool {
+	for c, j := range cols {
+		if c != j {
+			return false
+		}
+	}
+	return true
 }
 
 // gatherZ copies samples [lo, hi) of the behaviour minus mean into dst.
@@ -184,7 +207,7 @@ func (m *Moments) gram(i, j int) float64 {
 // of workers.
 const (
 	chunkRows   = 256
-	segmentRows = 16384
+	segmentRows = 4096
 )
 
 // NewMoments computes the moments of a design in two passes over its rows,
@@ -200,7 +223,7 @@ func NewMoments(d Design, workers int) (*Moments, error) {
 	}
 	m := &Moments{Samples: t, Features: n, Outputs: k}
 	cols := d.columns(nil)
-	m.Mean, m.Constant = columnStats(d, cols)
+	m.Mean, m.Constant = columnStats(d, cols, workers)
 	m.ZMean = make([]float64, k)
 	for i := 0; i < t && k > 0; i++ {
 		for o, v := range d.Z.RawRowView(d.row(i)) {
@@ -222,6 +245,7 @@ func products(d Design, cols []int, shift, zmean []float64, workers int) (xx, xz
 	t, n, k := d.Samples(), len(cols), len(zmean)
 	type part struct{ xx, xz, zz []float64 }
 	segments := (t + segmentRows - 1) / segmentRows
+	inPlace := d.Rows == nil && identity(cols)
 	var total part
 	ordered(segments, workers, func(s int) part {
 		p := part{make([]float64, n*n), make([]float64, n*k), make([]float64, k)}
@@ -231,8 +255,17 @@ func products(d Design, cols []int, shift, zmean []float64, workers int) (xx, xz
 		for lo := s * segmentRows; lo < min((s+1)*segmentRows, t); lo += chunkRows {
 			hi := min(lo+chunkRows, t, (s+1)*segmentRows)
 			b := hi - lo
-			d.gather(lo, hi, cols, shift, xb)
-			linalg.Syrk(n, b, xb, n, nil, tmp, n)
+			if !inPlace || k > 0 {
+				d.gather(lo, hi, cols, shift, xb)
+			}
+			if inPlace {
+				// Every sample and column: the product reads X
+				// itself, shifted as it packs.
+				raw := d.X.RawMatrix()
+				linalg.Syrk(n, b, raw.Data[lo*raw.Stride:], raw.Stride, shift, tmp, n)
+			} else {
+				linalg.Syrk(n, b, xb, n, nil, tmp, n)
+			}
 			for i := 0; i < n; i++ {
 				row, add := p.xx[i*n:(i+1)*n], tmp[i*n:(i+1)*n]
 				for j := i; j < n; j++ {
@@ -266,28 +299,55 @@ func products(d Design, cols []int, shift, zmean []float64, workers int) (xx, xz
 }
 
 // columnStats returns the means of the columns cols over the design's
-// samples and the positions of the constant ones (see linalg.ColumnStats,
-// which this equals on a whole matrix).
-func columnStats(d Design, cols []int) (mean []float64, constant []int) {
-	t := d.Samples()
-	mean = make([]float64, len(cols))
-	varies := make([]bool, len(cols))
-	first := make([]float64, len(cols))
+// samples and the positions of the constant ones (see linalg.ColumnStats),
+// summing segments of samples on up to workers goroutines.
+func columnStats(d Design, cols []int, workers int) (mean []float64, constant []int) {
+	t, n := d.Samples(), len(cols)
+	first := make([]float64, n)
 	d.gather(0, 1, cols, nil, first)
+	type part struct {
+		sum    []float64
+		varies []bool
+	}
+	var total part
 	raw := d.X.RawMatrix()
-	for i := 0; i < t; i++ {
-		src := raw.Data[d.row(i)*raw.Stride:]
-		for c, j := range cols {
-			v := src[j]
-			mean[c] += v
-			if v != first[c] {
-				varies[c] = true
+	ordered((t+segmentRows-1)/segmentRows, workers, func(s int) part {
+		p := part{make([]float64, n), make([]bool, n)}
+		whole := identity(cols)
+		for i := s * segmentRows; i < min((s+1)*segmentRows, t); i++ {
+			src := raw.Data[d.row(i)*raw.Stride:]
+			if whole {
+				for c, v := range src[:n] {
+					p.sum[c] += v
+					if v != first[c] {
+						p.varies[c] = true
+					}
+				}
+				continue
+			}
+			for c, j := range cols {
+				v := src[j]
+				p.sum[c] += v
+				if v != first[c] {
+					p.varies[c] = true
+				}
 			}
 		}
-	}
+		return p
+	}, func(s int, p part) {
+		if s == 0 {
+			total = p
+			return
+		}
+		addTo(total.sum, p.sum)
+		for c, v := range p.varies {
+			total.varies[c] = total.varies[c] || v
+		}
+	})
+	mean = total.sum
 	for c := range mean {
 		mean[c] /= float64(t)
-		if !varies[c] {
+		if !total.varies[c] {
 			constant = append(constant, c)
 			mean[c] = first[c]
 		}
