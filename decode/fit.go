@@ -292,78 +292,92 @@ func (d *Decomposition) stream(tg *targets, alphas []float64, ps pass, workers i
 	var total *accum
 	ordered(segments, workers, func(s int) *accum {
 		acc := newAccum(na, k, window)
+		// The fixed operands packed once per segment for the products
+		// with blocks of samples (linalg.PackedB: the block is read in
+		// place, on this goroutine).
+		pk := packPool.Get().(*packs)
+		defer packPool.Put(pk)
+		pk.w.Pack(false, p, rs, d.w, r)
+		ls := pk.w.Stride()
+		var lh, lz, lg int
+		if ps.full {
+			pk.m.Pack(false, r, na, m, na)
+			pk.b.Pack(false, r, na*k, b, na*k)
+			lh, lz = pk.m.Stride(), pk.b.Stride()
+		}
+		if window > 0 && ps.k0 > 0 {
+			pk.m0.Pack(false, ps.k0, na, m, na)
+			pk.b0.Pack(false, ps.k0, na*k, b, na*k)
+			lh, lz = pk.m0.Stride(), pk.b0.Stride()
+		}
+		if ps.given != nil {
+			pk.g.Pack(false, p, kg, gt, kg)
+			lg = pk.g.Stride()
+		}
 		const n = chunkRows
-		orig := getBuf(n * (p + k + 2*rs + na + na*k + kg + k))
+		orig := getBuf(n * (p + 2*k + 2*ls + lh + lz + lg + na + na*k))
 		buf := orig
 		take := func(size int) []float64 {
 			out := buf[:size:size]
 			buf = buf[size:]
 			return out
 		}
-		xb, zb, st, sqt := take(n*p), take(n*k), take(n*rs), take(n*rs)
-		ht, zt, gb, zct := take(n*na), take(n*na*k), take(n*kg), take(n*k)
+		xb, zb, zct, sb, sq := take(n*p), take(n*k), take(n*k), take(n*ls), take(n*ls)
+		hb, zh, gb := take(n*lh), take(n*lz), take(n*lg)
+		ht, zt := take(n*na), take(n*na*k)
 		for lo := s * segmentRows; lo < min((s+1)*segmentRows, t); lo += n {
 			hi := min(lo+n, t, (s+1)*segmentRows)
 			rows := hi - lo
 			design.gather(lo, hi, d.cols, d.keepMean, xb)
 			design.gatherZ(lo, hi, tg.mean, zb)
-			for i := 0; i < rows; i++ {
-				for o := 0; o < k; o++ {
-					zct[o*rows+i] = zb[i*k+o]
-				}
-			}
-			// Sᵀ (rs × rows) = (first rs columns of W)ᵀ · Xcᵀ.
-			linalg.Gemm(true, true, rs, rows, p, d.w, r, xb, p, 0, st, rows)
-			for i, v := range st[:rs*rows] {
-				sqt[i] = v * v
+			// S = Xc·W (its first rs columns), then S∘S.
+			pk.w.Mul(rows, xb, p, sb, ls, false)
+			for i, v := range sb[:rows*ls] {
+				sq[i] = v * v
 			}
 			if ps.full {
-				linalg.Gemm(true, false, na, rows, r, m, na, sqt, rows, 0, ht, rows)
-				linalg.Gemm(true, false, na*k, rows, r, b, na*k, st, rows, 0, zt, rows)
-				for a := 0; a < na; a++ {
-					ha := ht[a*rows : (a+1)*rows]
-					var loo, fit2 float64
-					for i := range ha {
-						den := 1 - inv - ha[i]
-						var e2 float64
-						for o := 0; o < k; o++ {
-							zh := zt[(a*k+o)*rows+i]
-							e := zct[o*rows+i] - zh
+				pk.m.Mul(rows, sq, ls, hb, lh, false)
+				pk.b.Mul(rows, sb, ls, zh, lz, false)
+				for i := 0; i < rows; i++ {
+					hi, zi, zr := hb[i*lh:i*lh+na], zh[i*lz:i*lz+na*k], zb[i*k:(i+1)*k]
+					for a, h := range hi {
+						den := 1 - inv - h
+						pa := zi[a*k : (a+1)*k]
+						ra := acc.res[a*k : (a+1)*k]
+						var e2, f2 float64
+						for o, zo := range zr {
+							e := zo - pa[o]
 							e2 += e * e
-							fit2 += zh * zh
+							ra[o] += e * e
+							f2 += pa[o] * pa[o]
 						}
-						loo += e2 / (den * den)
-					}
-					acc.loo[a] += loo
-					acc.fit2[a] += fit2
-					for o := 0; o < k; o++ {
-						zo, zh := zct[o*rows:(o+1)*rows], zt[(a*k+o)*rows:(a*k+o+1)*rows]
-						var res float64
-						for i := range zo {
-							e := zo[i] - zh[i]
-							res += e * e
-						}
-						acc.res[a*k+o] += res
+						acc.loo[a] += e2 / (den * den)
+						acc.fit2[a] += f2
 					}
 				}
 			}
 			if ps.given != nil {
-				linalg.Gemm(false, false, rows, kg, p, xb, p, gt, kg, 0, gb, kg)
-				for _, v := range gb[:rows*kg] {
-					acc.given2 += v * v
+				pk.g.Mul(rows, xb, p, gb, lg, false)
+				for i := 0; i < rows; i++ {
+					for _, v := range gb[i*lg : i*lg+kg] {
+						acc.given2 += v * v
+					}
 				}
 			}
 			if window > 0 {
 				// The sums over the first k0 components, then one
-				// component at a time.
+				// component at a time, in sample-contiguous layout.
+				transpose(zct, zb, rows, k, k)
 				if ps.k0 > 0 {
-					linalg.Gemm(true, false, na, rows, ps.k0, m, na, sqt, rows, 0, ht, rows)
-					linalg.Gemm(true, false, na*k, rows, ps.k0, b, na*k, st, rows, 0, zt, rows)
+					pk.m0.Mul(rows, sq, ls, hb, lh, false)
+					pk.b0.Mul(rows, sb, ls, zh, lz, false)
+					transpose(ht, hb, rows, na, lh)
+					transpose(zt, zh, rows, na*k, lz)
 				} else {
 					clear(ht[:na*rows])
 					clear(zt[:na*k*rows])
 				}
-				pathRows(acc, st, zct, m, c, ht, zt, rows, na, k, ps.k0, ps.k1, inv)
+				pathRows(acc, sb, ls, zct, m, c, ht, zt, rows, na, k, ps.k0, ps.k1, inv)
 			}
 		}
 		putBuf(orig)
@@ -376,6 +390,22 @@ func (d *Decomposition) stream(tg *targets, alphas []float64, ps pass, workers i
 		total.add(a)
 	})
 	return total
+}
+
+// packs are the operands a segment of a pass packs once: the axes W, the
+// α-grid factors M and B (and their first k0 rows), a given decoder.
+type packs struct{ w, m, b, m0, b0, g linalg.PackedB[float64] }
+
+var packPool = sync.Pool{New: func() any { return new(packs) }}
+
+// transpose writes the first cols columns of the rows×ld row-major src
+// into dst as cols×rows.
+func transpose(dst, src []float64, rows, cols, ld int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range src[i*ld : i*ld+cols] {
+			dst[j*rows+i] = v
+		}
+	}
 }
 
 // gridFactors returns 1/(λⱼ+αₐ) as a len(lambda)×len(alphas) row-major
@@ -391,13 +421,17 @@ func gridFactors(lambda, alphas []float64) []float64 {
 }
 
 // pathRows adds a block of samples to the curve's sums for the components
-// k0 … k1−1. st is Sᵀ (component × sample), zct the centred outputs
-// (output × sample), ht and zt the hat-matrix diagonals and predictions
-// (α × sample and α·output × sample) over the components before k0, which
-// it updates: for each component and α, one sweep over the samples.
-func pathRows(acc *accum, st, zct, m, c, ht, zt []float64, rows, na, k, k0, k1 int, inv float64) {
+// k0 … k1−1. sb holds the scores (sample i, component j at sb[i·lds+j]),
+// zct the centred outputs (output × sample), ht and zt the hat-matrix
+// diagonals and predictions (α × sample and α·output × sample) over the
+// components before k0, which it updates: for each component and α, one
+// sweep over the samples.
+func pathRows(acc *accum, sb []float64, lds int, zct, m, c, ht, zt []float64, rows, na, k, k0, k1 int, inv float64) {
+	sj := make([]float64, rows)
 	for j := k0; j < k1; j++ {
-		sj := st[j*rows : (j+1)*rows]
+		for i := range sj {
+			sj[i] = sb[i*lds+j]
+		}
 		cj := c[j*k : (j+1)*k]
 		for a := 0; a < na; a++ {
 			f := m[j*na+a]

@@ -47,9 +47,8 @@ func (cv CV) Path(d *Decomposition, z mat.Matrix, kmax int) ([]PathPoint, error)
 		tot[i%nk] += v * v
 	}
 	acc := newAccum(na, nk, kmax)
-	st := mat.DenseCopyOf(d.Scores().T())
 	zct := mat.DenseCopyOf(tg.zc.T())
-	pathRows(acc, st.RawMatrix().Data, zct.RawMatrix().Data, gridFactors(d.Lambda, alphas), tg.c.RawMatrix().Data,
+	pathRows(acc, d.Scores().RawMatrix().Data, r, zct.RawMatrix().Data, gridFactors(d.Lambda, alphas), tg.c.RawMatrix().Data,
 		make([]float64, na*t), make([]float64, na*nk*t), t, na, nk, 0, kmax, 1/float64(t))
 	out := make([]PathPoint, 0, kmax)
 	scores := make([]float64, na)
