@@ -75,7 +75,9 @@ bench_table "${cols[@]}" "${ours[@]}"
 $py benchmarks/peerinfo.py medians TrainStep/float32 ms "${peers[@]/#/$dir/}"
 cores=$(grep -m1 -o '^BenchmarkTrainStep/float32-[0-9]*' "$dir/${ours[0]}" | sed 's/.*-//')
 for o in "${ours[@]}"; do
-  IFS=$'\t' read -r peak how < <($py benchmarks/peerinfo.py peak "$cores" "${o#oblique }")
+  # The clock the benchmark measured (its GHz column; median), if any.
+  ghz=$(grep -o '[0-9.]* GHz' "$dir/$o" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}')
+  IFS=$'\t' read -r peak how < <(CLOCK_GHZ=$ghz $py benchmarks/peerinfo.py peak "$cores" "${o#oblique }")
   echo "peak (${o#oblique }): $peak GFLOP/s = $how"
   $py benchmarks/peerinfo.py compare --peak="$peak" TrainStep/float32 ms PyTorch "$dir/$o" "${peers[@]/#/$dir/}"
 done

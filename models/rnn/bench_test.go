@@ -4,6 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/oblique-neuro/oblique/internal/cpuclock"
 
 	"github.com/oblique-neuro/oblique/models/tasks"
 )
@@ -58,4 +61,9 @@ func benchStep[T float32 | float64](b *testing.B, n int) {
 		opt.Update(net, g, All)
 	}
 	b.ReportMetric(flopsPerStep(n, batch.Trials, batch.Steps)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	// The core's clock right after, for the share of the FMA peak
+	// (benchmarks/rnn.sh): a VM's /proc/cpuinfo gives only the nominal one.
+	if ghz := cpuclock.GHz(50 * time.Millisecond); ghz > 0 {
+		b.ReportMetric(ghz, "GHz")
+	}
 }
