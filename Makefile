@@ -36,6 +36,7 @@ test: setup
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/linalg/... ./models/rnn/... ./decode/...
 	OBLIQUE_REQUIRE_TOOLS=1 $(GO) test ./...
 	GO=$(GO) scripts/test-kernels.sh
+	python3 -m unittest benchmarks/peerinfo_test.py
 
 # Benchmarks against scikit-learn on the same machine (needs /usr/bin/python3
 # with python3-sklearn; see benchmarks/README.md).
