@@ -26,9 +26,10 @@
 # with neurons (exponent between consecutive sizes).
 #
 # Environment (benchmarks/lib.sh): KERNELS, PEER_DEFAULT=0 (the peer only
-# at its best kernel: half the peer's time), PEER_CORETYPE. The peer's time
-# dominates: about 3 min at 20000x300 and 15-20 min at 100000x300 per
-# configuration on the 2-core machine.
+# at its best kernel), PEER_CORETYPE. The peer's time dominates: on the
+# 2-core machine about 2 min at 20000x300, 12 min at 100000x300 and 20 min
+# for the default sizes, per OpenBLAS configuration; oblique about 1 min for
+# the default sizes per kernel path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib.sh
