@@ -4,6 +4,12 @@
 //
 //	go run ./benchmarks/largegen gen -samples T -neurons N [-seed S] [-aligned] [-dtype f8|i2|u1] DIR
 //	go run ./benchmarks/largegen check RESULTS.arrow PEER.json
+//	go run ./benchmarks/largegen diff A.arrow B.arrow
+//
+// check compares every number of an `oblique analyze` table with the peer's
+// JSON (tolerances in check.go) and exits 1 if one differs; diff prints the
+// largest relative difference per column of two analyze tables (two
+// versions of oblique, or two kernel paths).
 package main
 
 import (
@@ -36,7 +42,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: largegen gen [flags] DIR | largegen check RESULTS.arrow PEER.json")
+	fmt.Fprintln(os.Stderr, "usage: largegen gen [flags] DIR | largegen check RESULTS.arrow PEER.json | largegen diff A.arrow B.arrow")
 	os.Exit(2)
 }
 
