@@ -222,3 +222,26 @@ func TestConditioningFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestFitDesignBadViews: views that cannot be fitted are errors, not
+// panics.
+func TestFitDesignBadViews(t *testing.T) {
+	x, z := viewProblem(rand.New(rand.NewPCG(1, 2)), 50, 20)
+	for _, c := range []struct {
+		name string
+		d    Design
+		cv   CV
+	}{
+		{"no features", Design{X: x, Z: z, Cols: []int{}}, CV{}},
+		{"no features, folds", Design{X: x, Z: z, Cols: []int{}}, CV{Folds: 5}},
+		{"no behaviour", Design{X: x}, CV{}},
+		{"column out of range", Design{X: x, Z: z, Cols: []int{3, 20}}, CV{}},
+		{"row out of range", Design{X: x, Z: z, Rows: []int{-1, 2, 3}}, CV{}},
+		{"too few samples", Design{X: x, Z: z, Rows: []int{1, 2}}, CV{}},
+		{"only a constant neuron", Design{X: x, Z: z, Cols: []int{5}}, CV{}},
+	} {
+		if _, err := c.cv.FitDesign(c.d, nil, FitOptions{}); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}

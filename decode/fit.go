@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"errors"
 	"math"
 	"sync"
 
@@ -61,7 +62,12 @@ func (cv CV) FitDesign(d Design, m *Moments, o FitOptions) (*Fit, error) {
 		return nil, err
 	}
 	t, n := d.Samples(), d.Features()
-	if t < cv.MinSamples() {
+	switch {
+	case n == 0:
+		return nil, errors.New("decode: no features")
+	case d.Outputs() == 0:
+		return nil, errors.New("decode: no behaviour to decode")
+	case t < cv.MinSamples():
 		return nil, errTooFew(t, cv.MinSamples())
 	}
 	if t <= n || cv.Folds >= 2 {
