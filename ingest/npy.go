@@ -198,18 +198,19 @@ func itemSize(dtype string) (int, bool) {
 	return 0, false
 }
 
+// readAs reads n values of the given kind as float64, holding at most one
+// copy of the data besides the file's bytes.
 func readAs(r *npy.Reader, kind string, n int) ([]float64, error) {
-	out := make([]float64, n)
 	if n == 0 {
-		return out, nil
+		return []float64{}, nil
 	}
 	switch kind {
 	case "f8":
-		v := make([]float64, n)
-		if err := r.Read(&v); err != nil {
+		out := make([]float64, n)
+		if err := r.Read(&out); err != nil {
 			return nil, err
 		}
-		copy(out, v)
+		return out, nil
 	case "f4":
 		return convert[float32](r, n)
 	case "i1":
@@ -233,13 +234,15 @@ func readAs(r *npy.Reader, kind string, n int) ([]float64, error) {
 		if err := r.Read(&v); err != nil {
 			return nil, err
 		}
+		out := make([]float64, n)
 		for i, b := range v {
 			if b {
 				out[i] = 1
 			}
 		}
+		return out, nil
 	}
-	return out, nil
+	return nil, fmt.Errorf("unsupported element kind %s", kind)
 }
 
 func convert[T float32 | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64](r *npy.Reader, n int) ([]float64, error) {
