@@ -63,6 +63,8 @@ func benchStep[T float32 | float64](b *testing.B, n int) {
 	b.ReportMetric(flopsPerStep(n, batch.Trials, batch.Steps)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	// The core's clock right after, for the share of the FMA peak
 	// (benchmarks/rnn.sh): a VM's /proc/cpuinfo gives only the nominal one.
+	// The timer stops first: the measurement is not part of a step.
+	b.StopTimer()
 	if ghz := cpuclock.GHz(50 * time.Millisecond); ghz > 0 {
 		b.ReportMetric(ghz, "GHz")
 	}
