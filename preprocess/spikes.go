@@ -242,12 +242,44 @@ func (d *Decimator) At(x []float64, k int) float64 {
 	if d.q == 1 {
 		return x[k]
 	}
+	rs, start := d.span(k, len(x))
+	return taps(rs, x[start:start+len(rs)])
+}
+
+// Span returns the samples x[start], …, x[start+count−1] that sample k of
+// the decimation of a series of length n reads (the others lie outside
+// the filter).
+func (d *Decimator) Span(k, n int) (start, count int) {
+	if d.q == 1 {
+		return k, 1
+	}
+	rs, start := d.span(k, n)
+	return start, len(rs)
+}
+
+// AtSpan returns At(x, k) for a series x of length n from xs, the samples
+// of x that Span(k, n) names: the same value, bit for bit, for callers
+// that do not hold the whole series.
+func (d *Decimator) AtSpan(xs []float64, k, n int) float64 {
+	if d.q == 1 {
+		return xs[0]
+	}
+	rs, _ := d.span(k, n)
+	return taps(rs, xs[:len(rs)])
+}
+
+// span returns the reversed taps that sample k of a series of length len
+// applies, and the index of x the first of them multiplies.
+func (d *Decimator) span(k, length int) (rs []float64, start int) {
 	n := d.n
 	c := d.q*k + n/2
-	lo, hi := max(0, c-len(x)+1), min(n, c) // the range of i
+	lo, hi := max(0, c-length+1), min(n, c) // the range of i
 	// j = n−i runs from n−hi to n−lo, the index of x from c−hi to c−lo.
-	rs := d.r[n-hi : n-lo+1]
-	xs := x[c-hi : c-lo+1]
+	return d.r[n-hi : n-lo+1], c - hi
+}
+
+// taps returns Σ rs[j]·xs[j] in the order At has always used.
+func taps(rs, xs []float64) float64 {
 	xs = xs[:len(rs)]
 	// Four partial sums break the chain of dependent additions.
 	var a0, a1, a2, a3 float64

@@ -155,3 +155,59 @@ func TestPlaceIncreasing(t *testing.T) {
 		}
 	}
 }
+
+// TestRegularBehaviour checks that a regular series (a sample on every base
+// bin from its first to its last, no NaN) decimated from where it is gives
+// the rows the base-grid columns give, bit for bit: series that start late,
+// end early, cover the grid, and are shorter than the filter; with q = 45
+// (500 taps) and q = 1.
+func TestRegularBehaviour(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for trial := range 40 {
+		q, order := 45, 500
+		if trial%8 == 7 {
+			q = 1
+		}
+		bins := 20 + rng.IntN(40)
+		baseBins := bins*q + rng.IntN(q)
+		first := []int{0, rng.IntN(baseBins / 2)}[trial%2]
+		last := []int{baseBins - 1, first + rng.IntN(baseBins-first)}[trial/2%2]
+		if trial%5 == 4 {
+			last = min(baseBins-1, first+rng.IntN(30)) // shorter than the filter
+		}
+		const channels = 3
+		data := make([]float64, (last-first+1)*channels)
+		pos := make([]int32, last-first+1)
+		for s := range pos {
+			pos[s] = int32(first + s)
+		}
+		for i := range data {
+			data[i] = rng.NormFloat64()
+		}
+		raw := mat.NewDense(len(pos), channels, data).RawMatrix()
+		dec, err := preprocess.NewDecimator(q, order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, gap := make([][]float64, channels), make([][]bool, channels)
+		for j := range cols {
+			cols[j], gap[j] = make([]float64, baseBins), make([]bool, bins)
+		}
+		placeIncreasing(cols, gap, q, pos, raw)
+		want := &behGrid{cols: cols, gap: gap, dec: dec, bins: bins, baseBins: baseBins}
+		got := &behGrid{raw: raw, first: first, baseBins: baseBins, q: q, dec: dec, bins: bins}
+		if got.channels() != want.channels() {
+			t.Fatalf("channels %d, want %d", got.channels(), want.channels())
+		}
+		w, g := make([]float64, channels), make([]float64, channels)
+		for i := 0; i < bins; i++ {
+			want.row(i, w)
+			got.row(i, g)
+			for j := range w {
+				if math.Float64bits(w[j]) != math.Float64bits(g[j]) {
+					t.Fatalf("trial %d (q %d, bins %d..%d of %d): row %d channel %d = %v, base grid %v", trial, q, first, last, baseBins, i, j, g[j], w[j])
+				}
+			}
+		}
+	}
+}

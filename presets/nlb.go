@@ -316,7 +316,15 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
 	}
 	raw := data.RawMatrix()
-	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins}
+	if increasing && len(pos) > 0 && int(pos[len(pos)-1]-pos[0]) == len(pos)-1 && !hasNaN(raw) {
+		// One sample on every base bin from the first to the last, none
+		// missing (a regular series on the grid, the common case): the
+		// filled columns would be the samples themselves, held constant
+		// before the first and after the last, so the decimation reads
+		// them where they are instead of from a base-grid copy.
+		return &behGrid{raw: raw, first: int(pos[0]), baseBins: base.Bins, q: q, dec: dec, bins: bins}, nil
+	}
+	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
 	for j := range g.cols {
 		g.cols[j] = make([]float64, base.Bins)
 		g.gap[j] = make([]bool, bins)
@@ -413,15 +421,38 @@ func placeIncreasing(cols [][]float64, gap [][]bool, q int, pos []int32, data bl
 // when asked, and NaN where the base-grid sample at the start of the bin
 // was missing (nlb_tools' resample). Only the samples the design uses are
 // computed.
+//
+// A regular series (one sample on every base bin from first on, no NaN) is
+// not copied onto the base grid: raw holds it (sample s on base bin
+// first + s), and row reads the filter's span from it, the first and last
+// samples standing for the bins before and after them, which is what the
+// filled columns would hold.
 type behGrid struct {
-	cols [][]float64
-	gap  [][]bool // gap[j][r]: channel j had no sample at the start of bin r
-	dec  *preprocess.Decimator
-	bins int
+	cols     [][]float64
+	gap      [][]bool // gap[j][r]: channel j had no sample at the start of bin r
+	dec      *preprocess.Decimator
+	bins     int
+	baseBins int // the length of each base-grid column
+
+	raw      blas64.General // the regular series, or no rows
+	first, q int            // its first sample's base bin; base bins per analysis bin
+	span     []float64      // scratch for the samples of one filter span
+}
+
+// channels returns the number of behavioural channels.
+func (g *behGrid) channels() int {
+	if g.cols == nil {
+		return g.raw.Cols
+	}
+	return len(g.cols)
 }
 
 // row writes analysis row i, one value a channel, to dst.
 func (g *behGrid) row(i int, dst []float64) {
+	if g.cols == nil {
+		g.regularRow(i, dst)
+		return
+	}
 	for j, col := range g.cols {
 		if g.gap[j][i] {
 			dst[j] = math.NaN()
@@ -429,6 +460,42 @@ func (g *behGrid) row(i int, dst []float64) {
 			dst[j] = g.dec.At(col, i)
 		}
 	}
+}
+
+// regularRow is row for a regular series: the same values, bit for bit, as
+// the base-grid columns give (TestRegularBehaviour).
+func (g *behGrid) regularRow(i int, dst []float64) {
+	raw, last := g.raw, g.first+g.raw.Rows-1
+	if b := i * g.q; b < g.first || b > last {
+		for j := range dst[:raw.Cols] {
+			dst[j] = math.NaN() // no sample at the start of the bin
+		}
+		return
+	}
+	start, count := g.dec.Span(i, g.baseBins)
+	if cap(g.span) < count {
+		g.span = make([]float64, count)
+	}
+	xs := g.span[:count]
+	for j := range dst[:raw.Cols] {
+		for m := range xs {
+			s := min(max(start+m-g.first, 0), raw.Rows-1)
+			xs[m] = raw.Data[s*raw.Stride+j]
+		}
+		dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
+	}
+}
+
+// hasNaN reports whether m holds a NaN.
+func hasNaN(m blas64.General) bool {
+	for r := 0; r < m.Rows; r++ {
+		for _, v := range m.Data[r*m.Stride : r*m.Stride+m.Cols] {
+			if v != v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parallel calls fn(i) for i = 0 … n−1 from up to GOMAXPROCS goroutines.
@@ -687,7 +754,7 @@ func (b *builder) aligned(src NWBSource, table string, keep []int, grid preproce
 	if total == 0 {
 		return nil
 	}
-	b.alloc(total, c.units, len(beh.cols))
+	b.alloc(total, c.units, beh.channels())
 	scale := 1 / grid.Width
 	raw := b.x.RawMatrix()
 	// Units are done in groups that share the cache lines of the activity
@@ -771,7 +838,7 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 	if len(rows) < len(kernel) {
 		return fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(rows), len(kernel))
 	}
-	b.alloc(len(rows), c.units, len(bg.cols))
+	b.alloc(len(rows), c.units, bg.channels())
 	scale := 1 / grid.Width
 	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
 		buf := make([]float64, 2*len(rows))
