@@ -156,11 +156,11 @@ func TestPlaceIncreasing(t *testing.T) {
 	}
 }
 
-// TestRegularBehaviour checks that a regular series (a sample on every base
-// bin from its first to its last, no NaN) decimated from where it is gives
-// the rows the base-grid columns give, bit for bit: series that start late,
-// end early, cover the grid, and are shorter than the filter; with q = 45
-// (500 taps) and q = 1.
+// TestRegularBehaviour checks that samples on increasing bins without NaN,
+// decimated from where they are, give the rows the base-grid columns give,
+// bit for bit: series that start late, end early, cover the grid, are
+// shorter than the filter, or have gaps of one to hundreds of bins; with
+// q = 45 (500 taps) and q = 1.
 func TestRegularBehaviour(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for trial := range 40 {
@@ -176,11 +176,17 @@ func TestRegularBehaviour(t *testing.T) {
 			last = min(baseBins-1, first+rng.IntN(30)) // shorter than the filter
 		}
 		const channels = 3
-		data := make([]float64, (last-first+1)*channels)
-		pos := make([]int32, last-first+1)
-		for s := range pos {
-			pos[s] = int32(first + s)
+		var pos []int32
+		for b := first; b <= last; b++ {
+			if trial%3 == 2 && rng.Float64() < 0.01 {
+				b += 1 + rng.IntN([]int{3, 300}[rng.IntN(2)]) // a gap
+				if b > last {
+					break
+				}
+			}
+			pos = append(pos, int32(b))
 		}
+		data := make([]float64, len(pos)*channels)
 		for i := range data {
 			data[i] = rng.NormFloat64()
 		}
@@ -195,7 +201,7 @@ func TestRegularBehaviour(t *testing.T) {
 		}
 		placeIncreasing(cols, gap, q, pos, raw)
 		want := &behGrid{cols: cols, gap: gap, dec: dec, bins: bins, baseBins: baseBins}
-		got := &behGrid{raw: raw, first: first, baseBins: baseBins, q: q, dec: dec, bins: bins}
+		got := &behGrid{raw: raw, pos: pos, baseBins: baseBins, q: q, dec: dec, bins: bins}
 		if got.channels() != want.channels() {
 			t.Fatalf("channels %d, want %d", got.channels(), want.channels())
 		}

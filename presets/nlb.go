@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -316,13 +317,13 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
 	}
 	raw := data.RawMatrix()
-	if increasing && len(pos) > 0 && int(pos[len(pos)-1]-pos[0]) == len(pos)-1 && !hasNaN(raw) {
-		// One sample on every base bin from the first to the last, none
-		// missing (a regular series on the grid, the common case): the
-		// filled columns would be the samples themselves, held constant
-		// before the first and after the last, so the decimation reads
-		// them where they are instead of from a base-grid copy.
-		return &behGrid{raw: raw, first: int(pos[0]), baseBins: base.Bins, q: q, dec: dec, bins: bins}, nil
+	if increasing && len(pos) > 0 && !hasNaN(raw) {
+		// Samples in time order on distinct bins, none NaN (the common
+		// case): the filled base-grid columns would be the samples, lines
+		// between them across gaps, and the first and last held before and
+		// after, so the decimation reads them from the samples instead of
+		// from a base-grid copy of every channel.
+		return &behGrid{raw: raw, pos: pos, baseBins: base.Bins, q: q, dec: dec, bins: bins}, nil
 	}
 	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
 	for j := range g.cols {
@@ -422,11 +423,11 @@ func placeIncreasing(cols [][]float64, gap [][]bool, q int, pos []int32, data bl
 // was missing (nlb_tools' resample). Only the samples the design uses are
 // computed.
 //
-// A regular series (one sample on every base bin from first on, no NaN) is
-// not copied onto the base grid: raw holds it (sample s on base bin
-// first + s), and row reads the filter's span from it, the first and last
-// samples standing for the bins before and after them, which is what the
-// filled columns would hold.
+// A series whose samples lie on increasing bins, none NaN, is not copied
+// onto the base grid: raw holds it (sample s on base bin pos[s]), and row
+// computes the filter's span from it as placeIncreasing fills the columns
+// (lines between samples across gaps, the first and last held before and
+// after them).
 type behGrid struct {
 	cols     [][]float64
 	gap      [][]bool // gap[j][r]: channel j had no sample at the start of bin r
@@ -434,9 +435,10 @@ type behGrid struct {
 	bins     int
 	baseBins int // the length of each base-grid column
 
-	raw      blas64.General // the regular series, or no rows
-	first, q int            // its first sample's base bin; base bins per analysis bin
-	span     []float64      // scratch for the samples of one filter span
+	raw  blas64.General // the samples, or no rows
+	pos  []int32        // the base bin of each sample, increasing
+	q    int            // base bins per analysis bin
+	span []float64      // scratch for the values of one filter span
 }
 
 // channels returns the number of behavioural channels.
@@ -462,11 +464,13 @@ func (g *behGrid) row(i int, dst []float64) {
 	}
 }
 
-// regularRow is row for a regular series: the same values, bit for bit, as
-// the base-grid columns give (TestRegularBehaviour).
+// regularRow is row for samples on increasing bins without NaN: the same
+// values, bit for bit, as the base-grid columns give (TestRegularBehaviour).
 func (g *behGrid) regularRow(i int, dst []float64) {
-	raw, last := g.raw, g.first+g.raw.Rows-1
-	if b := i * g.q; b < g.first || b > last {
+	raw, pos := g.raw, g.pos
+	b := int32(i * g.q)
+	if s, found := slices.BinarySearch(pos, b); !found {
+		_ = s
 		for j := range dst[:raw.Cols] {
 			dst[j] = math.NaN() // no sample at the start of the bin
 		}
@@ -477,10 +481,27 @@ func (g *behGrid) regularRow(i int, dst []float64) {
 		g.span = make([]float64, count)
 	}
 	xs := g.span[:count]
+	first, _ := slices.BinarySearch(pos, int32(start)) // the first sample on or after start
 	for j := range dst[:raw.Cols] {
+		s := first
 		for m := range xs {
-			s := min(max(start+m-g.first, 0), raw.Rows-1)
-			xs[m] = raw.Data[s*raw.Stride+j]
+			bin := int32(start + m)
+			for s < len(pos) && pos[s] < bin {
+				s++
+			}
+			switch {
+			case s < len(pos) && pos[s] == bin:
+				xs[m] = raw.Data[s*raw.Stride+j]
+			case s == 0: // before the first sample
+				xs[m] = raw.Data[j]
+			case s == len(pos): // after the last
+				xs[m] = raw.Data[(len(pos)-1)*raw.Stride+j]
+			default: // between samples s−1 and s, as placeIncreasing fills it
+				l, r := pos[s-1], pos[s]
+				lv, rv := raw.Data[(s-1)*raw.Stride+j], raw.Data[s*raw.Stride+j]
+				f := float64(bin-l) / float64(r-l)
+				xs[m] = lv + f*(rv-lv)
+			}
 		}
 		dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
 	}
