@@ -82,19 +82,7 @@ func lossTolerance(tr *models.Trained) (float64, string) {
 	}
 	var e rnn.Engine[float64]
 	_, out := e.Simulate(tr.Net, b, noise)
-	var maxz, se float64
-	for trial := 0; trial < b.Trials; trial++ {
-		for step := 0; step < b.Steps; step++ {
-			z := out.RawRowView(trial*b.Steps + step)
-			for k, scored := range b.Scored(trial, step) {
-				if scored {
-					d := z[k] - b.Out(trial, step)[k]
-					se += d * d
-					maxz = math.Max(maxz, math.Abs(z[k]))
-				}
-			}
-		}
-	}
+	maxz, rms := outputScale(b, out)
 	dz := float64(b.Steps) * math.Sqrt(float64(tr.Net.N())) * u32 * maxz
-	return 2 * (2*math.Sqrt(se/m)*dz + dz*dz), "float32 rounding of the generic path"
+	return 2 * (2*rms*dz + dz*dz), "float32 rounding of the generic path"
 }
