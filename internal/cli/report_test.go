@@ -165,7 +165,17 @@ func extractRuns(dir, task string, perRegime int) (int, error) {
 }
 
 func TestMain(m *testing.M) {
+	// Presets cache each file's digest in the user's cache folder: the
+	// tests keep theirs in a temporary one (Linux; elsewhere the digest
+	// cache is left to its own tests in ingest).
+	cache, err := os.MkdirTemp("", "oblique-test-cache")
+	if err == nil {
+		os.Setenv("XDG_CACHE_HOME", cache)
+	}
 	code := m.Run()
+	if err == nil {
+		os.RemoveAll(cache)
+	}
 	if bundledRep.dir != "" {
 		os.RemoveAll(filepath.Dir(bundledRep.dir))
 	}
