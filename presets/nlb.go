@@ -469,8 +469,7 @@ func (g *behGrid) row(i int, dst []float64) {
 func (g *behGrid) regularRow(i int, dst []float64) {
 	raw, pos := g.raw, g.pos
 	b := int32(i * g.q)
-	if s, found := slices.BinarySearch(pos, b); !found {
-		_ = s
+	if _, found := slices.BinarySearch(pos, b); !found {
 		for j := range dst[:raw.Cols] {
 			dst[j] = math.NaN() // no sample at the start of the bin
 		}
