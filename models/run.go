@@ -16,16 +16,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/oblique-neuro/oblique/internal/stats"
+
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/atomicfile"
 	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 	"github.com/oblique-neuro/oblique/models/rnn"
 	"github.com/oblique-neuro/oblique/models/tasks"
-	"github.com/oblique-neuro/oblique/reports"
 )
 
 // Files of a run directory.
@@ -261,7 +263,7 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 	info := Info{
 		Format: 1, Status: status, Message: message, Regime: t.Settings.OutScale.Regime(),
 		Settings: t.Settings, StepsDone: t.Step,
-		TrainLoss: finiteOr0(meanLast(t.Losses, 100)), EvalLoss: finiteOr0(eval), ZeroLoss: finiteOr0(zero),
+		TrainLoss: finiteOr0(stats.MeanLast(t.Losses, 100)), EvalLoss: finiteOr0(eval), ZeroLoss: finiteOr0(zero),
 		WallSeconds: t.Elapsed.Seconds(),
 		Version:     version.String(),
 		Platform:    runtime.GOOS + "/" + runtime.GOARCH + ", " + strconv.Itoa(runtime.NumCPU()) + " CPUs, " + t.Settings.Precision + " engine, " + linalg.KernelPath() + " kernels",
@@ -289,18 +291,6 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 	return info
 }
 
-func meanLast(v []float64, n int) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	v = v[max(0, len(v)-n):]
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
 func finiteOr0(v float64) float64 {
 	if finite(v) {
 		return v
@@ -312,10 +302,10 @@ func finiteOr0(v float64) float64 {
 // evaluation loss where it was measured.
 func (r *Run) writeLosses(t *Trainer) error {
 	settings, _ := json.Marshal(t.Settings)
-	tb := reports.NewTable([]reports.Field{
-		{Name: "step", Type: reports.Int, Unit: "", Doc: "training step (1-based)"},
-		{Name: "loss", Type: reports.Float, Unit: "", Doc: "masked MSE of the step's noisy training batch"},
-		{Name: "eval_loss", Type: reports.Float, Unit: "", Doc: "masked MSE on the fixed evaluation batch (no state noise, random x₀); null when not evaluated"},
+	tb := arrowtable.New([]arrowtable.Field{
+		{Name: "step", Type: arrowtable.Int, Unit: "", Doc: "training step (1-based)"},
+		{Name: "loss", Type: arrowtable.Float, Unit: "", Doc: "masked MSE of the step's noisy training batch"},
+		{Name: "eval_loss", Type: arrowtable.Float, Unit: "", Doc: "masked MSE on the fixed evaluation batch (no state noise, random x₀); null when not evaluated"},
 	}, map[string]string{
 		"settings": string(settings),
 		"seed":     strconv.FormatUint(t.Settings.Seed, 10),
@@ -329,11 +319,13 @@ func (r *Run) writeLosses(t *Trainer) error {
 		evals[e.Step] = e.Loss
 	}
 	for i, l := range t.Losses {
-		var ev any
+		row := tb.Row().Int(i + 1).Float(l)
 		if v, ok := evals[i+1]; ok {
-			ev = v
+			row.Float(v)
+		} else {
+			row.Null()
 		}
-		tb.Append(i+1, l, ev)
+		row.End()
 	}
 	return tb.WriteFile(filepath.Join(r.Dir, LossFile))
 }

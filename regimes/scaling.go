@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/oblique-neuro/oblique/internal/stats"
+
 	"github.com/oblique-neuro/oblique/decode"
 )
 
@@ -129,7 +131,7 @@ func (ns *NeuronScaling) summarise(s Settings, rng interface{ IntN(int) int }) {
 				ys = append(ys, r*math.Sqrt(float64(k)))
 			}
 		}
-		ns.Mean[l], ns.Lo[l], ns.Hi[l] = mean(ys), percentile(ys, 2.5), percentile(ys, 97.5)
+		ns.Mean[l], ns.Lo[l], ns.Hi[l] = stats.Mean(ys), percentile(ys, 2.5), percentile(ys, 97.5)
 		for _, y := range ys {
 			logY[l] = append(logY[l], math.Log(y))
 		}
@@ -183,22 +185,11 @@ func slope(x []float64, ys [][]float64) float64 {
 	return sxy / sxx
 }
 
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
 func std(v []float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()
 	}
-	m := mean(v)
+	m := stats.Mean(v)
 	var s float64
 	for _, x := range v {
 		s += (x - m) * (x - m)
@@ -254,6 +245,6 @@ func timeScaling(d decode.Design, s Settings, progress Progress) (*TimeScaling, 
 			return nil, fmt.Errorf("regimes: sample subset %d: %w", i+1, err)
 		}
 	}
-	ts.RhoMean, ts.RhoSD = mean(ts.Rho), std(ts.Rho)
+	ts.RhoMean, ts.RhoSD = stats.Mean(ts.Rho), std(ts.Rho)
 	return ts, nil
 }

@@ -8,67 +8,54 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/version"
-	"github.com/oblique-neuro/oblique/preprocess"
-	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
-
-// Analysis is the outcome of `oblique analyze` for one recording: either a
-// design and its result, or the error that stopped it.
-type Analysis struct {
-	// Input is the manifest (or file) the recording was read from.
-	Input   string
-	Name    string
-	Sources []ingest.Source
-	Design  *preprocess.Design
-	Result  *regimes.Result
-	Err     error
-}
 
 // AnalyzeFields is the schema of the analyze table, one row per recording.
 // It is documented in the README; keep the two in step and only add columns.
-var AnalyzeFields = []Field{
-	{"recording", String, "", "recording name (manifest `name`)"},
-	{"input", String, "", "manifest or file the recording was read from"},
-	{"error", String, "", "why the recording could not be analysed; null when it was"},
-	{"samples", Int, "", "samples (time bins) used, T"},
-	{"neurons", Int, "", "neurons, N"},
-	{"outputs", Int, "", "behavioural outputs, K"},
-	{"constant_neurons", Int, "", "neurons without variance over the samples (kept, zero weight)"},
-	{"activity_unit", String, "", "unit of the activity matrix X"},
-	{"lag_bins", Int, "bins", "bins by which activity leads behaviour"},
-	{"r2", Float, "", "in-sample R² of the ridge decoder on all neurons (uniform average over outputs)"},
-	{"alpha", Float, "", "ridge penalty chosen by cross-validation"},
-	{"rho", Float, "", "ρ = ‖X Wᵀ‖/(‖X‖ ‖W‖), X centred, W the fitted decoder"},
-	{"rho_time_mean", Float, "", "mean ρ over random subsets of the samples"},
-	{"rho_time_sd", Float, "", "standard deviation (ddof 0) of ρ over those subsets"},
-	{"d_var", Int, "components", "fewest PCs with cumulative variance share > var_threshold"},
-	{"d_fit", Int, "components", "fewest PCs whose decoder reaches R² > fit_threshold·r2; null if none"},
-	{"fit_ratio", Float, "", "d_fit / d_var (relative fitting dimension)"},
-	{"slope", Float, "", "least-squares slope of log(ρ·√n) against log n over neuron subsets: 0 ⇔ ρ ~ 1/√n, ½ ⇔ ρ independent of n"},
-	{"slope_lo", Float, "", "2.5 % bootstrap bound of slope"},
-	{"slope_hi", Float, "", "97.5 % bootstrap bound of slope"},
-	{"rho_given", Float, "", "ρ with the experimenter's decoder; null without one"},
-	{"decoder_match", Float, "", "‖W_fit − W_given‖/‖W_given‖; null without a given decoder"},
-	{"r2_k", Floats, "", "R² of the decoder from the first k PCs, k = 1…"},
-	{"alpha_k", Floats, "", "ridge penalty chosen for each k"},
-	{"cum_var", Floats, "", "cumulative variance share of the first k PCs, k = 1…"},
-	{"scaling_n", Ints, "neurons", "neuron subset sizes n"},
-	{"scaling_rho", FloatsLL, "", "ρ of every neuron subset, [size][draw]"},
-	{"rho_sqrt_n_mean", Floats, "", "mean of ρ·√n over draws, per subset size"},
-	{"rho_sqrt_n_lo", Floats, "", "2.5 % percentile of ρ·√n over draws"},
-	{"rho_sqrt_n_hi", Floats, "", "97.5 % percentile of ρ·√n over draws"},
-	{"time_samples", Int, "samples", "size of each random subset of samples"},
-	{"time_rho", Floats, "", "ρ of every random subset of samples"},
-	{"seed", Uint, "", "seed of every random draw"},
-	{"sources", Strings, "", "input files as role=path sha256=…"},
-	{"notes", Strings, "", "remarks (constant neurons, dropped samples, …)"},
+var AnalyzeFields = []arrowtable.Field{
+	{Name: "recording", Type: tString, Unit: "", Doc: "recording name (manifest `name`)"},
+	{Name: "input", Type: tString, Unit: "", Doc: "manifest or file the recording was read from"},
+	{Name: "error", Type: tString, Unit: "", Doc: "why the recording could not be analysed; null when it was"},
+	{Name: "samples", Type: tInt, Unit: "", Doc: "samples (time bins) used, T"},
+	{Name: "neurons", Type: tInt, Unit: "", Doc: "neurons, N"},
+	{Name: "outputs", Type: tInt, Unit: "", Doc: "behavioural outputs, K"},
+	{Name: "constant_neurons", Type: tInt, Unit: "", Doc: "neurons without variance over the samples (kept, zero weight)"},
+	{Name: "activity_unit", Type: tString, Unit: "", Doc: "unit of the activity matrix X"},
+	{Name: "lag_bins", Type: tInt, Unit: "bins", Doc: "bins by which activity leads behaviour"},
+	{Name: "r2", Type: tFloat, Unit: "", Doc: "in-sample R² of the ridge decoder on all neurons (uniform average over outputs)"},
+	{Name: "alpha", Type: tFloat, Unit: "", Doc: "ridge penalty chosen by cross-validation"},
+	{Name: "rho", Type: tFloat, Unit: "", Doc: "ρ = ‖X Wᵀ‖/(‖X‖ ‖W‖), X centred, W the fitted decoder"},
+	{Name: "rho_time_mean", Type: tFloat, Unit: "", Doc: "mean ρ over random subsets of the samples"},
+	{Name: "rho_time_sd", Type: tFloat, Unit: "", Doc: "standard deviation (ddof 0) of ρ over those subsets"},
+	{Name: "d_var", Type: tInt, Unit: "components", Doc: "fewest PCs with cumulative variance share > var_threshold"},
+	{Name: "d_fit", Type: tInt, Unit: "components", Doc: "fewest PCs whose decoder reaches R² > fit_threshold·r2; null if none"},
+	{Name: "fit_ratio", Type: tFloat, Unit: "", Doc: "d_fit / d_var (relative fitting dimension)"},
+	{Name: "slope", Type: tFloat, Unit: "", Doc: "least-squares slope of log(ρ·√n) against log n over neuron subsets: 0 ⇔ ρ ~ 1/√n, ½ ⇔ ρ independent of n"},
+	{Name: "slope_lo", Type: tFloat, Unit: "", Doc: "2.5 % bootstrap bound of slope"},
+	{Name: "slope_hi", Type: tFloat, Unit: "", Doc: "97.5 % bootstrap bound of slope"},
+	{Name: "rho_given", Type: tFloat, Unit: "", Doc: "ρ with the experimenter's decoder; null without one"},
+	{Name: "decoder_match", Type: tFloat, Unit: "", Doc: "‖W_fit − W_given‖/‖W_given‖; null without a given decoder"},
+	{Name: "r2_k", Type: tFloats, Unit: "", Doc: "R² of the decoder from the first k PCs, k = 1…"},
+	{Name: "alpha_k", Type: tFloats, Unit: "", Doc: "ridge penalty chosen for each k"},
+	{Name: "cum_var", Type: tFloats, Unit: "", Doc: "cumulative variance share of the first k PCs, k = 1…"},
+	{Name: "scaling_n", Type: tInts, Unit: "neurons", Doc: "neuron subset sizes n"},
+	{Name: "scaling_rho", Type: tFloatsLL, Unit: "", Doc: "ρ of every neuron subset, [size][draw]"},
+	{Name: "rho_sqrt_n_mean", Type: tFloats, Unit: "", Doc: "mean of ρ·√n over draws, per subset size"},
+	{Name: "rho_sqrt_n_lo", Type: tFloats, Unit: "", Doc: "2.5 % percentile of ρ·√n over draws"},
+	{Name: "rho_sqrt_n_hi", Type: tFloats, Unit: "", Doc: "97.5 % percentile of ρ·√n over draws"},
+	{Name: "time_samples", Type: tInt, Unit: "samples", Doc: "size of each random subset of samples"},
+	{Name: "time_rho", Type: tFloats, Unit: "", Doc: "ρ of every random subset of samples"},
+	{Name: "seed", Type: tUint, Unit: "", Doc: "seed of every random draw"},
+	{Name: "sources", Type: tStrings, Unit: "", Doc: "input files as role=path sha256=…"},
+	{Name: "notes", Type: tStrings, Unit: "", Doc: "remarks (constant neurons, dropped samples, …)"},
 }
 
 // AnalyzeMetadata is the schema metadata of the analyze table: the tool and
 // every setting that shaped the numbers.
-func AnalyzeMetadata(s regimes.Settings) map[string]string {
+func AnalyzeMetadata(s pipeline.AnalysisSettings) map[string]string {
 	s = s.Resolved()
 	cv := "leave-one-out"
 	if s.CV.Folds >= 2 {
@@ -102,13 +89,13 @@ func floats(v []float64) string {
 
 // AnalyzeTable builds the analyze table. preset names the preset the
 // recordings were read with ("" for manifests); it goes into the metadata.
-func AnalyzeTable(rows []Analysis, s regimes.Settings, preset string) *Table {
+func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset string) *arrowtable.Table {
 	meta := AnalyzeMetadata(s)
 	meta["preset"] = preset
 	if preset == "" {
 		meta["preset"] = "none (manifests)"
 	}
-	t := NewTable(AnalyzeFields, meta)
+	t := arrowtable.New(AnalyzeFields, meta)
 	s = s.Resolved()
 	for _, a := range rows {
 		sources := make([]string, 0, len(a.Sources))
@@ -127,11 +114,7 @@ func AnalyzeTable(rows []Analysis, s regimes.Settings, preset string) *Table {
 			if a.Err != nil {
 				msg = a.Err.Error()
 			}
-			vals := make([]any, len(AnalyzeFields))
-			vals[0], vals[1], vals[2] = a.Name, a.Input, msg
-			vals[len(vals)-3] = s.Seed
-			vals[len(vals)-2] = sources
-			t.Append(vals...)
+			t.Row().Str(a.Name).Str(a.Input).Str(msg).NullUntil("seed").Uint(s.Seed).Strs(sources).Null().End()
 			continue
 		}
 		r, d := a.Result, a.Design
@@ -140,53 +123,40 @@ func AnalyzeTable(rows []Analysis, s regimes.Settings, preset string) *Table {
 		for i, p := range r.Path {
 			r2k[i], ak[i] = p.R2, p.Alpha
 		}
-		var dfit any
-		if r.DFit > 0 {
-			dfit = r.DFit
+		row := t.Row().Str(a.Name).Str(a.Input).Null().
+			Int(r.Samples).Int(r.Neurons).Int(r.Outputs).Int(len(r.Constant)).Str(d.Unit).Int(d.LagBins).
+			Float(r.R2).Float(r.Model.Alpha).Float(r.Rho)
+		if r.Time != nil {
+			row.Float(r.Time.RhoMean).Float(r.Time.RhoSD)
+		} else {
+			row.Null().Null()
 		}
-		var (
-			scN                              []int
-			scRho                            [][]float64
-			scMean, scLo, scHi               []float64
-			slope, slopeLo, slopeHi, tm, tsd = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
-			tRho                             []float64
-			tSamples                         any
-		)
-		if r.Neuron != nil {
-			ns := r.Neuron
-			scN, scRho, scMean, scLo, scHi = ns.N, ns.Rho, ns.Mean, ns.Lo, ns.Hi
-			slope, slopeLo, slopeHi = ns.Slope, ns.SlopeLo, ns.SlopeHi
+		row.Int(r.DVar).IntIf(r.DFit, r.DFit > 0).Float(r.Ratio)
+		if ns := r.Neuron; ns != nil {
+			row.Float(ns.Slope).Float(ns.SlopeLo).Float(ns.SlopeHi)
+		} else {
+			row.Null().Null().Null()
+		}
+		row.Float(r.RhoGiven).Float(r.DecoderMatch).
+			Floats(r2k).Floats(ak).Floats(r.CumVar)
+		if ns := r.Neuron; ns != nil {
+			row.IntsOrNull(ns.N).FloatsLLOrNull(ns.Rho).FloatsOrNull(ns.Mean).FloatsOrNull(ns.Lo).FloatsOrNull(ns.Hi)
+		} else {
+			row.Null().Null().Null().Null().Null()
 		}
 		if r.Time != nil {
-			tm, tsd, tRho, tSamples = r.Time.RhoMean, r.Time.RhoSD, r.Time.Rho, r.Time.Samples
+			row.Int(r.Time.Samples).FloatsOrNull(r.Time.Rho)
+		} else {
+			row.Null().Null()
 		}
-		notes := append(append([]string(nil), d.Notes...), r.Notes...)
-		t.Append(
-			a.Name, a.Input, nil,
-			r.Samples, r.Neurons, r.Outputs, len(r.Constant), d.Unit, d.LagBins,
-			r.R2, r.Model.Alpha, r.Rho, tm, tsd,
-			r.DVar, dfit, r.Ratio,
-			slope, slopeLo, slopeHi,
-			r.RhoGiven, r.DecoderMatch,
-			r2k, ak, r.CumVar,
-			nilIfEmpty(scN), nilIfEmpty(scRho), nilIfEmpty(scMean), nilIfEmpty(scLo), nilIfEmpty(scHi),
-			tSamples, nilIfEmpty(tRho),
-			s.Seed, sources, notes,
-		)
+		row.Uint(s.Seed).Strs(sources).Strs(append(append([]string(nil), d.Notes...), r.Notes...)).End()
 	}
 	return t
 }
 
-func nilIfEmpty[T any](v []T) any {
-	if v == nil {
-		return nil
-	}
-	return v
-}
-
 // PrintAnalyze writes the readable table of results, then the notes and
 // errors.
-func PrintAnalyze(w io.Writer, rows []Analysis) {
+func PrintAnalyze(w io.Writer, rows []pipeline.Analysis) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "recording\tsamples\tneurons\tR²\tα\tρ (± sd, half samples)\tD_var\tD_fit\tD_fit/D_var\tscaling slope [95% CI]\t")
 	for _, a := range rows {

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/oblique-neuro/oblique/arrowtable"
+	"github.com/oblique-neuro/oblique/internal/stats"
 	"github.com/oblique-neuro/oblique/internal/version"
-	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
 )
 
@@ -22,68 +24,46 @@ const ScoreDefinition = "mean over tasks of the per-task scores; per task, the n
 	"left out; intervals: 2.5–97.5 % over bootstrap refits (networks resampled within each task and regime, one random " +
 	"neuron subset each)"
 
-// Comparison is one recording of `oblique compare` and the networks it was
-// compared with.
-type Comparison struct {
-	Analysis Analysis
-	// Axes of the recording; its scores with their bootstrap intervals,
-	// and the reference they came from.
-	Axes      modelmeasures.Axes
-	Placement modelmeasures.Placement
-	Reference *modelmeasures.Reference
-	Models    []ComparedModel
-	Notes     []string
-	Err       error
-}
-
-// ComparedModel is one network run through the recording's pipeline.
-type ComparedModel struct {
-	Run     ModelRun
-	Subsets []modelmeasures.Axes
-	Centre  modelmeasures.Axes
-	HeldOut modelmeasures.HeldOutScore
-}
-
 // CompareFields is the schema of the compare table: per recording, one row
 // for the recording (kind "recording") and one per network (kind "model")
 // on the same axes. Documented in the README; only add columns.
-var CompareFields = []Field{
-	{"recording", String, "", "recording name (manifest `name`)"},
-	{"input", String, "", "manifest the recording was read from"},
-	{"error", String, "", "why the recording could not be compared; null when it was"},
-	{"kind", String, "", "recording, or model (a network run through the recording's pipeline)"},
-	{"run", String, "", "network's run name; null for the recording"},
-	{"task", String, "", "network's task; null for the recording"},
-	{"regime", String, "", "network's regime (aligned, oblique); null for the recording"},
-	{"seed", Uint, "", "network's training seed; null for the recording"},
-	{"neurons", Int, "neurons", "neurons n used (a network: units subsampled to the recording's count)"},
-	{"samples", Int, "samples", "samples used (a network: its samples subsampled to the recording's count when it has more)"},
-	{"r2", Float, "", "R² of the ridge decoder on all n neurons (mean over subsets for a network)"},
-	{"rho", Float, "", "ρ, experimental form, fitted decoder (mean over subsets)"},
-	{"rho_sqrt_n", Float, "", "ρ·√n (for a network: geometric mean over subsets)"},
-	{"d_var", Float, "components", "D_var (mean over subsets)"},
-	{"d_fit", Float, "components", "D_fit, relative rule (mean over subsets)"},
-	{"fit_ratio", Float, "", "D_fit/D_var (for a network: geometric mean over subsets)"},
-	{"slope", Float, "", "slope of log(ρ·√n) against log n under neuron subsampling (mean over subsets)"},
-	{"score", Float, "", "regime score, 0 aligned … 1 oblique: the mean of task_scores (see the README); for a network, with itself held out of the reference"},
-	{"score_lo", Float, "", "2.5 % bootstrap bound of the recording's score; null for a network"},
-	{"score_hi", Float, "", "97.5 % bootstrap bound; null for a network"},
-	{"subsets", Int, "", "neuron subsets of the network; null for the recording"},
-	{"rho_sqrt_n_subsets", Floats, "", "ρ·√n of each subset"},
-	{"fit_ratio_subsets", Floats, "", "D_fit/D_var of each subset"},
-	{"slope_subsets", Floats, "", "scaling slope of each subset"},
-	{"analysis_seed", Uint, "", "seed of every random draw"},
-	{"notes", Strings, "", "remarks"},
-	{"score_tasks", Strings, "", "the tasks of task_scores, in order"},
-	{"task_scores", Floats, "", "score against each task's networks alone (for a network: held out)"},
-	{"task_scores_lo", Floats, "", "2.5 % bootstrap bound of each task score of the recording; null for a network"},
-	{"task_scores_hi", Floats, "", "97.5 % bootstrap bound of each task score; null for a network"},
-	{"score_own_task", Float, "", "a network's held-out score against the networks of its own task (the check of the score); null for the recording"},
+var CompareFields = []arrowtable.Field{
+	{Name: "recording", Type: tString, Unit: "", Doc: "recording name (manifest `name`)"},
+	{Name: "input", Type: tString, Unit: "", Doc: "manifest the recording was read from"},
+	{Name: "error", Type: tString, Unit: "", Doc: "why the recording could not be compared; null when it was"},
+	{Name: "kind", Type: tString, Unit: "", Doc: "recording, or model (a network run through the recording's pipeline)"},
+	{Name: "run", Type: tString, Unit: "", Doc: "network's run name; null for the recording"},
+	{Name: "task", Type: tString, Unit: "", Doc: "network's task; null for the recording"},
+	{Name: "regime", Type: tString, Unit: "", Doc: "network's regime (aligned, oblique); null for the recording"},
+	{Name: "seed", Type: tUint, Unit: "", Doc: "network's training seed; null for the recording"},
+	{Name: "neurons", Type: tInt, Unit: "neurons", Doc: "neurons n used (a network: units subsampled to the recording's count)"},
+	{Name: "samples", Type: tInt, Unit: "samples", Doc: "samples used (a network: its samples subsampled to the recording's count when it has more)"},
+	{Name: "r2", Type: tFloat, Unit: "", Doc: "R² of the ridge decoder on all n neurons (mean over subsets for a network)"},
+	{Name: "rho", Type: tFloat, Unit: "", Doc: "ρ, experimental form, fitted decoder (mean over subsets)"},
+	{Name: "rho_sqrt_n", Type: tFloat, Unit: "", Doc: "ρ·√n (for a network: geometric mean over subsets)"},
+	{Name: "d_var", Type: tFloat, Unit: "components", Doc: "D_var (mean over subsets)"},
+	{Name: "d_fit", Type: tFloat, Unit: "components", Doc: "D_fit, relative rule (mean over subsets)"},
+	{Name: "fit_ratio", Type: tFloat, Unit: "", Doc: "D_fit/D_var (for a network: geometric mean over subsets)"},
+	{Name: "slope", Type: tFloat, Unit: "", Doc: "slope of log(ρ·√n) against log n under neuron subsampling (mean over subsets)"},
+	{Name: "score", Type: tFloat, Unit: "", Doc: "regime score, 0 aligned … 1 oblique: the mean of task_scores (see the README); for a network, with itself held out of the reference"},
+	{Name: "score_lo", Type: tFloat, Unit: "", Doc: "2.5 % bootstrap bound of the recording's score; null for a network"},
+	{Name: "score_hi", Type: tFloat, Unit: "", Doc: "97.5 % bootstrap bound; null for a network"},
+	{Name: "subsets", Type: tInt, Unit: "", Doc: "neuron subsets of the network; null for the recording"},
+	{Name: "rho_sqrt_n_subsets", Type: tFloats, Unit: "", Doc: "ρ·√n of each subset"},
+	{Name: "fit_ratio_subsets", Type: tFloats, Unit: "", Doc: "D_fit/D_var of each subset"},
+	{Name: "slope_subsets", Type: tFloats, Unit: "", Doc: "scaling slope of each subset"},
+	{Name: "analysis_seed", Type: tUint, Unit: "", Doc: "seed of every random draw"},
+	{Name: "notes", Type: tStrings, Unit: "", Doc: "remarks"},
+	{Name: "score_tasks", Type: tStrings, Unit: "", Doc: "the tasks of task_scores, in order"},
+	{Name: "task_scores", Type: tFloats, Unit: "", Doc: "score against each task's networks alone (for a network: held out)"},
+	{Name: "task_scores_lo", Type: tFloats, Unit: "", Doc: "2.5 % bootstrap bound of each task score of the recording; null for a network"},
+	{Name: "task_scores_hi", Type: tFloats, Unit: "", Doc: "97.5 % bootstrap bound of each task score; null for a network"},
+	{Name: "score_own_task", Type: tFloat, Unit: "", Doc: "a network's held-out score against the networks of its own task (the check of the score); null for the recording"},
 }
 
 // CompareSettings are the settings recorded in the compare table.
 type CompareSettings struct {
-	Analysis  regimes.Settings
+	Analysis  pipeline.AnalysisSettings
 	Subsets   int
 	Bootstrap int
 	Seed      uint64
@@ -94,7 +74,7 @@ type CompareSettings struct {
 }
 
 // CompareTable builds the compare table.
-func CompareTable(rows []Comparison, s CompareSettings) *Table {
+func CompareTable(rows []pipeline.Comparison, s CompareSettings) *arrowtable.Table {
 	meta := AnalyzeMetadata(s.Analysis)
 	meta["table"] = "compare"
 	meta["version"] = version.String()
@@ -111,28 +91,19 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 			meta["scorer:"+c.Analysis.Name] = referenceJSON(c.Reference)
 		}
 	}
-	t := NewTable(CompareFields, meta)
+	t := arrowtable.New(CompareFields, meta)
 	for _, c := range rows {
 		a := c.Analysis
 		if c.Err != nil {
-			vals := make([]any, len(CompareFields))
-			vals[0], vals[1], vals[2], vals[3] = a.Name, a.Input, c.Err.Error(), "recording"
-			for i, f := range CompareFields {
-				switch {
-				case f.Name == "analysis_seed":
-					vals[i] = s.Seed
-				case f.Type == Float && vals[i] == nil:
-					vals[i] = math.NaN()
-				}
-			}
-			t.Append(vals...)
+			t.Row().Str(a.Name).Str(a.Input).Str(c.Err.Error()).Str("recording").
+				NullUntil("analysis_seed").Uint(s.Seed).NullUntil("score_own_task").Null().End()
 			continue
 		}
 		x, p := c.Axes, c.Placement
-		t.Append(a.Name, a.Input, nil, "recording", nil, nil, nil, nil,
-			x.Neurons, x.Samples, x.R2, x.Rho, x.RhoSqrtN, float64(x.DVar), dfitOrNaN(x), x.Ratio, x.Slope,
-			p.Score, p.Lo, p.Hi, nil, nil, nil, nil, s.Seed, nilIfEmpty(c.Notes),
-			p.Tasks, p.TaskScores, p.TaskLo, p.TaskHi, math.NaN())
+		t.Row().Str(a.Name).Str(a.Input).Null().Str("recording").Null().Null().Null().Null().
+			Int(x.Neurons).Int(x.Samples).Float(x.R2).Float(x.Rho).Float(x.RhoSqrtN).Float(float64(x.DVar)).Float(dfitOrNaN(x)).Float(x.Ratio).Float(x.Slope).
+			Float(p.Score).Float(p.Lo).Float(p.Hi).Null().Null().Null().Null().Uint(s.Seed).StrsOrNull(c.Notes).
+			Strs(p.Tasks).Floats(p.TaskScores).Floats(p.TaskLo).Floats(p.TaskHi).Null().End()
 		for _, m := range c.Models {
 			var rs, fr, sl []float64
 			var dv, df []float64
@@ -143,13 +114,13 @@ func CompareTable(rows []Comparison, s CompareSettings) *Table {
 					df = append(df, float64(sub.DFit))
 				}
 			}
-			mdv, _ := meanSD(dv)
-			mdf, _ := meanSD(df)
+			mdv, _ := stats.MeanSD(dv)
+			mdf, _ := stats.MeanSD(df)
 			x := m.Centre
-			t.Append(a.Name, a.Input, nil, "model", m.Run.Name, m.Run.Task, m.Run.Regime, m.Run.Seed,
-				x.Neurons, x.Samples, x.R2, x.Rho, x.RhoSqrtN, mdv, mdf, x.Ratio, x.Slope,
-				m.HeldOut.Score, math.NaN(), math.NaN(), len(m.Subsets), rs, fr, sl, s.Seed, nil,
-				p.Tasks, m.HeldOut.TaskScores, nil, nil, m.HeldOut.Own)
+			t.Row().Str(a.Name).Str(a.Input).Null().Str("model").Str(m.Run.Name).Str(m.Run.Task).Str(m.Run.Regime).Uint(m.Run.Seed).
+				Int(x.Neurons).Int(x.Samples).Float(x.R2).Float(x.Rho).Float(x.RhoSqrtN).Float(mdv).Float(mdf).Float(x.Ratio).Float(x.Slope).
+				Float(m.HeldOut.Score).Null().Null().Int(len(m.Subsets)).Floats(rs).Floats(fr).Floats(sl).Uint(s.Seed).Null().
+				Strs(p.Tasks).Floats(m.HeldOut.TaskScores).Null().Null().Float(m.HeldOut.Own).End()
 		}
 	}
 	return t
@@ -190,7 +161,7 @@ func dfitOrNaN(a modelmeasures.Axes) float64 {
 
 // PrintCompare writes, per recording, its axes and score beside the
 // regime means of the networks, its score per task, and the held-out check.
-func PrintCompare(w io.Writer, rows []Comparison) {
+func PrintCompare(w io.Writer, rows []pipeline.Comparison) {
 	for _, c := range rows {
 		a := c.Analysis
 		if c.Err != nil {
@@ -213,11 +184,11 @@ func PrintCompare(w io.Writer, rows []Comparison) {
 				rho, rsn, ratio, slope = append(rho, m.Centre.Rho), append(rsn, math.Log(m.Centre.RhoSqrtN)), append(ratio, math.Log(m.Centre.Ratio)), append(slope, m.Centre.Slope)
 				held = append(held, m.HeldOut.Score)
 			}
-			mr, _ := meanSD(rho)
-			ml, _ := meanSD(rsn)
-			mq, _ := meanSD(ratio)
-			ms, _ := meanSD(slope)
-			mh, _ := meanSD(held)
+			mr, _ := stats.MeanSD(rho)
+			ml, _ := stats.MeanSD(rsn)
+			mq, _ := stats.MeanSD(ratio)
+			ms, _ := stats.MeanSD(slope)
+			mh, _ := stats.MeanSD(held)
 			fmt.Fprintf(tw, "%s networks (%d, mean)\t%.3f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", regime, len(rho), mr, math.Exp(ml), math.Exp(mq), ms, mh)
 		}
 		tw.Flush()
@@ -227,13 +198,13 @@ func PrintCompare(w io.Writer, rows []Comparison) {
 		for i, task := range p.Tasks {
 			fmt.Fprintf(tw, "\t%s\t%s\t[%s, %s]\t%s\t%s\t\n", task, fmtNaN(p.TaskScores[i], "%.2f"),
 				fmtNaN(p.TaskLo[i], "%.2f"), fmtNaN(p.TaskHi[i], "%.2f"),
-				heldOutCount(c.Models, task, modelmeasures.Aligned, func(m ComparedModel) float64 { return m.HeldOut.Own }),
-				heldOutCount(c.Models, task, modelmeasures.Oblique, func(m ComparedModel) float64 { return m.HeldOut.Own }))
+				heldOutCount(c.Models, task, modelmeasures.Aligned, func(m pipeline.ComparedModel) float64 { return m.HeldOut.Own }),
+				heldOutCount(c.Models, task, modelmeasures.Oblique, func(m pipeline.ComparedModel) float64 { return m.HeldOut.Own }))
 		}
 		tw.Flush()
 		fmt.Fprintf(w, "  held out, mean over tasks: aligned %s below ½, oblique %s above ½\n",
-			heldOutCount(c.Models, "", modelmeasures.Aligned, func(m ComparedModel) float64 { return m.HeldOut.Score }),
-			heldOutCount(c.Models, "", modelmeasures.Oblique, func(m ComparedModel) float64 { return m.HeldOut.Score }))
+			heldOutCount(c.Models, "", modelmeasures.Aligned, func(m pipeline.ComparedModel) float64 { return m.HeldOut.Score }),
+			heldOutCount(c.Models, "", modelmeasures.Oblique, func(m pipeline.ComparedModel) float64 { return m.HeldOut.Score }))
 		for _, n := range c.Notes {
 			fmt.Fprintf(w, "  note: %s\n", n)
 		}
@@ -242,7 +213,7 @@ func PrintCompare(w io.Writer, rows []Comparison) {
 
 // heldOutCount counts the networks of the regime (and of the task, unless
 // it is empty) whose held-out score is on their own side of ½: "k of n".
-func heldOutCount(ms []ComparedModel, task, regime string, score func(ComparedModel) float64) string {
+func heldOutCount(ms []pipeline.ComparedModel, task, regime string, score func(pipeline.ComparedModel) float64) string {
 	right, n := 0, 0
 	for _, m := range ms {
 		if m.Run.Regime != regime || (task != "" && m.Run.Task != task) {

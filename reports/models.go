@@ -8,165 +8,106 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/version"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
 )
-
-// ModelRun is one network of `oblique models`: where it came from, how it
-// was trained, and its measures (or the error that stopped them).
-type ModelRun struct {
-	// Name is the run directory's base name (task-regime-sSEED for the
-	// bundled runs); Source the directory, or "bundled:runs/NAME".
-	Name, Source string
-	Task, Regime string
-	Seed         uint64
-	N            int
-	G            float64
-	Steps        int
-	// TrainEvalRatio is the run's own acceptance measure from run.json
-	// (evaluation loss / zero-output loss).
-	TrainEvalRatio float64
-	Result         *modelmeasures.Result
-	Err            error
-}
-
-// ModelSetting is one setting (task × regime × N × g): the means over its
-// runs (seeds) and the dissimilarities between them.
-type ModelSetting struct {
-	Task, Regime string
-	N            int
-	G            float64
-	// Runs are the names of the runs, Seeds their seeds (failed runs left
-	// out).
-	Runs  []string
-	Seeds []uint64
-	// Pairs name the pairs of runs ("s1-s2"), Dissimilarity their shape
-	// distances (modelmeasures.Dissimilarity).
-	Pairs         []string
-	Dissimilarity []float64
-}
-
-// settingKey groups runs.
-func settingKey(r ModelRun) string {
-	return fmt.Sprintf("%s\x00%s\x00%d\x00%g", r.Task, r.Regime, r.N, r.G)
-}
-
-// GroupSettings groups the analysed runs (in their order) into settings;
-// the caller fills in the dissimilarities.
-func GroupSettings(runs []ModelRun) []ModelSetting {
-	var out []ModelSetting
-	idx := map[string]int{}
-	for _, r := range runs {
-		if r.Err != nil || r.Result == nil {
-			continue
-		}
-		k := settingKey(r)
-		i, ok := idx[k]
-		if !ok {
-			i = len(out)
-			idx[k] = i
-			out = append(out, ModelSetting{Task: r.Task, Regime: r.Regime, N: r.N, G: r.G})
-		}
-		out[i].Runs = append(out[i].Runs, r.Name)
-		out[i].Seeds = append(out[i].Seeds, r.Seed)
-	}
-	return out
-}
 
 // ModelRunFields is the schema of the models table, one row per network.
 // It is documented in the README; keep the two in step and only add
 // columns.
-var ModelRunFields = []Field{
-	{"run", String, "", "run name (directory base name: TASK-REGIME-sSEED for the bundled runs)"},
-	{"source", String, "", "run directory, or bundled:runs/NAME for the runs embedded in oblique"},
-	{"error", String, "", "why the run could not be analysed; null when it was"},
-	{"task", String, "", "task the network was trained on"},
-	{"regime", String, "", "aligned (small initial output weights) or oblique (large)"},
-	{"seed", Uint, "", "training seed of the run"},
-	{"n", Int, "units", "network size N"},
-	{"g", Float, "", "initial recurrent gain g"},
-	{"steps", Int, "", "training steps done"},
-	{"train_eval_ratio", Float, "", "the run's evaluation loss over the zero-output loss, from run.json (< 0.1: trained)"},
-	{"loss", Float, "", "task loss (masked MSE) on the analysis trials, no state noise, x₀ ~ N(0, 1)"},
-	{"zero_loss", Float, "", "loss of an output that is always zero on the same trials"},
-	{"samples", Int, "samples", "states used for ρ, norms and dimensions: trials × steps kept"},
-	{"rho", Float, "", "generalised correlation ρ = ‖W_out Yᵀ‖/√(‖W_out W_outᵀ‖ ‖Y Yᵀ‖), rows centred across neurons (model form, paper Eq. 7)"},
-	{"w_out_norm", Float, "", "‖W_out‖ = √N × RMS of the output weights (paper Fig. 3B)"},
-	{"state_norm", Float, "", "‖x‖ = √N × RMS of the states (paper Fig. 3C)"},
-	{"d_var", Int, "components", "fewest PCs with cumulative variance share > 0.9"},
-	{"d_fit", Int, "components", "fewest PCs whose ridge decoder (trained on 24 of 32 trials) reaches R² > 0.9 on all trials; null if none"},
-	{"fit_ratio", Float, "", "d_fit / d_var"},
-	{"rel_susceptibility", Float, "", "AUC_out / AUC_pc: long-term loss after perturbations along the output weights relative to along the top-2 PCs (paper Fig. 5D)"},
-	{"auc_out", Float, "", "sum over amplitudes of the time-averaged loss, perturbations in the output-weight plane"},
-	{"auc_pc", Float, "", "same, perturbations in the plane of the first two PCs"},
-	{"auc_random", Float, "", "same, random directions"},
-	{"auc_in", Float, "", "same, perturbations in the input-weight span"},
-	{"unperturbed_loss", Float, "", "loss in the perturbation window without perturbation"},
-	{"noise_ratio", Float, "", "mean residual variance along output directions / along random directions (paper Fig. 6; > 1 aligned, < 1 oblique)"},
-	{"noise_ratio_pc", Float, "", "mean residual variance along PC-plane directions / along random directions"},
-	{"noise_var_out_mean", Float, "state²", "mean residual variance along the output directions"},
-	{"noise_var_pc_mean", Float, "state²", "mean residual variance along the PC-plane directions"},
-	{"noise_var_random_mean", Float, "state²", "mean residual variance along the random directions"},
-	{"cum_var", Floats, "", "cumulative variance share of the first k PCs, k = 1…N"},
-	{"r2_k", Floats, "", "model-rule R² of the output from the first k PCs, k = 1…max(30, d_fit)"},
-	{"alpha_k", Floats, "", "ridge penalty chosen for each k"},
-	{"pert_amplitudes", Floats, "state", "perturbation amplitudes |Δx|, linspace(0, A·√N, 21)"},
-	{"pert_times", Floats, "τ", "perturbation times, linspace(t_min, t_max, 10) on the Euler grid"},
-	{"pert_window_start", Float, "τ", "start of the loss window (scored entries before it removed)"},
-	{"pert_loss_out", FloatsLL, "", "loss after output-plane perturbations, [amplitude][time]"},
-	{"pert_loss_pc", FloatsLL, "", "loss after PC-plane perturbations, [amplitude][time]"},
-	{"pert_loss_random", FloatsLL, "", "loss after random perturbations, [amplitude][time]"},
-	{"pert_loss_in", FloatsLL, "", "loss after input-span perturbations, [amplitude][time]"},
-	{"noise_var_out", Floats, "state²", "residual variance along each output-plane direction"},
-	{"noise_var_pc", Floats, "state²", "residual variance along each PC-plane direction"},
-	{"noise_var_random", Floats, "state²", "residual variance along each random direction"},
-	{"noise_sigma", Float, "", "state noise σ of the replays (the training noise)"},
-	{"analysis_seed", Uint, "", "seed of every random draw of the analysis"},
-	{"notes", Strings, "", "remarks"},
+var ModelRunFields = []arrowtable.Field{
+	{Name: "run", Type: tString, Unit: "", Doc: "run name (directory base name: TASK-REGIME-sSEED for the bundled runs)"},
+	{Name: "source", Type: tString, Unit: "", Doc: "run directory, or bundled:runs/NAME for the runs embedded in oblique"},
+	{Name: "error", Type: tString, Unit: "", Doc: "why the run could not be analysed; null when it was"},
+	{Name: "task", Type: tString, Unit: "", Doc: "task the network was trained on"},
+	{Name: "regime", Type: tString, Unit: "", Doc: "aligned (small initial output weights) or oblique (large)"},
+	{Name: "seed", Type: tUint, Unit: "", Doc: "training seed of the run"},
+	{Name: "n", Type: tInt, Unit: "units", Doc: "network size N"},
+	{Name: "g", Type: tFloat, Unit: "", Doc: "initial recurrent gain g"},
+	{Name: "steps", Type: tInt, Unit: "", Doc: "training steps done"},
+	{Name: "train_eval_ratio", Type: tFloat, Unit: "", Doc: "the run's evaluation loss over the zero-output loss, from run.json (< 0.1: trained)"},
+	{Name: "loss", Type: tFloat, Unit: "", Doc: "task loss (masked MSE) on the analysis trials, no state noise, x₀ ~ N(0, 1)"},
+	{Name: "zero_loss", Type: tFloat, Unit: "", Doc: "loss of an output that is always zero on the same trials"},
+	{Name: "samples", Type: tInt, Unit: "samples", Doc: "states used for ρ, norms and dimensions: trials × steps kept"},
+	{Name: "rho", Type: tFloat, Unit: "", Doc: "generalised correlation ρ = ‖W_out Yᵀ‖/√(‖W_out W_outᵀ‖ ‖Y Yᵀ‖), rows centred across neurons (model form, paper Eq. 7)"},
+	{Name: "w_out_norm", Type: tFloat, Unit: "", Doc: "‖W_out‖ = √N × RMS of the output weights (paper Fig. 3B)"},
+	{Name: "state_norm", Type: tFloat, Unit: "", Doc: "‖x‖ = √N × RMS of the states (paper Fig. 3C)"},
+	{Name: "d_var", Type: tInt, Unit: "components", Doc: "fewest PCs with cumulative variance share > 0.9"},
+	{Name: "d_fit", Type: tInt, Unit: "components", Doc: "fewest PCs whose ridge decoder (trained on 24 of 32 trials) reaches R² > 0.9 on all trials; null if none"},
+	{Name: "fit_ratio", Type: tFloat, Unit: "", Doc: "d_fit / d_var"},
+	{Name: "rel_susceptibility", Type: tFloat, Unit: "", Doc: "AUC_out / AUC_pc: long-term loss after perturbations along the output weights relative to along the top-2 PCs (paper Fig. 5D)"},
+	{Name: "auc_out", Type: tFloat, Unit: "", Doc: "sum over amplitudes of the time-averaged loss, perturbations in the output-weight plane"},
+	{Name: "auc_pc", Type: tFloat, Unit: "", Doc: "same, perturbations in the plane of the first two PCs"},
+	{Name: "auc_random", Type: tFloat, Unit: "", Doc: "same, random directions"},
+	{Name: "auc_in", Type: tFloat, Unit: "", Doc: "same, perturbations in the input-weight span"},
+	{Name: "unperturbed_loss", Type: tFloat, Unit: "", Doc: "loss in the perturbation window without perturbation"},
+	{Name: "noise_ratio", Type: tFloat, Unit: "", Doc: "mean residual variance along output directions / along random directions (paper Fig. 6; > 1 aligned, < 1 oblique)"},
+	{Name: "noise_ratio_pc", Type: tFloat, Unit: "", Doc: "mean residual variance along PC-plane directions / along random directions"},
+	{Name: "noise_var_out_mean", Type: tFloat, Unit: "state²", Doc: "mean residual variance along the output directions"},
+	{Name: "noise_var_pc_mean", Type: tFloat, Unit: "state²", Doc: "mean residual variance along the PC-plane directions"},
+	{Name: "noise_var_random_mean", Type: tFloat, Unit: "state²", Doc: "mean residual variance along the random directions"},
+	{Name: "cum_var", Type: tFloats, Unit: "", Doc: "cumulative variance share of the first k PCs, k = 1…N"},
+	{Name: "r2_k", Type: tFloats, Unit: "", Doc: "model-rule R² of the output from the first k PCs, k = 1…max(30, d_fit)"},
+	{Name: "alpha_k", Type: tFloats, Unit: "", Doc: "ridge penalty chosen for each k"},
+	{Name: "pert_amplitudes", Type: tFloats, Unit: "state", Doc: "perturbation amplitudes |Δx|, linspace(0, A·√N, 21)"},
+	{Name: "pert_times", Type: tFloats, Unit: "τ", Doc: "perturbation times, linspace(t_min, t_max, 10) on the Euler grid"},
+	{Name: "pert_window_start", Type: tFloat, Unit: "τ", Doc: "start of the loss window (scored entries before it removed)"},
+	{Name: "pert_loss_out", Type: tFloatsLL, Unit: "", Doc: "loss after output-plane perturbations, [amplitude][time]"},
+	{Name: "pert_loss_pc", Type: tFloatsLL, Unit: "", Doc: "loss after PC-plane perturbations, [amplitude][time]"},
+	{Name: "pert_loss_random", Type: tFloatsLL, Unit: "", Doc: "loss after random perturbations, [amplitude][time]"},
+	{Name: "pert_loss_in", Type: tFloatsLL, Unit: "", Doc: "loss after input-span perturbations, [amplitude][time]"},
+	{Name: "noise_var_out", Type: tFloats, Unit: "state²", Doc: "residual variance along each output-plane direction"},
+	{Name: "noise_var_pc", Type: tFloats, Unit: "state²", Doc: "residual variance along each PC-plane direction"},
+	{Name: "noise_var_random", Type: tFloats, Unit: "state²", Doc: "residual variance along each random direction"},
+	{Name: "noise_sigma", Type: tFloat, Unit: "", Doc: "state noise σ of the replays (the training noise)"},
+	{Name: "analysis_seed", Type: tUint, Unit: "", Doc: "seed of every random draw of the analysis"},
+	{Name: "notes", Type: tStrings, Unit: "", Doc: "remarks"},
 }
 
 // ModelSettingFields is the schema of the settings table, one row per task ×
 // regime (× N × g): means and standard deviations (ddof 0) over the seeds.
-var ModelSettingFields = []Field{
-	{"task", String, "", "task"},
-	{"regime", String, "", "aligned or oblique"},
-	{"n", Int, "units", "network size N"},
-	{"g", Float, "", "initial recurrent gain g"},
-	{"runs", Int, "", "networks (seeds) analysed"},
-	{"seeds", Ints, "", "their training seeds"},
-	{"rho_mean", Float, "", "mean generalised correlation ρ (model form)"},
-	{"rho_sd", Float, "", "its standard deviation over seeds"},
-	{"w_out_norm_mean", Float, "", "mean ‖W_out‖"},
-	{"state_norm_mean", Float, "", "mean ‖x‖"},
-	{"d_var_mean", Float, "components", "mean D_var"},
-	{"d_fit_mean", Float, "components", "mean D_fit (runs without one left out)"},
-	{"fit_ratio_mean", Float, "", "mean D_fit/D_var"},
-	{"rel_susceptibility_mean", Float, "", "mean relative susceptibility AUC_out/AUC_pc"},
-	{"rel_susceptibility_sd", Float, "", "its standard deviation"},
-	{"noise_ratio_mean", Float, "", "mean output/random noise ratio"},
-	{"noise_ratio_sd", Float, "", "its standard deviation"},
-	{"dissimilarity_mean", Float, "rad", "mean shape distance between the networks of the setting (Williams et al. α = 1, paper Fig. 4C); null with one network"},
-	{"dissimilarity_sd", Float, "rad", "its standard deviation over pairs"},
-	{"dissimilarity", Floats, "rad", "shape distance of each pair"},
-	{"pairs", Strings, "", "the pairs, as seed pairs s1-s2"},
-	{"analysis_seed", Uint, "", "seed of every random draw of the analysis"},
+var ModelSettingFields = []arrowtable.Field{
+	{Name: "task", Type: tString, Unit: "", Doc: "task"},
+	{Name: "regime", Type: tString, Unit: "", Doc: "aligned or oblique"},
+	{Name: "n", Type: tInt, Unit: "units", Doc: "network size N"},
+	{Name: "g", Type: tFloat, Unit: "", Doc: "initial recurrent gain g"},
+	{Name: "runs", Type: tInt, Unit: "", Doc: "networks (seeds) analysed"},
+	{Name: "seeds", Type: tInts, Unit: "", Doc: "their training seeds"},
+	{Name: "rho_mean", Type: tFloat, Unit: "", Doc: "mean generalised correlation ρ (model form)"},
+	{Name: "rho_sd", Type: tFloat, Unit: "", Doc: "its standard deviation over seeds"},
+	{Name: "w_out_norm_mean", Type: tFloat, Unit: "", Doc: "mean ‖W_out‖"},
+	{Name: "state_norm_mean", Type: tFloat, Unit: "", Doc: "mean ‖x‖"},
+	{Name: "d_var_mean", Type: tFloat, Unit: "components", Doc: "mean D_var"},
+	{Name: "d_fit_mean", Type: tFloat, Unit: "components", Doc: "mean D_fit (runs without one left out)"},
+	{Name: "fit_ratio_mean", Type: tFloat, Unit: "", Doc: "mean D_fit/D_var"},
+	{Name: "rel_susceptibility_mean", Type: tFloat, Unit: "", Doc: "mean relative susceptibility AUC_out/AUC_pc"},
+	{Name: "rel_susceptibility_sd", Type: tFloat, Unit: "", Doc: "its standard deviation"},
+	{Name: "noise_ratio_mean", Type: tFloat, Unit: "", Doc: "mean output/random noise ratio"},
+	{Name: "noise_ratio_sd", Type: tFloat, Unit: "", Doc: "its standard deviation"},
+	{Name: "dissimilarity_mean", Type: tFloat, Unit: "rad", Doc: "mean shape distance between the networks of the setting (Williams et al. α = 1, paper Fig. 4C); null with one network"},
+	{Name: "dissimilarity_sd", Type: tFloat, Unit: "rad", Doc: "its standard deviation over pairs"},
+	{Name: "dissimilarity", Type: tFloats, Unit: "rad", Doc: "shape distance of each pair"},
+	{Name: "pairs", Type: tStrings, Unit: "", Doc: "the pairs, as seed pairs s1-s2"},
+	{Name: "analysis_seed", Type: tUint, Unit: "", Doc: "seed of every random draw of the analysis"},
 }
 
 // ModelTrajectoryFields is the schema of the trajectories table (paper Fig.
 // 2B): one row per network and trial, the states projected on PC1, PC2 and
 // the part of the first output vector orthogonal to them.
-var ModelTrajectoryFields = []Field{
-	{"run", String, "", "run name"},
-	{"task", String, "", "task"},
-	{"regime", String, "", "aligned or oblique"},
-	{"seed", Uint, "", "training seed"},
-	{"trial", Int, "", "evaluation trial"},
-	{"time", Floats, "τ", "time of each step, every step of the trial (the first 10 τ included)"},
-	{"pc1", Floats, "state", "state projected on the first principal axis"},
-	{"pc2", Floats, "state", "state projected on the second principal axis"},
-	{"out_perp", Floats, "state", "state projected on the first output vector's part orthogonal to PC1 and PC2 (normalised)"},
-	{"w_out", FloatsLL, "", "each output vector in these three coordinates, [output][axis]"},
-	{"analysis_seed", Uint, "", "seed of the analysis"},
+var ModelTrajectoryFields = []arrowtable.Field{
+	{Name: "run", Type: tString, Unit: "", Doc: "run name"},
+	{Name: "task", Type: tString, Unit: "", Doc: "task"},
+	{Name: "regime", Type: tString, Unit: "", Doc: "aligned or oblique"},
+	{Name: "seed", Type: tUint, Unit: "", Doc: "training seed"},
+	{Name: "trial", Type: tInt, Unit: "", Doc: "evaluation trial"},
+	{Name: "time", Type: tFloats, Unit: "τ", Doc: "time of each step, every step of the trial (the first 10 τ included)"},
+	{Name: "pc1", Type: tFloats, Unit: "state", Doc: "state projected on the first principal axis"},
+	{Name: "pc2", Type: tFloats, Unit: "state", Doc: "state projected on the second principal axis"},
+	{Name: "out_perp", Type: tFloats, Unit: "state", Doc: "state projected on the first output vector's part orthogonal to PC1 and PC2 (normalised)"},
+	{Name: "w_out", Type: tFloatsLL, Unit: "", Doc: "each output vector in these three coordinates, [output][axis]"},
+	{Name: "analysis_seed", Type: tUint, Unit: "", Doc: "seed of the analysis"},
 }
 
 // ModelsMetadata is the schema metadata of the three models tables.
@@ -185,157 +126,77 @@ func ModelsMetadata(table, runs string, s modelmeasures.Settings) map[string]str
 }
 
 // ModelsTable builds the table of runs.
-func ModelsTable(rows []ModelRun, runs string, s modelmeasures.Settings) *Table {
-	t := NewTable(ModelRunFields, ModelsMetadata("models", runs, s))
+func ModelsTable(rows []pipeline.ModelRun, runs string, s modelmeasures.Settings) *arrowtable.Table {
+	t := arrowtable.New(ModelRunFields, ModelsMetadata("models", runs, s))
 	for _, r := range rows {
-		vals := make([]any, len(ModelRunFields))
-		vals[0], vals[1] = r.Name, r.Source
-		vals[3], vals[4], vals[5], vals[6], vals[7], vals[8], vals[9] = r.Task, r.Regime, r.Seed, r.N, r.G, r.Steps, r.TrainEvalRatio
-		vals[len(vals)-2] = s.Seed
+		row := t.Row().Str(r.Name).Str(r.Source)
 		if r.Err != nil || r.Result == nil {
 			msg := "no result"
 			if r.Err != nil {
 				msg = r.Err.Error()
 			}
-			vals[2] = msg
-			for i := 10; i < len(vals)-2; i++ {
-				if ModelRunFields[i].Type == Float {
-					vals[i] = math.NaN()
-				}
-			}
-			t.Append(vals...)
+			row.Str(msg).Str(r.Task).Str(r.Regime).Uint(r.Seed).Int(r.N).Float(r.G).Int(r.Steps).Float(r.TrainEvalRatio).
+				NullUntil("analysis_seed").Uint(s.Seed).Null().End()
 			continue
 		}
 		res := r.Result
-		var dfit any
-		if res.DFit > 0 {
-			dfit = res.DFit
-		}
 		r2k, ak := make([]float64, len(res.Fit)), make([]float64, len(res.Fit))
 		for i, p := range res.Fit {
 			r2k[i], ak[i] = p.R2, p.Alpha
 		}
-		nan := math.NaN()
-		rel, auc, unpert := nan, [4]float64{nan, nan, nan, nan}, nan
-		var loss [4]any
-		start := nan
-		var ampList, timeList any
-		if p := res.Perturbation; p != nil {
-			rel, auc, unpert, start = p.Relative, p.AUC, p.Unperturbed, p.Window.Start
-			ampList, timeList = p.Amplitudes, p.Times
+		row.Null().Str(r.Task).Str(r.Regime).Uint(r.Seed).Int(r.N).Float(r.G).Int(r.Steps).Float(r.TrainEvalRatio).
+			Float(res.Loss).Float(res.ZeroLoss).Int(res.Samples).
+			Float(res.Rho).Float(res.OutNorm).Float(res.StateNorm).Int(res.DVar).IntIf(res.DFit, res.DFit > 0).Float(res.Ratio)
+		p := res.Perturbation
+		if p != nil {
+			row.Float(p.Relative).Float(p.AUC[modelmeasures.Out]).Float(p.AUC[modelmeasures.PC]).Float(p.AUC[modelmeasures.Random]).Float(p.AUC[modelmeasures.In]).Float(p.Unperturbed)
+		} else {
+			row.Null().Null().Null().Null().Null().Null()
+		}
+		nc := res.Noise
+		if nc != nil {
+			row.Float(nc.Ratio).Float(nc.RatioPC).Float(nc.MeanOut).Float(nc.MeanPC).Float(nc.MeanRandom)
+		} else {
+			row.Null().Null().Null().Null().Null()
+		}
+		row.Floats(res.CumVar).Floats(r2k).Floats(ak)
+		if p != nil {
+			row.Floats(p.Amplitudes).Floats(p.Times).Float(p.Window.Start)
 			for d := range p.Loss {
-				loss[d] = p.Loss[d]
+				row.FloatsLL(p.Loss[d])
 			}
+		} else {
+			row.Null().Null().Null().Null().Null().Null().Null()
 		}
-		nr, nrpc, vo, vp, vr, sigma := nan, nan, nan, nan, nan, nan
-		var lo, lp, lr any
-		if nc := res.Noise; nc != nil {
-			nr, nrpc, vo, vp, vr, sigma = nc.Ratio, nc.RatioPC, nc.MeanOut, nc.MeanPC, nc.MeanRandom, nc.Sigma
-			lo, lp, lr = nc.VarOut, nc.VarPC, nc.VarRandom
+		if nc != nil {
+			row.Floats(nc.VarOut).Floats(nc.VarPC).Floats(nc.VarRandom).Float(nc.Sigma)
+		} else {
+			row.Null().Null().Null().Null()
 		}
-		copy(vals[10:], []any{
-			res.Loss, res.ZeroLoss, res.Samples,
-			res.Rho, res.OutNorm, res.StateNorm, res.DVar, dfit, res.Ratio,
-			rel, auc[modelmeasures.Out], auc[modelmeasures.PC], auc[modelmeasures.Random], auc[modelmeasures.In], unpert,
-			nr, nrpc, vo, vp, vr,
-			res.CumVar, r2k, ak,
-			ampList, timeList, start, loss[0], loss[1], loss[2], loss[3],
-			lo, lp, lr, sigma,
-		})
-		vals[len(vals)-1] = nilIfEmpty(res.Notes)
-		t.Append(vals...)
+		row.Uint(s.Seed).StrsOrNull(res.Notes).End()
 	}
 	return t
 }
 
-// SettingSummary holds the means of one setting, computed from its runs.
-type SettingSummary struct {
-	ModelSetting
-	RhoMean, RhoSD, OutNorm, StateNorm, DVar, DFit, Ratio float64
-	RelMean, RelSD, NoiseMean, NoiseSD                    float64
-	DissimMean, DissimSD                                  float64
-}
-
-// Summarise computes the means over the runs of each setting.
-func Summarise(settings []ModelSetting, rows []ModelRun) []SettingSummary {
-	byName := map[string]*modelmeasures.Result{}
-	for _, r := range rows {
-		if r.Err == nil && r.Result != nil {
-			byName[r.Name] = r.Result
-		}
-	}
-	out := make([]SettingSummary, len(settings))
-	for i, st := range settings {
-		var rho, wn, xn, dv, df, ratio, rel, noise []float64
-		for _, name := range st.Runs {
-			r := byName[name]
-			rho, wn, xn, dv = append(rho, r.Rho), append(wn, r.OutNorm), append(xn, r.StateNorm), append(dv, float64(r.DVar))
-			if r.DFit > 0 {
-				df, ratio = append(df, float64(r.DFit)), append(ratio, r.Ratio)
-			}
-			if r.Perturbation != nil {
-				rel = append(rel, r.Perturbation.Relative)
-			}
-			if r.Noise != nil {
-				noise = append(noise, r.Noise.Ratio)
-			}
-		}
-		s := SettingSummary{ModelSetting: st}
-		s.RhoMean, s.RhoSD = meanSD(rho)
-		s.OutNorm, _ = meanSD(wn)
-		s.StateNorm, _ = meanSD(xn)
-		s.DVar, _ = meanSD(dv)
-		s.DFit, _ = meanSD(df)
-		s.Ratio, _ = meanSD(ratio)
-		s.RelMean, s.RelSD = meanSD(rel)
-		s.NoiseMean, s.NoiseSD = meanSD(noise)
-		s.DissimMean, s.DissimSD = meanSD(st.Dissimilarity)
-		out[i] = s
-	}
-	return out
-}
-
-func meanSD(v []float64) (float64, float64) {
-	var clean []float64
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			clean = append(clean, x)
-		}
-	}
-	if len(clean) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	var m float64
-	for _, x := range clean {
-		m += x
-	}
-	m /= float64(len(clean))
-	var ss float64
-	for _, x := range clean {
-		ss += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(ss / float64(len(clean)))
-}
-
 // SettingsTable builds the table of settings.
-func SettingsTable(sums []SettingSummary, runs string, s modelmeasures.Settings) *Table {
-	t := NewTable(ModelSettingFields, ModelsMetadata("models-settings", runs, s))
+func SettingsTable(sums []pipeline.SettingSummary, runs string, s modelmeasures.Settings) *arrowtable.Table {
+	t := arrowtable.New(ModelSettingFields, ModelsMetadata("models-settings", runs, s))
 	for _, m := range sums {
 		seeds := make([]int, len(m.Seeds))
 		for i, v := range m.Seeds {
 			seeds[i] = int(v)
 		}
-		t.Append(m.Task, m.Regime, m.N, m.G, len(m.Runs), seeds,
-			m.RhoMean, m.RhoSD, m.OutNorm, m.StateNorm, m.DVar, m.DFit, m.Ratio,
-			m.RelMean, m.RelSD, m.NoiseMean, m.NoiseSD,
-			m.DissimMean, m.DissimSD, nilIfEmpty(m.Dissimilarity), nilIfEmpty(m.Pairs), s.Resolved().Seed)
+		t.Row().Str(m.Task).Str(m.Regime).Int(m.N).Float(m.G).Int(len(m.Runs)).Ints(seeds).
+			Float(m.RhoMean).Float(m.RhoSD).Float(m.OutNorm).Float(m.StateNorm).Float(m.DVar).Float(m.DFit).Float(m.Ratio).
+			Float(m.RelMean).Float(m.RelSD).Float(m.NoiseMean).Float(m.NoiseSD).
+			Float(m.DissimMean).Float(m.DissimSD).FloatsOrNull(m.Dissimilarity).StrsOrNull(m.Pairs).Uint(s.Resolved().Seed).End()
 	}
 	return t
 }
 
 // TrajectoryTable builds the table of projected trajectories.
-func TrajectoryTable(rows []ModelRun, runs string, s modelmeasures.Settings) *Table {
-	t := NewTable(ModelTrajectoryFields, ModelsMetadata("models-trajectories", runs, s))
+func TrajectoryTable(rows []pipeline.ModelRun, runs string, s modelmeasures.Settings) *arrowtable.Table {
+	t := arrowtable.New(ModelTrajectoryFields, ModelsMetadata("models-trajectories", runs, s))
 	for _, r := range rows {
 		if r.Err != nil || r.Result == nil || r.Result.Projection == nil {
 			continue
@@ -352,14 +213,14 @@ func TrajectoryTable(rows []ModelRun, runs string, s modelmeasures.Settings) *Ta
 					a[j] = append(a[j], x[j])
 				}
 			}
-			t.Append(r.Name, r.Task, r.Regime, r.Seed, tr, p.Time, a[0], a[1], a[2], wout, s.Resolved().Seed)
+			t.Row().Str(r.Name).Str(r.Task).Str(r.Regime).Uint(r.Seed).Int(tr).Floats(p.Time).Floats(a[0]).Floats(a[1]).Floats(a[2]).FloatsLL(wout).Uint(s.Resolved().Seed).End()
 		}
 	}
 	return t
 }
 
 // PrintModels writes the runs and the settings as text tables.
-func PrintModels(w io.Writer, rows []ModelRun, sums []SettingSummary) {
+func PrintModels(w io.Writer, rows []pipeline.ModelRun, sums []pipeline.SettingSummary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\ttask\tregime\tseed\tloss/zero\tρ\t‖W_out‖\t‖x‖\tD_var\tD_fit\tD_fit/D_var\trel. suscept.\tnoise out/rand\t")
 	for _, r := range rows {

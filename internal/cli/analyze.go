@@ -1,20 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"runtime/debug"
-	"strconv"
-	"strings"
 
-	"github.com/oblique-neuro/oblique/decode"
-	"github.com/oblique-neuro/oblique/ingest"
-	"github.com/oblique-neuro/oblique/internal/progress"
-	"github.com/oblique-neuro/oblique/manifest"
-	"github.com/oblique-neuro/oblique/preprocess"
-	"github.com/oblique-neuro/oblique/presets"
-	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports"
 )
 
@@ -29,7 +22,10 @@ preset reads with the paper's processing of that kind of data; 'oblique
 presets' lists the presets.
 
 A recording that fails is reported and the others still run; the exit
-status is then 1.`
+status is then 1. A recording whose activity, behaviour or measures come
+out NaN or infinite (an overflow) fails with the cause. When every
+recording fails and the output file exists, it is left as it was (a table
+of failures is written only where there was no file).`
 
 func runAnalyze(env *Env, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
@@ -39,7 +35,7 @@ func runAnalyze(env *Env, args []string) error {
 		alphas   string
 		quiet    bool
 		preset   string
-		settings regimes.Settings
+		settings pipeline.AnalysisSettings
 	)
 	fs.StringVar(&out, "o", "oblique-analyze.arrow", "write the results table to `FILE` (Arrow IPC)")
 	fs.StringVar(&out, "out", "oblique-analyze.arrow", "same as -o")
@@ -66,27 +62,22 @@ func runAnalyze(env *Env, args []string) error {
 	if len(pos) == 0 {
 		return fmt.Errorf("%w: no recording given", errUsage)
 	}
-	load := manifest.Load
-	if preset != "" {
-		p, err := presets.Get(preset)
-		if err != nil {
-			return fmt.Errorf("%w: -preset: %v", errUsage, err)
-		}
-		load = func(path string) (*ingest.Recording, preprocess.Settings, error) {
-			return p.Load(path, presetOpener)
-		}
-	}
 	files, err := expand(pos)
 	if err != nil {
 		return err
 	}
 	settings.Seed = seed
-	settings.CV.Alphas, err = parseAlphas(alphas)
+	settings.CV.Alphas, err = pipeline.ParseAlphas(alphas)
 	if err != nil {
-		return fmt.Errorf("%w: -alphas: %v", errUsage, err)
+		return fmt.Errorf("%w: -alphas: %w", errUsage, err)
 	}
 	if err := settings.Resolved().Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if preset != "" {
+		if _, err := pipeline.PresetText(preset); err != nil {
+			return fmt.Errorf("%w: -preset: %w", errUsage, err)
+		}
 	}
 	if err := checkOutput(out); err != nil {
 		return err
@@ -96,21 +87,24 @@ func runAnalyze(env *Env, args []string) error {
 	// marks at almost no cost) dominate the heap: the default GOGC of 100
 	// would let garbage grow to their size again before collecting it.
 	defer debug.SetGCPercent(debug.SetGCPercent(analyzeGCPercent))
-	rows := make([]reports.Analysis, 0, len(files))
+	prog, done := progressBars(env, quiet)
+	rows, err := pipeline.Analyze(context.Background(), files, pipeline.AnalyzeOptions{Settings: settings, Preset: preset, Progress: prog})
+	done()
+	if err != nil {
+		return err
+	}
 	failed := 0
-	for _, f := range files {
-		var bar *progress.Bar
-		if !quiet {
-			bar = progress.New(env.Stderr, f)
-		}
-		a := analyzeWith(f, load, settings, bar)
-		bar.Done()
+	for _, a := range rows {
 		if a.Err != nil {
 			failed++
 		}
-		rows = append(rows, a)
 	}
 	reports.PrintAnalyze(env.Stdout, rows)
+	if failed == len(rows) && fileExists(out) {
+		// An earlier results file is worth more than a table of failures.
+		fmt.Fprintf(env.Stderr, "oblique analyze: every recording failed; %s left as it was (no table of failures written over it)\n", out)
+		return exitError{1}
+	}
 	t := reports.AnalyzeTable(rows, settings, preset)
 	defer t.Release()
 	if err := t.WriteFile(out); err != nil {
@@ -124,84 +118,9 @@ func runAnalyze(env *Env, args []string) error {
 	return nil
 }
 
-// AnalyzeFile runs the whole analysis on one manifest. Errors are returned
-// inside the Analysis, named after the file.
-func AnalyzeFile(path string, s regimes.Settings, bar *progress.Bar) reports.Analysis {
-	return analyzeWith(path, manifest.Load, s, bar)
-}
-
-// AnalyzePreset runs the whole analysis on one data file read with a
-// preset.
-func AnalyzePreset(p *presets.Preset, path string, s regimes.Settings, bar *progress.Bar) reports.Analysis {
-	return analyzeWith(path, func(path string) (*ingest.Recording, preprocess.Settings, error) {
-		return p.Load(path, presetOpener)
-	}, s, bar)
-}
-
-// analyzeWith runs the analysis on the recording that load reads from path.
-func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.Settings, error),
-	s regimes.Settings, bar *progress.Bar) reports.Analysis {
-	a := reports.Analysis{Input: path, Name: path}
-	rec, ps, err := load(path)
-	if err != nil {
-		a.Err = err
-		return a
-	}
-	a.Name, a.Sources = rec.Name, rec.Sources
-	// Take builds the design in the recording's storage: a large recording
-	// is not held twice.
-	d, err := preprocess.Take(rec, ps)
-	if err != nil {
-		// Build names the recording; the path tells apart manifests that
-		// share a name.
-		a.Err = fmt.Errorf("%s: %w", path, err)
-		return a
-	}
-	a.Design = d
-	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, s, bar.Update)
-	if err != nil {
-		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
-		return a
-	}
-	a.Result = res
-	return a
-}
-
 // analyzeGCPercent is the collector's GOGC during analyze: garbage up to a
 // tenth of the live heap.
 const analyzeGCPercent = 10
-
-// maxAlphas bounds the penalty grid (scikit-learn's default has 3 values,
-// the paper's 20); every value is a fit per fold.
-const maxAlphas = 10_000
-
-// parseAlphas reads "logspace(lo,hi,num)" or "a,b,c".
-func parseAlphas(s string) ([]float64, error) {
-	s = strings.ReplaceAll(s, " ", "")
-	if inner, ok := strings.CutPrefix(s, "logspace("); ok {
-		inner, ok = strings.CutSuffix(inner, ")")
-		parts := strings.Split(inner, ",")
-		if !ok || len(parts) != 3 {
-			return nil, fmt.Errorf("want logspace(LO,HI,NUM), got %q", s)
-		}
-		lo, err1 := strconv.ParseFloat(parts[0], 64)
-		hi, err2 := strconv.ParseFloat(parts[1], 64)
-		num, err3 := strconv.Atoi(parts[2])
-		if err := errors.Join(err1, err2, err3); err != nil || num < 1 || num > maxAlphas {
-			return nil, fmt.Errorf("want logspace(LO,HI,NUM) with 1 ≤ NUM ≤ %d, got %q", maxAlphas, s)
-		}
-		return decode.Logspace(lo, hi, num), nil
-	}
-	var out []float64
-	for _, p := range strings.Split(s, ",") {
-		v, err := strconv.ParseFloat(p, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", p)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
 
 func plural(n int, noun string) string {
 	if n == 1 {

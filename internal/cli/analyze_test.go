@@ -180,7 +180,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := recordingDir(t, 40, 8)
 			path := writeManifest(t, dir, c.setup(t, dir))
-			a := AnalyzeFile(path, fast, nil)
+			a := analyzeFile(path, fast)
 			if a.Err == nil {
 				t.Fatalf("no error; want one mentioning %q", c.want)
 			}
@@ -230,7 +230,7 @@ func TestAnalyzeConstantNeurons(t *testing.T) {
 		x.Set(i, 5, 3)
 	}
 	writeNPY(t, dir, "x.npy", x)
-	a := AnalyzeFile(writeManifest(t, dir, baseManifest), regimes.Settings{Bootstrap: 50}, nil)
+	a := analyzeFile(writeManifest(t, dir, baseManifest), regimes.Settings{Bootstrap: 50})
 	if a.Err != nil {
 		t.Fatal(a.Err)
 	}
@@ -342,5 +342,35 @@ func TestAnalyzeNoPartialOutput(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("left files behind: %v", entries)
+	}
+}
+
+// TestAllFailedKeepsResults is issue 17's reproducer: `analyze
+// missing.toml -o results.arrow` (and compare) must not replace an existing
+// results file with a table of failures; with no file there, the failures
+// are written.
+func TestAllFailedKeepsResults(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "results.arrow")
+	good := []byte("an earlier results file")
+	if err := os.WriteFile(out, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.toml")
+	for _, cmd := range []string{"analyze", "compare"} {
+		status, _, stderr := run(t, cmd, missing, "-o", out, "-quiet")
+		if status != 1 || !strings.Contains(stderr, "left as it was") {
+			t.Errorf("%s: status %d, stderr %q; want 1 and a note that the file was kept", cmd, status, stderr)
+		}
+		if b, _ := os.ReadFile(out); string(b) != string(good) {
+			t.Errorf("%s replaced the existing results file", cmd)
+		}
+	}
+	fresh := filepath.Join(dir, "fresh.arrow")
+	if status, _, _ := run(t, "analyze", missing, "-o", fresh, "-quiet"); status != 1 {
+		t.Errorf("analyze: status %d, want 1", status)
+	}
+	if tab := readTable(t, fresh); tab.rows != 1 || !strings.Contains(tab.str("error", 0), "missing.toml") {
+		t.Errorf("fresh output: %d rows, error %q; want the failure written", tab.rows, tab.str("error", 0))
 	}
 }

@@ -11,8 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oblique-neuro/oblique/internal/linalg"
-	"github.com/oblique-neuro/oblique/internal/version"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 // command is one subcommand.
@@ -32,8 +31,8 @@ var commands = []command{
 	{"compare", "RECORDING…", "place recordings between the aligned and oblique networks on the same axes, with a regime score", runCompare},
 	{"report", "RESULTS…", "write an HTML report with the paper's figures from Arrow results (analyze, models, compare)", runReport},
 	{"version", "", "print the version and the kernel paths this CPU can run", func(env *Env, _ []string) error {
-		fmt.Fprintln(env.Stdout, "oblique", version.String())
-		fmt.Fprintf(env.Stdout, "kernel paths on this CPU: %s (choose one with OBLIQUE_KERNEL)\n", strings.Join(linalg.KernelPaths(), ", "))
+		fmt.Fprintln(env.Stdout, "oblique", pipeline.Version())
+		fmt.Fprintf(env.Stdout, "kernel paths on this CPU: %s (choose one with OBLIQUE_KERNEL)\n", strings.Join(pipeline.KernelPaths(), ", "))
 		return nil
 	}},
 }
@@ -69,7 +68,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		// A kernel path that OBLIQUE_KERNEL asks for but this CPU cannot
 		// run is not silently replaced by another.
-		if err := linalg.KernelEnvError(); err != nil {
+		if err := pipeline.KernelEnvError(); err != nil {
 			fmt.Fprintf(stderr, "oblique: %v\n", err)
 			return 2
 		}
@@ -116,7 +115,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -159,7 +158,7 @@ func expand(args []string) ([]string, error) {
 func globMatches(pattern string) ([]string, error) {
 	m, err := filepath.Glob(pattern)
 	if err != nil {
-		return nil, fmt.Errorf("%w: bad pattern %q: %v", errUsage, pattern, err)
+		return nil, fmt.Errorf("%w: bad pattern %q: %w", errUsage, pattern, err)
 	}
 	if len(m) == 0 {
 		return nil, fmt.Errorf("%w: %q matches no file", errUsage, pattern)

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"archive/zip"
+	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
@@ -12,6 +14,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/models"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 func writeZipNPY(w io.Writer, name string, m *mat.Dense) error {
@@ -121,3 +126,11 @@ func (tb *table) strs(name string, row int) []string {
 	}
 	return out
 }
+
+// analyzeFile analyses one manifest with settings s.
+func analyzeFile(path string, s pipeline.AnalysisSettings) pipeline.Analysis {
+	return pipeline.AnalyzeFile(context.Background(), path, pipeline.AnalyzeOptions{Settings: s})
+}
+
+// runName is a run directory's base name.
+func runName(tr *models.Trained) string { return filepath.Base(filepath.Clean(tr.Dir)) }

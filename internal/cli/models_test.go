@@ -14,6 +14,7 @@ import (
 	"github.com/oblique-neuro/oblique/internal/golden"
 	"github.com/oblique-neuro/oblique/models/bundled"
 	"github.com/oblique-neuro/oblique/models/tasks"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes"
 	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
 )
@@ -178,7 +179,7 @@ func TestCompareHeldOut(t *testing.T) {
 	s := regimes.Settings{TimeDraws: 1}
 	var points []modelmeasures.Point
 	for i, tr := range runs {
-		axes, err := modelmeasures.Place(modelOf(tr), modelmeasures.PlaceSettings{
+		axes, err := modelmeasures.Place(pipeline.ModelOf(tr), modelmeasures.PlaceSettings{
 			Neurons: 86, Samples: 402, Subsets: 5, Analysis: s,
 		}, nil)
 		if err != nil {
@@ -230,7 +231,8 @@ func TestLoadRunsLinks(t *testing.T) {
 	os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling"))
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
 	var stderr strings.Builder
-	got, _, err := loadRuns(&Env{Stderr: &stderr}, dir)
+	loaded, err := loadRuns(&Env{Stderr: &stderr}, dir)
+	got := loaded.Runs
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,23 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
-	"github.com/oblique-neuro/oblique/internal/atomicfile"
+	"github.com/oblique-neuro/oblique/reports"
 )
 
 // checkOutput refuses, before any work is done, an -o path that the final
 // write would refuse: empty, or naming a directory, device or pipe.
 func checkOutput(path string) error {
-	if _, err := atomicfile.Destination(path); err != nil {
-		return fmt.Errorf("%w: -o: %v", errUsage, err)
+	if err := reports.CheckOutput(path); err != nil {
+		return fmt.Errorf("%w: -o: %w", errUsage, err)
 	}
 	return nil
+}
+
+// fileExists tells whether path names something (a file an output would
+// replace).
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

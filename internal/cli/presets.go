@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/oblique-neuro/oblique/presets"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 const presetsAbout = `Lists the presets: the paper's processing of real data sets, as used by
@@ -27,18 +27,18 @@ func runPresets(env *Env, args []string) error {
 	switch len(pos) {
 	case 0:
 		w := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		for _, name := range presets.Names() {
-			p, err := presets.Get(name)
-			if err != nil {
-				return err
-			}
+		list, err := pipeline.Presets()
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
 			fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, p.Layout, p.Description)
 		}
 		return w.Flush()
 	case 1:
-		text, err := presets.Text(pos[0])
+		text, err := pipeline.PresetText(pos[0])
 		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return fmt.Errorf("%w: %w", errUsage, err)
 		}
 		_, err = fmt.Fprint(env.Stdout, text)
 		return err

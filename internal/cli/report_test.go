@@ -23,6 +23,7 @@ import (
 	"github.com/oblique-neuro/oblique/internal/golden"
 	"github.com/oblique-neuro/oblique/models"
 	"github.com/oblique-neuro/oblique/models/bundled"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes"
 	"github.com/oblique-neuro/oblique/reports"
 	"github.com/oblique-neuro/oblique/reports/figures"
@@ -89,12 +90,12 @@ func makeBundledReport() error {
 	}
 	bundledRep.dir = filepath.Join(dir, "report")
 	golub := filepath.Join(golden.Root(), "data", "golub2018_bci", "before.toml")
-	a := AnalyzeFile(golub, regimes.Settings{}, nil)
+	a := analyzeFile(golub, regimes.Settings{})
 	if a.Err != nil {
 		return a.Err
 	}
 	bundledRep.res = a.Result
-	tab := reports.AnalyzeTable([]reports.Analysis{a}, regimes.Settings{}, "")
+	tab := reports.AnalyzeTable([]pipeline.Analysis{a}, regimes.Settings{}, "")
 	in := filepath.Join(dir, "golub2018-before.arrow")
 	err = tab.WriteFile(in)
 	tab.Release()
@@ -124,7 +125,7 @@ func makeBundledReport() error {
 			bundledRep.models = true
 		}
 	}
-	bundledRep.rep, err = Report(bundledRep.dir, inputs, ReportOptions{})
+	bundledRep.rep, err = reports.WriteReport(bundledRep.dir, inputs, reports.ReportOptions{})
 	return err
 }
 

@@ -7,7 +7,7 @@ import (
 	"math"
 	"path/filepath"
 
-	"github.com/oblique-neuro/oblique/models"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 const simulateAbout = `Runs the network trained in the run directory RUN on fresh trials of its
@@ -25,7 +25,7 @@ func runSimulate(env *Env, args []string) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	var (
 		out, noise, x0 string
-		s              models.SimSettings
+		s              pipeline.SimSettings
 	)
 	fs.StringVar(&out, "o", "", "output `DIR` (default RUN/sim-noise-NOISE-sSEED)")
 	fs.IntVar(&s.Trials, "trials", 32, "number of fresh trials")
@@ -70,23 +70,18 @@ func runSimulate(env *Env, args []string) error {
 	case s.Drop == 0:
 		s.Drop = -1 // keep every step
 	}
-	tr, err := models.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	// What the run decides: how much a trial holds, how large the states are.
-	if err := s.Validate(tr); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
 	if out == "" {
 		out = filepath.Join(pos[0], fmt.Sprintf("sim-noise-%s-s%d", noise, s.Seed))
 	}
-	sim, err := models.Simulate(tr, s, out)
+	sim, err := pipeline.Simulate(pos[0], s, out)
+	if errors.Is(err, pipeline.ErrSettings) {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
 	if err != nil {
 		return err
 	}
-	if tr.Partial {
-		fmt.Fprintf(env.Stderr, "oblique simulate: %s is not done; using its checkpoint at step %d\n", pos[0], tr.Info.StepsDone)
+	if sim.Partial {
+		fmt.Fprintf(env.Stderr, "oblique simulate: %s is not done; using its checkpoint at step %d\n", pos[0], sim.Step)
 	}
 	ratio := 0.0
 	if sim.ZeroLoss > 0 {

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/oblique-neuro/oblique/models"
-	"github.com/oblique-neuro/oblique/models/bundled"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 const sweepAbout = `Trains every run of a sweep file (default: the sweep behind the bundled
@@ -36,25 +34,21 @@ func runSweep(env *Env, args []string) error {
 	if len(pos) > 1 {
 		return fmt.Errorf("%w: want at most one sweep file, got %d", errUsage, len(pos))
 	}
-	raw, name := bundled.Sweep(), "bundled sweep.toml"
+	path := ""
 	if len(pos) == 1 {
-		name = pos[0]
-		if raw, err = os.ReadFile(name); err != nil {
-			return err
-		}
+		path = pos[0]
 	}
-	sw, err := models.ParseSweep(raw, name)
+	runs, err := pipeline.Sweep(path)
 	if err != nil {
 		return err
 	}
-	runs, _ := sw.Runs()
 	if *out == "" {
 		return fmt.Errorf("%w: -o DIR is required", errUsage)
 	}
 	var failed []string
 	for i, sr := range runs {
 		dir := filepath.Join(*out, sr.Name)
-		state, run, err := openForSweep(dir, sr.Settings, !*list)
+		state, run, err := pipeline.SweepState(dir, sr.Settings, !*list)
 		if *list {
 			if err != nil {
 				state = "error: " + err.Error()
@@ -83,54 +77,4 @@ func runSweep(env *Env, args []string) error {
 		return fmt.Errorf("%d of %d runs failed: %s", len(failed), len(runs), strings.Join(failed, ", "))
 	}
 	return nil
-}
-
-// openForSweep returns the state of a sweep run's directory and the run to
-// train: nil when it is done (or create is false), resumed from its
-// checkpoint, or created.
-func openForSweep(dir string, want models.Settings, create bool) (string, *models.Run, error) {
-	if tr, err := models.Open(dir); err == nil && !tr.Partial && tr.Info.Status == models.StatusDone {
-		if d := models.SameTraining(tr.Info.Settings, want); d != "" {
-			return "", nil, fmt.Errorf("%s holds a finished run with other settings (%s differs) than the sweep's", dir, d)
-		}
-		switch {
-		case tr.Info.StepsDone > want.Steps:
-			return "", nil, fmt.Errorf("%s holds a run trained for %d steps, more than the sweep's %d: remove it or choose another -o", dir, tr.Info.StepsDone, want.Steps)
-		case tr.Info.StepsDone == want.Steps:
-			return "done", nil, nil
-		case !models.HasCheckpoint(dir):
-			return "", nil, fmt.Errorf("%s holds a run trained for %d steps, fewer than the sweep's %d, and no checkpoint to extend it from", dir, tr.Info.StepsDone, want.Steps)
-		}
-		if !create {
-			return fmt.Sprintf("finished at %d of the sweep's %d steps (will be extended)", tr.Info.StepsDone, want.Steps), nil, nil
-		}
-		// Finished with fewer steps than the sweep asks: extend it.
-	}
-	if models.HasCheckpoint(dir) {
-		if !create {
-			return "unfinished (has a checkpoint)", nil, nil
-		}
-		run, err := models.Resume(dir)
-		if err != nil {
-			return "", nil, err
-		}
-		if d := models.SameTraining(run.Trainer.Settings, want); d != "" {
-			return "", nil, fmt.Errorf("%s holds a run with other settings (%s differs) than the sweep's", dir, d)
-		}
-		run.Trainer.Settings.Steps = want.Steps
-		return fmt.Sprintf("resuming at step %d of %d", run.Trainer.Step, want.Steps), run, nil
-	}
-	if _, err := os.Stat(dir); err == nil {
-		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-			return "", nil, fmt.Errorf("%s exists and is not a run of this sweep (no checkpoint): remove it or choose another -o", dir)
-		}
-	}
-	if !create {
-		return "not started", nil, nil
-	}
-	run, err := models.Create(dir, want)
-	if err != nil {
-		return "", nil, err
-	}
-	return "new", run, nil
 }

@@ -8,16 +8,13 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/oblique-neuro/oblique/internal/progress"
-	"github.com/oblique-neuro/oblique/models"
-	"github.com/oblique-neuro/oblique/models/rnn"
-	"github.com/oblique-neuro/oblique/models/tasks"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 const trainAbout = `Trains a rate network on one of the paper's tasks (METHODS.md §5): N tanh
@@ -47,7 +44,7 @@ type trainFlags struct {
 func runTrain(env *Env, args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	var f trainFlags
-	fs.StringVar(&f.task, "task", "", "the `TASK`: "+strings.Join(tasks.Names(), ", "))
+	fs.StringVar(&f.task, "task", "", "the `TASK`: "+strings.Join(pipeline.Tasks(), ", "))
 	fs.StringVar(&f.regime, "regime", "aligned", "aligned (small output weights) or oblique (large)")
 	fs.StringVar(&f.outScale, "out-scale", "", "small or large: the output scale itself (instead of -regime)")
 	fs.IntVar(&f.n, "n", 512, "number of units `N`")
@@ -80,97 +77,63 @@ func runTrain(env *Env, args []string) error {
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	s, err := f.settings(set)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	dir := f.out
 	if dir == "" {
 		if s.Task == "" {
-			return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(tasks.Names(), ", "))
+			return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(pipeline.Tasks(), ", "))
 		}
-		r := s.Resolved()
-		dir = filepath.Join("runs", fmt.Sprintf("%s-%s-n%d-g%g-s%d", r.Task, r.OutScale.Regime(), r.N, r.G, r.Seed))
+		dir = pipeline.RunDir(s)
 	}
-
-	var run *models.Run
-	if models.HasCheckpoint(dir) {
-		run, err = models.Resume(dir)
-		if err != nil {
-			return err
+	run, err := pipeline.OpenRun(dir, s, set)
+	if errors.Is(err, pipeline.ErrNoTask) {
+		return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(pipeline.Tasks(), ", "))
+	}
+	if err != nil {
+		if errors.Is(err, pipeline.ErrSettings) {
+			return fmt.Errorf("%w: %w", errUsage, err)
 		}
-		if err := reconcile(run.Trainer, s, set, dir); err != nil {
-			return err
-		}
-	} else {
-		if s.Task == "" {
-			return fmt.Errorf("%w: -task is required (%s)", errUsage, strings.Join(tasks.Names(), ", "))
-		}
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
-		if run, err = models.Create(dir, s); err != nil {
-			return err
-		}
+		return err
 	}
 	return trainRun(env, run, dir, f.quiet)
 }
 
 // trainRun trains a created or resumed run to its step count with a
 // progress line (unless quiet), writing checkpoints, and prints the outcome.
-func trainRun(env *Env, run *models.Run, dir string, quiet bool) error {
-	var err error
-	t := run.Trainer
-	r := t.Settings
-	head := fmt.Sprintf("%s, %s (%s output weights), N = %d, g = %g, lr0 = %g, batch %d, σ = %g, train %v, seed %d, %s",
-		r.Task, r.OutScale.Regime(), r.OutScale, r.N, r.G, r.LR0, r.Batch, *r.Noise, r.Train, r.Seed, r.Precision)
-	if t.Step >= r.Steps {
-		fmt.Fprintf(env.Stdout, "%s: already done (%d steps)\n", dir, t.Step)
-		if err := run.Save(t); err != nil {
-			return err
+func trainRun(env *Env, run *pipeline.Run, dir string, quiet bool) error {
+	r := run.Trainer.Settings
+	if run.Trainer.Step >= r.Steps {
+		fmt.Fprintf(env.Stdout, "%s: already done (%d steps)\n", dir, run.Trainer.Step)
+	} else {
+		if run.Trainer.Step > 0 {
+			fmt.Fprintf(env.Stdout, "%s: resuming at step %d of %d\n", dir, run.Trainer.Step, r.Steps)
 		}
-		return summarise(env, run)
+		fmt.Fprintf(env.Stdout, "%s, %s (%s output weights), N = %d, g = %g, lr0 = %g, batch %d, σ = %g, train %v, seed %d, %s\n",
+			r.Task, r.OutScale.Regime(), r.OutScale, r.N, r.G, r.LR0, r.Batch, *r.Noise, r.Train, r.Seed, r.Precision)
 	}
-	if t.Step > 0 {
-		fmt.Fprintf(env.Stdout, "%s: resuming at step %d of %d\n", dir, t.Step, r.Steps)
-	}
-	fmt.Fprintln(env.Stdout, head)
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var bar *progress.Bar
-	if !quiet {
+	if !quiet && run.Trainer.Step < r.Steps {
 		bar = progress.New(env.Stderr, dir)
 	}
-	first, start := t.Step, time.Now()
-	err = t.Run(ctx, run.Save, func(step, steps int, loss, eval float64) {
+	err := pipeline.Train(ctx, run, func(step, steps int, loss, eval float64, perStep time.Duration) {
 		if bar == nil {
 			return
 		}
-		rate := time.Since(start) / time.Duration(step-first)
-		eta := (rate * time.Duration(steps-step)).Round(time.Second)
+		eta := (perStep * time.Duration(steps-step)).Round(time.Second)
 		ev := "–"
 		if !math.IsNaN(eval) {
 			ev = fmt.Sprintf("%.4g", eval)
 		}
-		bar.Update(fmt.Sprintf("loss %.4g, eval %s, %.1f ms/step, ETA %s", loss, ev, rate.Seconds()*1000, eta), step, steps)
+		bar.Update(fmt.Sprintf("loss %.4g, eval %s, %.1f ms/step, ETA %s", loss, ev, perStep.Seconds()*1000, eta), step, steps)
 	})
 	bar.Done()
 	switch {
-	case errors.Is(err, context.Canceled):
-		if werr := run.WriteInfo(t, models.StatusInterrupted, "interrupted by a signal"); werr != nil {
-			return werr
-		}
-		fmt.Fprintf(env.Stderr, "oblique train: interrupted at step %d of %d; checkpoint written. Run the same command to resume.\n", t.Step, r.Steps)
+	case errors.Is(err, pipeline.ErrInterrupted):
+		fmt.Fprintf(env.Stderr, "oblique train: interrupted at step %d of %d; checkpoint written. Run the same command to resume.\n", run.Trainer.Step, r.Steps)
 		return exitError{1}
-	case errors.Is(err, models.ErrDiverged):
-		kept := "no checkpoint had been written"
-		if step := run.Checkpointed(); step >= 0 {
-			kept = fmt.Sprintf("the last checkpoint (step %d) is kept", step)
-		}
-		msg := err.Error() + fmt.Sprintf("; %s and no weights were written. Try a smaller -lr0 (now %g).", kept, r.LR0)
-		if werr := run.WriteInfo(t, models.StatusDiverged, msg); werr != nil {
-			return errors.Join(err, werr)
-		}
-		return errors.New(msg)
 	case err != nil:
 		return err
 	}
@@ -178,13 +141,13 @@ func trainRun(env *Env, run *models.Run, dir string, quiet bool) error {
 }
 
 // settings converts the flags into Settings; set holds the flags given.
-func (f *trainFlags) settings(set map[string]bool) (models.Settings, error) {
-	s := models.Settings{
+func (f *trainFlags) settings(set map[string]bool) (pipeline.TrainSettings, error) {
+	s := pipeline.TrainSettings{
 		Task: f.task, N: f.n, G: f.g, Steps: f.steps, LR0: f.lr0, Batch: f.batch, Seed: f.seed, Precision: f.precision,
 		EvalTrials: f.evalTrials, EvalEvery: f.evalEvery, CheckpointEvery: f.checkpointEvery,
 	}
 	if f.task != "" {
-		if _, err := tasks.New(f.task); err != nil {
+		if err := pipeline.CheckTask(f.task); err != nil {
 			return s, err
 		}
 	}
@@ -195,7 +158,7 @@ func (f *trainFlags) settings(set map[string]bool) (models.Settings, error) {
 		}
 		scale = f.outScale
 	}
-	o, err := rnn.ParseOutScale(scale)
+	o, err := pipeline.ParseOutScale(scale)
 	if err != nil {
 		return s, err
 	}
@@ -203,7 +166,7 @@ func (f *trainFlags) settings(set map[string]bool) (models.Settings, error) {
 		return s, fmt.Errorf("-regime %s: want aligned or oblique (or use -out-scale %s)", scale, scale)
 	}
 	s.OutScale = o
-	if s.Train, err = rnn.ParseWhich(f.train); err != nil {
+	if s.Train, err = pipeline.ParseTrainable(f.train); err != nil {
 		return s, err
 	}
 	if s.Noise, err = optionalFloat("noise", f.noise); err != nil {
@@ -236,86 +199,20 @@ func optionalFloat(name, v string) (*float64, error) {
 	return &x, nil
 }
 
-// reconcile checks the flags given against the run being resumed: settings
-// that shape the network must match, -steps may extend the run, and the
-// evaluation and checkpoint intervals may change.
-func reconcile(t *models.Trainer, s models.Settings, set map[string]bool, dir string) error {
-	have := t.Settings
-	want := s
-	// Unset flags take the run's values.
-	keep := map[string]func(){
-		"task":        func() { want.Task = have.Task },
-		"n":           func() { want.N = have.N },
-		"g":           func() { want.G = have.G },
-		"lr0":         func() { want.LR0 = have.LR0 },
-		"batch":       func() { want.Batch = have.Batch },
-		"noise":       func() { want.Noise = have.Noise },
-		"init-noise":  func() { want.InitNoise = have.InitNoise },
-		"seed":        func() { want.Seed = have.Seed },
-		"train":       func() { want.Train = have.Train },
-		"precision":   func() { want.Precision = have.Precision },
-		"eval-trials": func() { want.EvalTrials = have.EvalTrials },
-	}
-	for name, f := range keep {
-		if !set[name] {
-			f()
-		}
-	}
-	if !set["regime"] && !set["out-scale"] {
-		want.OutScale = have.OutScale
-	}
-	if !set["steps"] {
-		want.Steps = have.Steps
-	}
-	if !set["eval-every"] {
-		want.EvalEvery = have.EvalEvery
-	}
-	if !set["checkpoint-every"] {
-		want.CheckpointEvery = have.CheckpointEvery
-	}
-	if err := want.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	want = want.Resolved()
-	if d := models.SameTraining(have, want); d != "" {
-		return fmt.Errorf("%s holds a run with other settings (%s differs): resume it with its own settings (see %s) or choose another -o",
-			dir, d, filepath.Join(dir, models.InfoFile))
-	}
-	if want.Steps < t.Step {
-		return fmt.Errorf("%w: -steps %d, but %s has already done %d steps", errUsage, want.Steps, dir, t.Step)
-	}
-	t.Settings.Steps, t.Settings.EvalEvery, t.Settings.CheckpointEvery = want.Steps, want.EvalEvery, want.CheckpointEvery
-	return nil
-}
-
 // summarise prints the outcome of a finished run.
-func summarise(env *Env, run *models.Run) error {
-	t := run.Trainer
-	r := t.Settings
-	eval, zero := t.Evaluate()
+func summarise(env *Env, run *pipeline.Run) error {
+	sum := pipeline.Summary(run)
 	fmt.Fprintf(env.Stdout, "%d steps in %s (%.1f ms/step); training loss %.4g (mean of the last 100 steps)\n",
-		t.Step, t.Elapsed.Round(time.Second), t.Elapsed.Seconds()*1000/math.Max(1, float64(t.Step)), meanLast(t.Losses, 100))
+		sum.Steps, sum.Elapsed.Round(time.Second), sum.Elapsed.Seconds()*1000/math.Max(1, float64(sum.Steps)), sum.TrainLoss)
 	ratio := 0.0
-	if zero > 0 {
-		ratio = eval / zero
+	if sum.ZeroLoss > 0 {
+		ratio = sum.EvalLoss / sum.ZeroLoss
 	}
 	fmt.Fprintf(env.Stdout, "evaluation loss %.4g = %.1f %% of the zero-output loss %.4g (%d fresh trials, no state noise, x₀ ~ N(0, %g²))\n",
-		eval, 100*ratio, zero, r.EvalTrials, *r.InitNoise)
-	if zero > 0 {
-		fmt.Fprintf(env.Stdout, "  from x₀ = 0 exactly: %.1f %%\n", 100*t.EvaluateZeroStart()/zero)
+		sum.EvalLoss, 100*ratio, sum.ZeroLoss, sum.EvalTrials, sum.InitNoise)
+	if sum.ZeroLoss > 0 {
+		fmt.Fprintf(env.Stdout, "  from x₀ = 0 exactly: %.1f %%\n", 100*sum.ZeroStartLoss/sum.ZeroLoss)
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s (%s, %s, %s, %s)\n", run.Dir, models.InfoFile, models.LossFile, models.CheckpointFile, "weights_*.npy")
+	fmt.Fprintf(env.Stdout, "wrote %s (%s)\n", run.Dir, strings.Join(pipeline.RunFiles(), ", "))
 	return nil
-}
-
-func meanLast(v []float64, n int) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	v = v[max(0, len(v)-n):]
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }

@@ -134,7 +134,7 @@ func TestTrainDiverges(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "run")
 		status, _, errs := run(t, tiny(dir, "-lr0", c.lr0)...)
 		if status != 1 || !strings.Contains(errs, c.want) || !strings.Contains(errs, "no checkpoint had been written and no weights were written") ||
-			!strings.Contains(errs, "smaller -lr0") {
+			!strings.Contains(errs, "smaller lr0") {
 			t.Errorf("-lr0 %s: status %d, stderr %q, want %q", c.lr0, status, errs, c.want)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, "run.json"))

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/oblique-neuro/oblique/internal/stats"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/decode"
@@ -105,7 +107,7 @@ func CompressNoise(m Model, ev *Evaluation, s Settings) (*NoiseCompression, erro
 }
 
 func (nc *NoiseCompression) summarise() {
-	nc.MeanRandom, nc.MeanOut, nc.MeanPC = mean(nc.VarRandom), mean(nc.VarOut), mean(nc.VarPC)
+	nc.MeanRandom, nc.MeanOut, nc.MeanPC = stats.Mean(nc.VarRandom), stats.Mean(nc.VarOut), stats.Mean(nc.VarPC)
 	nc.Ratio, nc.RatioPC = math.NaN(), math.NaN()
 	if nc.MeanRandom > 0 {
 		nc.Ratio, nc.RatioPC = nc.MeanOut/nc.MeanRandom, nc.MeanPC/nc.MeanRandom
@@ -191,15 +193,4 @@ func variances(cov *mat.SymDense, dirs *mat.Dense) []float64 {
 		out[i] = dot(cu.RawRowView(i), dirs.RawRowView(i))
 	}
 	return out
-}
-
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
 }

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -9,7 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/oblique-neuro/oblique/reports"
+	"github.com/oblique-neuro/oblique/arrowtable"
 )
 
 // fixture accumulates the rows of a synthetic table by column name. Its
@@ -23,28 +24,28 @@ type fixture struct {
 
 func (f *fixture) add(row map[string]any) { f.rows = append(f.rows, row) }
 
-func (f *fixture) table(meta map[string]string) *reports.Table {
-	types := map[string]reports.Field{}
+func (f *fixture) table(meta map[string]string) *arrowtable.Table {
+	types := map[string]arrowtable.Field{}
 	for _, r := range f.rows {
 		for k, v := range r {
-			var ty arrow.DataType = reports.String
+			var ty arrow.DataType = arrowtable.String
 			switch v.(type) {
 			case float64:
-				ty = reports.Float
+				ty = arrowtable.Float
 			case int:
-				ty = reports.Int
+				ty = arrowtable.Int
 			case uint64:
-				ty = reports.Uint
+				ty = arrowtable.Uint
 			case []float64:
-				ty = reports.Floats
+				ty = arrowtable.Floats
 			case []int:
-				ty = reports.Ints
+				ty = arrowtable.Ints
 			case []string:
-				ty = reports.Strings
+				ty = arrowtable.Strings
 			case [][]float64:
-				ty = reports.FloatsLL
+				ty = arrowtable.FloatsLL
 			}
-			types[k] = reports.Field{Name: k, Type: ty}
+			types[k] = arrowtable.Field{Name: k, Type: ty}
 		}
 	}
 	names := make([]string, 0, len(types))
@@ -52,20 +53,46 @@ func (f *fixture) table(meta map[string]string) *reports.Table {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	fields := make([]reports.Field, len(names))
+	fields := make([]arrowtable.Field, len(names))
 	for i, n := range names {
 		fields[i] = types[n]
 	}
 	meta["table"] = f.kind
-	t := reports.NewTable(fields, meta)
+	t := arrowtable.New(fields, meta)
 	for _, r := range f.rows {
-		vals := make([]any, len(fields))
-		for i, fl := range fields {
-			vals[i] = r[fl.Name]
+		row := t.Row()
+		for _, fl := range fields {
+			appendAny(row, r[fl.Name])
 		}
-		t.Append(vals...)
+		row.End()
 	}
 	return t
+}
+
+// appendAny appends v to the row with the method of its type; nil is null.
+func appendAny(r *arrowtable.Row, v any) {
+	switch v := v.(type) {
+	case nil:
+		r.Null()
+	case string:
+		r.Str(v)
+	case float64:
+		r.Float(v)
+	case int:
+		r.Int(v)
+	case uint64:
+		r.Uint(v)
+	case []float64:
+		r.Floats(v)
+	case []int:
+		r.Ints(v)
+	case []string:
+		r.Strs(v)
+	case [][]float64:
+		r.FloatsLL(v)
+	default:
+		panic(fmt.Sprintf("fixture: no column type for %T", v))
+	}
 }
 
 // fixtureTasks are the tasks of the synthetic model tables.
@@ -175,7 +202,7 @@ func writeFixtures(t *testing.T, dir string) *Set {
 	}
 	s := &Set{}
 	paper := PaperTable()
-	for name, tb := range map[string]*reports.Table{"paper.arrow": paper, "models.arrow": models.table(meta()),
+	for name, tb := range map[string]*arrowtable.Table{"paper.arrow": paper, "models.arrow": models.table(meta()),
 		"models-settings.arrow": sets.table(meta()), "models-trajectories.arrow": trajs.table(meta()), "compare.arrow": cmp.table(meta())} {
 		if err := tb.WriteFile(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)

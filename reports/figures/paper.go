@@ -1,23 +1,23 @@
 package figures
 
 import (
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/version"
-	"github.com/oblique-neuro/oblique/reports"
 )
 
 // PaperFields is the schema of the paper table: the published values of
 // the paper's Fig. 7B (velocity decoding), as METHODS.md §6 lists them from
 // the paper's own stored outputs. The report writes it beside the other
 // tables so that Fig. 7B is drawn from files like every figure.
-var PaperFields = []reports.Field{
-	{Name: "dataset", Type: reports.String, Doc: "data set as the paper names it"},
-	{Name: "samples", Type: reports.Int, Unit: "samples", Doc: "samples (time bins) analysed"},
-	{Name: "neurons", Type: reports.Int, Unit: "neurons", Doc: "neurons"},
-	{Name: "r2", Type: reports.Float, Doc: "R² of the velocity decoder"},
-	{Name: "rho", Type: reports.Float, Doc: "ρ, experimental form (METHODS.md §4)"},
-	{Name: "d_fit", Type: reports.Int, Unit: "components", Doc: "fitting dimension"},
-	{Name: "fit_ratio", Type: reports.Float, Doc: "D_fit/D_var, relative fitting dimension"},
-	{Name: "match", Type: reports.Strings, Doc: "lower-case fragments of recording names that are this data set (the report draws such a recording on the data set's row)"},
+var PaperFields = []arrowtable.Field{
+	{Name: "dataset", Type: arrowtable.String, Doc: "data set as the paper names it"},
+	{Name: "samples", Type: arrowtable.Int, Unit: "samples", Doc: "samples (time bins) analysed"},
+	{Name: "neurons", Type: arrowtable.Int, Unit: "neurons", Doc: "neurons"},
+	{Name: "r2", Type: arrowtable.Float, Doc: "R² of the velocity decoder"},
+	{Name: "rho", Type: arrowtable.Float, Doc: "ρ, experimental form (METHODS.md §4)"},
+	{Name: "d_fit", Type: arrowtable.Int, Unit: "components", Doc: "fitting dimension"},
+	{Name: "fit_ratio", Type: arrowtable.Float, Doc: "D_fit/D_var, relative fitting dimension"},
+	{Name: "match", Type: arrowtable.Strings, Doc: "lower-case fragments of recording names that are this data set (the report draws such a recording on the data set's row)"},
 }
 
 // paperRow is one published data set.
@@ -44,13 +44,13 @@ var paperRows = []paperRow{
 const PaperSource = "Schuessler, Mastrogiuseppe, Ostojic & Barak, eLife 2024, doi:10.7554/eLife.93060, Fig. 7B (velocity decoding), values from the paper's stored outputs as listed in METHODS.md §6"
 
 // PaperTable returns the table of published values (kind "paper").
-func PaperTable() *reports.Table {
-	t := reports.NewTable(PaperFields, map[string]string{
+func PaperTable() *arrowtable.Table {
+	t := arrowtable.New(PaperFields, map[string]string{
 		"tool": "oblique", "version": version.String(), "table": "paper",
 		"figure": "7B", "source": PaperSource,
 	})
 	for _, r := range paperRows {
-		t.Append(r.dataset, r.samples, r.neurons, r.r2, r.rho, r.dfit, r.ratio, r.match)
+		t.Row().Str(r.dataset).Int(r.samples).Int(r.neurons).Float(r.r2).Float(r.rho).Int(r.dfit).Float(r.ratio).Strs(r.match).End()
 	}
 	return t
 }

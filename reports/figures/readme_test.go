@@ -1,4 +1,4 @@
-package figures
+package figures_test
 
 import (
 	"os"
@@ -8,7 +8,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/reports"
+	"github.com/oblique-neuro/oblique/reports/figures"
 )
 
 // readmeType is the README's name of an Arrow type.
@@ -33,10 +35,10 @@ func TestReadmeSchemas(t *testing.T) {
 	readme := string(b)
 	for _, c := range []struct {
 		heading string
-		fields  []reports.Field
+		fields  []arrowtable.Field
 	}{
 		{"## The Arrow table of `analyze`", reports.AnalyzeFields},
-		{"## The Arrow table of the published values (`paper`)", PaperFields},
+		{"## The Arrow table of the published values (`paper`)", figures.PaperFields},
 	} {
 		i := strings.Index(readme, c.heading)
 		if i < 0 {

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/oblique-neuro/oblique/reports"
+	"github.com/oblique-neuro/oblique/arrowtable"
 )
 
 // readFixtures writes the fixtures as tables into a temporary directory
@@ -153,15 +153,15 @@ func TestRenderPanicIsError(t *testing.T) {
 // schema metadata to dir and returns its path.
 func smallTable(t *testing.T, dir string) string {
 	t.Helper()
-	tb := reports.NewTable([]reports.Field{
-		{Name: "recording", Type: reports.String, Doc: "name"},
-		{Name: "rho", Type: reports.Float, Doc: "ρ"},
-		{Name: "cum_var", Type: reports.Floats, Doc: "cumulative variance"},
-		{Name: "match", Type: reports.Strings, Doc: "fragments"},
-		{Name: "loss", Type: reports.FloatsLL, Doc: "nested lists"},
+	tb := arrowtable.New([]arrowtable.Field{
+		{Name: "recording", Type: arrowtable.String, Doc: "name"},
+		{Name: "rho", Type: arrowtable.Float, Doc: "ρ"},
+		{Name: "cum_var", Type: arrowtable.Floats, Doc: "cumulative variance"},
+		{Name: "match", Type: arrowtable.Strings, Doc: "fragments"},
+		{Name: "loss", Type: arrowtable.FloatsLL, Doc: "nested lists"},
 	}, map[string]string{"table": "analyze", "seed": "1", "settings": `{"Draws":20}`})
 	for i := range 3 {
-		tb.Append(fmt.Sprintf("rec%d", i), 0.1*float64(i), []float64{0.5, 0.9, 1}, []string{"a", "bc"}, [][]float64{{1, 2}, {3}})
+		tb.Row().Str(fmt.Sprintf("rec%d", i)).Float(0.1 * float64(i)).Floats([]float64{0.5, 0.9, 1}).Strs([]string{"a", "bc"}).FloatsLL([][]float64{{1, 2}, {3}}).End()
 	}
 	path := filepath.Join(dir, "small.arrow")
 	err := tb.WriteFile(path)
@@ -207,7 +207,7 @@ func TestReadTableCorrupted(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), path+": ") {
 				t.Fatalf("byte %d ^ %#x: error does not name the file: %v", off, x, err)
 			}
-			if strings.Contains(err.Error(), "runtime error") {
+			if strings.Contains(err.Error(), "runtime error") { // the message users see must not read like a crash
 				t.Fatalf("byte %d ^ %#x: error reads like a crash: %v", off, x, err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -60,7 +61,7 @@ func ReadTable(path string) (t *Table, err error) {
 	}
 	mem := memory.NewGoAllocator()
 	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
-	if err != nil && strings.Contains(err.Error(), "runtime error") {
+	if err != nil && isRuntimeError(err) {
 		return nil, unreadable(corrupt)
 	}
 	if err != nil {
@@ -76,7 +77,7 @@ func ReadTable(path string) (t *Table, err error) {
 	for i := 0; i < r.NumRecords(); i++ {
 		rec, err := r.RecordBatch(i)
 		if err != nil {
-			if strings.Contains(err.Error(), "runtime error") {
+			if isRuntimeError(err) {
 				return nil, unreadable(fmt.Sprintf("record batch %d: %s", i, corrupt))
 			}
 			return nil, fmt.Errorf("%s: record batch %d: %v", path, i, err)
@@ -95,6 +96,14 @@ func ReadTable(path string) (t *Table, err error) {
 		}
 	}
 	return t, nil
+}
+
+// isRuntimeError tells whether err wraps a run-time panic of the Arrow
+// reader (an index out of range on corrupt offsets), which arrow-go
+// recovers and wraps with %w.
+func isRuntimeError(err error) bool {
+	var re runtime.Error
+	return errors.As(err, &re)
 }
 
 // cell converts one entry of an Arrow array.

@@ -1,0 +1,234 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/decode"
+	"github.com/oblique-neuro/oblique/ingest"
+
+	// Registers the MATLAB v7.3 (HDF5) reader with package matfile.
+	_ "github.com/oblique-neuro/oblique/ingest/matfile/mat73"
+	"github.com/oblique-neuro/oblique/manifest"
+	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/presets"
+	"github.com/oblique-neuro/oblique/presets/nwbsource"
+	"github.com/oblique-neuro/oblique/regimes"
+)
+
+// AnalysisSettings configure the analysis of a recording: the decoder's
+// cross-validation, the dimension thresholds, the subsampling and the seed.
+// The zero value is the paper's analysis with seed 0 (regimes.Settings).
+type AnalysisSettings = regimes.Settings
+
+// Analysis is the outcome of analysing one recording: either its design
+// and result, or the error that stopped it.
+type Analysis struct {
+	// Input is the manifest (or data file) the recording was read from;
+	// Name the recording's name (Input until it is known).
+	Input, Name string
+	// Sources are the files the recording was read from, with digests.
+	Sources []ingest.Source
+	// Design is the preprocessed recording; Result its measures.
+	Design *preprocess.Design
+	Result *regimes.Result
+	// Err, when not nil, says why the recording has no result; it names
+	// the input.
+	Err error
+}
+
+// AnalyzeOptions configure Analyze.
+type AnalyzeOptions struct {
+	// Settings of the analysis.
+	Settings AnalysisSettings
+	// Preset, when not empty, names the preset (see Presets) that reads
+	// the inputs as data files (NWB or MATLAB); empty means the inputs are
+	// recording manifests (package manifest).
+	Preset string
+	// Progress receives an event per input and per stage of its analysis.
+	Progress Progress
+}
+
+// ErrNonFinite is wrapped by the error of a recording whose activity,
+// behaviour or measures are not finite numbers (an overflow, or a decoder
+// that did not converge).
+var ErrNonFinite = errors.New("non-finite values")
+
+// loader returns the function that reads an input into a recording and
+// its preprocessing settings.
+func (o AnalyzeOptions) loader() (func(string) (*ingest.Recording, preprocess.Settings, error), error) {
+	if o.Preset == "" {
+		return manifest.Load, nil
+	}
+	p, err := presets.Get(o.Preset)
+	if err != nil {
+		return nil, err
+	}
+	return func(path string) (*ingest.Recording, preprocess.Settings, error) {
+		return p.Load(path, presetOpener)
+	}, nil
+}
+
+// presetOpener gives the presets the readers that need cgo (HDF5): NWB
+// files here, and MATLAB v7.3 files through the import above.
+var presetOpener = presets.Opener{NWB: nwbsource.Open}
+
+// Analyze reads and analyses every input in turn (METHODS.md §3–4). A
+// recording that fails has its error in its Analysis and the others still
+// run; the returned error is for what stops them all: invalid options, or
+// ctx done (the inputs not reached then carry ctx's error).
+func Analyze(ctx context.Context, inputs []string, o AnalyzeOptions) ([]Analysis, error) {
+	if err := o.Settings.Resolved().Validate(); err != nil {
+		return nil, err
+	}
+	load, err := o.loader()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Analysis, len(inputs))
+	for i, in := range inputs {
+		if err := cancelled(ctx); err != nil {
+			for j := i; j < len(inputs); j++ {
+				out[j] = Analysis{Input: inputs[j], Name: inputs[j], Err: fmt.Errorf("%s: not analysed: %w", inputs[j], err)}
+			}
+			return out, err
+		}
+		out[i] = analyzeWith(in, load, o.Settings, o.Progress.stage(in, i+1, len(inputs)))
+	}
+	return out, nil
+}
+
+// AnalyzeFile reads and analyses one input (a manifest, or a data file
+// when o.Preset is set). Every error, including invalid options, is in the
+// returned Analysis.
+func AnalyzeFile(ctx context.Context, input string, o AnalyzeOptions) Analysis {
+	rows, err := Analyze(ctx, []string{input}, o)
+	if len(rows) == 0 {
+		return Analysis{Input: input, Name: input, Err: err}
+	}
+	return rows[0]
+}
+
+// analyzeWith runs the analysis on the recording that load reads from path.
+func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.Settings, error),
+	s regimes.Settings, progress regimes.Progress) Analysis {
+	a := Analysis{Input: path, Name: path}
+	rec, ps, err := load(path)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	a.Name, a.Sources = rec.Name, rec.Sources
+	// Take builds the design in the recording's storage: a large recording
+	// is not held twice.
+	d, err := preprocess.Take(rec, ps)
+	if err != nil {
+		// Build names the recording; the path tells apart manifests that
+		// share a name.
+		a.Err = fmt.Errorf("%s: %w", path, err)
+		return a
+	}
+	a.Design = d
+	if err := finiteDesign(d); err != nil {
+		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
+		return a
+	}
+	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, s, progress)
+	if err != nil {
+		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
+		return a
+	}
+	a.Result = res
+	if err := finiteResult(res); err != nil {
+		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
+	}
+	return a
+}
+
+// finiteDesign reports activity or behaviour that is not finite after
+// preprocessing: an overflow in the unit conversion (counts to Hz) or in
+// the centring of huge values.
+func finiteDesign(d *preprocess.Design) error {
+	for _, m := range []struct {
+		what string
+		x    *mat.Dense
+	}{{"activity (" + d.Unit + ")", d.X}, {"behaviour", d.Z}} {
+		if r, c, ok := firstNonFinite(m.x); !ok {
+			return fmt.Errorf("%w: %s is %g at sample %d, column %d after preprocessing (an overflow: values too large for float64 in the unit conversion or centring)",
+				ErrNonFinite, m.what, m.x.At(r, c), r, c)
+		}
+	}
+	return nil
+}
+
+func firstNonFinite(x *mat.Dense) (int, int, bool) {
+	if x == nil {
+		return 0, 0, true
+	}
+	raw := x.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return i, j, false
+			}
+		}
+	}
+	return 0, 0, true
+}
+
+// finiteResult reports a decoder or measure that came out NaN or ±Inf.
+func finiteResult(r *regimes.Result) error {
+	var bad []string
+	for _, m := range []struct {
+		name string
+		v    float64
+	}{{"R²", r.R2}, {"ρ", r.Rho}, {"α", r.Model.Alpha}} {
+		if math.IsNaN(m.v) || math.IsInf(m.v, 0) {
+			bad = append(bad, fmt.Sprintf("%s = %g", m.name, m.v))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%w: %s (a non-finite decoder: the data's scale is beyond what float64 sums hold)", ErrNonFinite, strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// MaxAlphas bounds a penalty grid (scikit-learn's default has 3 values, the
+// paper's 20): every value is a fit per fold.
+const MaxAlphas = 10_000
+
+// ParseAlphas reads a ridge penalty grid: "logspace(LO,HI,NUM)" (NumPy's
+// logspace: NUM values from 10^LO to 10^HI) or a comma-separated list.
+func ParseAlphas(s string) ([]float64, error) {
+	s = strings.ReplaceAll(s, " ", "")
+	if inner, ok := strings.CutPrefix(s, "logspace("); ok {
+		inner, ok = strings.CutSuffix(inner, ")")
+		parts := strings.Split(inner, ",")
+		if !ok || len(parts) != 3 {
+			return nil, fmt.Errorf("want logspace(LO,HI,NUM), got %q", s)
+		}
+		lo, err1 := strconv.ParseFloat(parts[0], 64)
+		hi, err2 := strconv.ParseFloat(parts[1], 64)
+		num, err3 := strconv.Atoi(parts[2])
+		if err := errors.Join(err1, err2, err3); err != nil || num < 1 || num > MaxAlphas {
+			return nil, fmt.Errorf("want logspace(LO,HI,NUM) with 1 ≤ NUM ≤ %d, got %q", MaxAlphas, s)
+		}
+		return decode.Logspace(lo, hi, num), nil
+	}
+	var out []float64
+	for _, p := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", p)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

@@ -1,0 +1,162 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oblique-neuro/oblique/ingest/matfile"
+	"github.com/oblique-neuro/oblique/ingest/nwb"
+)
+
+// Inspection lists what a recording file holds, without its bulk data:
+// NWB for an NWB (HDF5) file, MAT for a MATLAB file.
+type Inspection struct {
+	Path string
+	NWB  *nwb.Listing
+	MAT  *MATListing
+}
+
+// MATListing lists a MAT-file's variables, and the fields of its structs.
+type MATListing struct {
+	// Description is the file's header (level, platform, date).
+	Description string
+	Vars        []MATVar
+}
+
+// MATVar is one variable: its name and "size class" description, and for a
+// struct its fields (of the first element of a struct array).
+type MATVar struct {
+	Name, Desc string
+	Fields     []MATField
+	// FirstOf is true for a struct array with other than one element: the
+	// fields describe its first element.
+	FirstOf bool
+	// FieldsErr says why a struct's fields could not be read.
+	FieldsErr error
+}
+
+// MATField is one field of a struct: its name and description (empty for
+// a struct array with no elements).
+type MATField struct{ Name, Desc string }
+
+// Inspect lists an NWB (HDF5) or MATLAB file, told apart by their first
+// bytes (and by the extension for MATLAB level 4 files, which have no
+// signature). A struct whose fields cannot be read is listed with the
+// error in FieldsErr, and the joined errors are returned with the listing.
+func Inspect(path string) (*Inspection, error) {
+	kind, err := fileKind(path)
+	if err != nil {
+		return nil, err
+	}
+	if kind == "nwb" {
+		l, err := nwb.Inspect(path)
+		if err != nil {
+			return nil, err
+		}
+		return &Inspection{Path: path, NWB: l}, nil
+	}
+	return inspectMAT(path)
+}
+
+// ErrUnknownFormat is wrapped by the error for a file that is neither NWB
+// (HDF5) nor MATLAB.
+var ErrUnknownFormat = errors.New("neither an NWB (HDF5) file nor a MATLAB file")
+
+func fileKind(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 128)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
+		return "nwb", nil
+	case bytes.HasPrefix(head, []byte("MATLAB")):
+		return "mat", nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mat":
+		return "mat", nil
+	case ".nwb", ".h5", ".hdf5":
+		return "nwb", nil
+	}
+	return "", fmt.Errorf("%s: %w", path, ErrUnknownFormat)
+}
+
+func inspectMAT(path string) (*Inspection, error) {
+	f, err := matfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	l := &MATListing{Description: f.Description()}
+	var errs []error
+	for _, v := range f.Vars() {
+		mv := MATVar{Name: v.Name, Desc: varDesc(v.Class, v.Size, v.Complex)}
+		if v.Class == matfile.ClassStruct {
+			val, err := f.Get(v.Name)
+			if err != nil {
+				errs = append(errs, err)
+				mv.FieldsErr = err
+			} else if s, ok := val.(*matfile.Struct); ok {
+				mv.FirstOf = len(s.Elems) != 1
+				for j, name := range s.Fields {
+					fd := MATField{Name: name}
+					if len(s.Elems) > 0 {
+						fd.Desc = valueDesc(s.Elems[0][j])
+					}
+					mv.Fields = append(mv.Fields, fd)
+				}
+			}
+		}
+		l.Vars = append(l.Vars, mv)
+	}
+	return &Inspection{Path: path, MAT: l}, errors.Join(errs...)
+}
+
+func dimString(d []int) string {
+	if d == nil {
+		return "?"
+	}
+	s := make([]string, len(d))
+	for i, x := range d {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, "×")
+}
+
+func varDesc(c matfile.Class, size []int, complex bool) string {
+	s := dimString(size) + " "
+	if complex {
+		s += "complex "
+	}
+	return s + c.String()
+}
+
+func valueDesc(v matfile.Value) string {
+	switch v := v.(type) {
+	case *matfile.Numeric:
+		return varDesc(v.Type, v.Size, v.Imag != nil)
+	case *matfile.Char:
+		d := varDesc(matfile.ClassChar, v.Size, false)
+		if len(v.Rows) == 1 && len(v.Rows[0]) <= 40 {
+			d += fmt.Sprintf(" %q", v.Rows[0])
+		}
+		return d
+	case *matfile.Unsupported:
+		return varDesc(v.Type, v.Size, false) + " (not read: " + v.Reason + ")"
+	}
+	return varDesc(v.Class(), v.Dims(), false)
+}
