@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/internal/golden"
+	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes"
 )
 
@@ -372,5 +374,37 @@ func TestAllFailedKeepsResults(t *testing.T) {
 	}
 	if tab := readTable(t, fresh); tab.rows != 1 || !strings.Contains(tab.str("error", 0), "missing.toml") {
 		t.Errorf("fresh output: %d rows, error %q; want the failure written", tab.rows, tab.str("error", 0))
+	}
+}
+
+// TestAnalyzeNonFinite is issue 17's "exit 0 with NaN results": counts
+// ×1e306 overflow float64 when converted to Hz (÷ 0.02 s), which
+// preprocess refuses with the cause, and behaviour ×1e300 overflows the
+// decoder's sums, which fails with ErrNonFinite; each names the manifest
+// and the command exits 1.
+func TestAnalyzeNonFinite(t *testing.T) {
+	for _, c := range []struct {
+		name, array string
+		scale       float64
+		want        string
+		nonFinite   bool
+	}{
+		{"Hz overflow", "x.npy", 1e306, "overflows when converted to Hz", false},
+		{"huge behaviour", "z.npy", 1e300, "non-finite decoder", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := recordingDir(t, 40, 8)
+			m := readNPY(t, dir, c.array)
+			m.Scale(c.scale, m)
+			writeNPY(t, dir, c.array, m)
+			path := writeManifest(t, dir, baseManifest)
+			a := analyzeFile(path, fast)
+			if a.Err == nil || errors.Is(a.Err, pipeline.ErrNonFinite) != c.nonFinite || !strings.Contains(a.Err.Error(), c.want) || !strings.Contains(a.Err.Error(), path) {
+				t.Errorf("error %v; want one naming %s and %q (ErrNonFinite: %v)", a.Err, path, c.want, c.nonFinite)
+			}
+			if status, _, _ := run(t, "analyze", path, "-quiet", "-no-scaling", "-o", filepath.Join(dir, "out.arrow")); status != 1 {
+				t.Errorf("exit status %d, want 1", status)
+			}
+		})
 	}
 }

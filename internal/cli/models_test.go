@@ -227,6 +227,11 @@ func TestLoadRunsLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A second name of a run already linked: the run counts once (issue
+	// 17: a run and a link to it were two runs, dissimilarity 0.000).
+	if err := os.Symlink(filepath.Join(runs, "romo-aligned-s1"), filepath.Join(dir, "zz-same-run")); err != nil {
+		t.Fatal(err)
+	}
 	os.Symlink(filepath.Join(runs, "romo-aligned-s2", "run.json"), filepath.Join(dir, "file-link"))
 	os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "dangling"))
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644)
@@ -242,6 +247,9 @@ func TestLoadRunsLinks(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"romo-aligned-s1", "romo-oblique-s2"}) {
 		t.Errorf("runs %v, want the two linked ones", names)
+	}
+	if !strings.Contains(stderr.String(), "zz-same-run is the same run directory as") {
+		t.Errorf("stderr %q does not say the second name was counted once", stderr.String())
 	}
 
 	empty := t.TempDir()

@@ -1,0 +1,55 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oblique-neuro/oblique/pipeline"
+)
+
+var golub = filepath.Join("..", "data", "golub2018_bci", "before.toml")
+
+// TestAnalyzeCancelled checks that a cancelled context stops Analyze before
+// the next recording: the returned error and every row not analysed carry
+// the context's error, naming the input.
+func TestAnalyzeCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var events []pipeline.Event
+	o := pipeline.AnalyzeOptions{Settings: pipeline.AnalysisSettings{NoScaling: true}, Progress: func(e pipeline.Event) {
+		events = append(events, e)
+		if e.Stage != "" {
+			cancel() // during the first recording
+		}
+	}}
+	rows, err := pipeline.Analyze(ctx, []string{golub, golub}, o)
+	if !errors.Is(err, context.Canceled) || len(rows) != 2 {
+		t.Fatalf("error %v, %d rows; want context.Canceled and 2 rows", err, len(rows))
+	}
+	if rows[0].Err != nil || rows[0].Result == nil {
+		t.Errorf("first recording: %v; it had started and should finish", rows[0].Err)
+	}
+	if !errors.Is(rows[1].Err, context.Canceled) || !strings.Contains(rows[1].Err.Error(), golub) {
+		t.Errorf("second recording: error %v; want context.Canceled naming the input", rows[1].Err)
+	}
+	if len(events) < 2 || events[0].Label != golub || events[0].Item != 1 || events[0].Items != 2 {
+		t.Errorf("events %v; want the first to name item 1 of 2", events[:min(2, len(events))])
+	}
+}
+
+// TestAnalyzeOptionsErrors checks that options that cannot work are one
+// error before any recording is read.
+func TestAnalyzeOptionsErrors(t *testing.T) {
+	if _, err := pipeline.Analyze(context.Background(), []string{golub}, pipeline.AnalyzeOptions{Preset: "no-such"}); err == nil {
+		t.Error("unknown preset: no error")
+	}
+	bad := pipeline.AnalysisSettings{VarThreshold: 2}
+	if _, err := pipeline.Analyze(context.Background(), []string{golub}, pipeline.AnalyzeOptions{Settings: bad}); err == nil {
+		t.Error("variance threshold 2: no error")
+	}
+	if a := pipeline.AnalyzeFile(context.Background(), golub, pipeline.AnalyzeOptions{Settings: bad}); a.Err == nil || a.Input != golub {
+		t.Errorf("AnalyzeFile: %+v; want the options error in the Analysis", a.Err)
+	}
+}
