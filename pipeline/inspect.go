@@ -126,19 +126,8 @@ func inspectMAT(path string) (*Inspection, error) {
 	return &Inspection{Path: path, MAT: l}, errors.Join(errs...)
 }
 
-func dimString(d []int) string {
-	if d == nil {
-		return "?"
-	}
-	s := make([]string, len(d))
-	for i, x := range d {
-		s[i] = fmt.Sprint(x)
-	}
-	return strings.Join(s, "×")
-}
-
 func varDesc(c matfile.Class, size []int, complex bool) string {
-	s := dimString(size) + " "
+	s := matfile.DimString(size) + " "
 	if complex {
 		s += "complex "
 	}

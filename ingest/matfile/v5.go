@@ -408,7 +408,7 @@ func (d decoder) header(b []byte) (h matHeader, pos int, err error) {
 		total *= int(n)
 	}
 	if tooLarge {
-		return h, 0, formatErr("dimensions %s are too large", dimString(h.dims))
+		return h, 0, formatErr("dimensions %s are too large", DimString(h.dims))
 	}
 	typ, name, pos, err := d.elem(b, pos)
 	if err != nil {
@@ -597,14 +597,14 @@ func (d decoder) char(b []byte, pos int, h matHeader, n int, p *elemPath) (Value
 		}
 	}
 	if len(units) != n {
-		return nil, d.failf(p, "char data hold %d characters; dimensions %s need %d", len(units), dimString(h.dims), n)
+		return nil, d.failf(p, "char data hold %d characters; dimensions %s need %d", len(units), DimString(h.dims), n)
 	}
 	return &Char{Size: h.dims, Rows: charRows(units, h.dims)}, nil
 }
 
 func (d decoder) cell(b []byte, pos int, h matHeader, n int, p *elemPath, depth int) (Value, error) {
 	if n > (len(b)-pos)/8 {
-		return nil, d.failf(p, "a %s cell needs %d elements, but only %d bytes remain", dimString(h.dims), n, len(b)-pos)
+		return nil, d.failf(p, "a %s cell needs %d elements, but only %d bytes remain", DimString(h.dims), n, len(b)-pos)
 	}
 	c := &Cell{Size: h.dims, Elems: make([]Value, n)}
 	for i := range c.Elems {
@@ -658,9 +658,9 @@ func (d decoder) structure(b []byte, pos int, h matHeader, n int, p *elemPath, d
 	}
 	switch {
 	case nf == 0 && n > maxFieldless:
-		return nil, errorf(p.String(), ErrUnsupported, "a %s struct array without fields is too large", dimString(h.dims))
+		return nil, errorf(p.String(), ErrUnsupported, "a %s struct array without fields is too large", DimString(h.dims))
 	case nf > 0 && n > (len(b)-pos)/8/nf:
-		return nil, d.failf(p, "a %s struct array with %d fields needs %d values, but only %d bytes remain", dimString(h.dims), nf, n*nf, len(b)-pos)
+		return nil, d.failf(p, "a %s struct array with %d fields needs %d values, but only %d bytes remain", DimString(h.dims), nf, n*nf, len(b)-pos)
 	}
 	all := make([]Value, n*nf)
 	s.Elems = make([][]Value, n)

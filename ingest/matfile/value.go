@@ -386,8 +386,8 @@ func denseOf(v Value) (*mat.Dense, error) {
 	return nil, fmt.Errorf("%s is not a numeric or logical array", describe(v))
 }
 
-// dimString formats dimensions as MATLAB does: "86×69".
-func dimString(dims []int) string {
+// DimString formats dimensions as MATLAB does: "86×69" ("?" for nil).
+func DimString(dims []int) string {
 	if dims == nil {
 		return "?"
 	}
@@ -403,22 +403,22 @@ func describe(v Value) string {
 	switch v := v.(type) {
 	case *Numeric:
 		if v.Imag != nil {
-			return dimString(v.Size) + " complex " + v.Type.String()
+			return DimString(v.Size) + " complex " + v.Type.String()
 		}
 	case *Sparse:
 		kind := "double"
 		if v.Logical {
 			kind = "logical"
 		}
-		return dimString(v.Size) + " sparse " + kind
+		return DimString(v.Size) + " sparse " + kind
 	case *Struct:
 		if numel(v.Size) != 1 {
-			return dimString(v.Size) + " struct array"
+			return DimString(v.Size) + " struct array"
 		}
 	case nil:
 		return "nothing"
 	}
-	return dimString(v.Dims()) + " " + v.Class().String()
+	return DimString(v.Dims()) + " " + v.Class().String()
 }
 
 // charRows turns character code units in column-major order into rows.
