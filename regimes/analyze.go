@@ -7,11 +7,11 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/decode"
+	"github.com/oblique-neuro/oblique/internal/par"
 )
 
 // Settings configure Analyze. The zero value is the paper's analysis
@@ -258,30 +258,7 @@ func fitAll(d decode.Design, mom *decode.Moments, given *mat.Dense, s Settings, 
 // parallel runs job(i) for i in [0, n) on workers goroutines, reporting
 // progress after each.
 func parallel(n, workers int, job func(i int), stage string, progress Progress) {
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
-		next = make(chan int)
-	)
-	for w := 0; w < min(workers, n); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				job(i)
-				mu.Lock()
-				done++
-				progress(stage, done, n)
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(n, max(1, workers), job, func(done int) { progress(stage, done, n) })
 }
 
 // choose returns k distinct indices from [0, n) in increasing order.
