@@ -12,15 +12,26 @@ HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
 export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
 
-.PHONY: all setup demo test bench bench-nwb bench-rnn models build clean
+.PHONY: all setup setup-build demo test bench bench-nwb bench-rnn models build clean
 
 all: build
+
+# setup-build installs what building and the demo need (Go modules,
+# libhdf5); setup adds what the tests need (Chromium, Node.js and Arrow JS,
+# qemu-user).
+setup-build:
+	@scripts/setup.sh build
 
 setup:
 	@scripts/setup.sh
 
-build: setup
-	$(GO) build -o $(OUT)/oblique ./cmd/oblique
+# The commit is stamped into the binary whatever GOFLAGS says (-buildvcs=false
+# leaves Go's own stamp out); "+dirty" marks uncommitted changes.
+COMMIT := $(shell git describe --always --dirty=+dirty --abbrev=12 2>/dev/null)
+LDFLAGS := -X github.com/oblique-neuro/oblique/internal/version.commit=$(COMMIT)
+
+build: setup-build
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/oblique ./cmd/oblique
 
 # The main job on the bundled data: the paper's Fig. 7B "BCI 1" recording.
 demo: build

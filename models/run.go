@@ -312,6 +312,7 @@ func (r *Run) writeLosses(t *Trainer) error {
 		"task":     t.Settings.Task,
 		"regime":   t.Settings.OutScale.Regime(),
 		"version":  version.String(),
+		"kernels":  linalg.KernelPath(),
 	})
 	defer tb.Release()
 	evals := make(map[int]float64, len(t.Evals))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,10 @@ type AnalyzeOptions struct {
 // that did not converge).
 var ErrNonFinite = errors.New("non-finite values")
 
+// ErrManifestWithPreset is wrapped by the error for a manifest given with a
+// preset, which reads data files instead.
+var ErrManifestWithPreset = errors.New("a manifest, not a data file")
+
 // loader returns the function that reads an input into a recording and
 // its preprocessing settings.
 func (o AnalyzeOptions) loader() (func(string) (*ingest.Recording, preprocess.Settings, error), error) {
@@ -71,6 +76,10 @@ func (o AnalyzeOptions) loader() (func(string) (*ingest.Recording, preprocess.Se
 		return nil, err
 	}
 	return func(path string) (*ingest.Recording, preprocess.Settings, error) {
+		if strings.EqualFold(filepath.Ext(path), ".toml") {
+			return nil, preprocess.Settings{}, fmt.Errorf("%s: %w: a recording manifest needs no preset; -preset %s reads data files (%s)",
+				path, ErrManifestWithPreset, o.Preset, p.Layout)
+		}
 		return p.Load(path, presetOpener)
 	}, nil
 }

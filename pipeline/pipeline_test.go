@@ -53,3 +53,12 @@ func TestAnalyzeOptionsErrors(t *testing.T) {
 		t.Errorf("AnalyzeFile: %+v; want the options error in the Analysis", a.Err)
 	}
 }
+
+// TestManifestWithPreset checks issue 18's message: a manifest given with a
+// preset says it needs none, instead of a MAT-file reader's complaint.
+func TestManifestWithPreset(t *testing.T) {
+	a := pipeline.AnalyzeFile(context.Background(), golub, pipeline.AnalyzeOptions{Preset: "bci-golub"})
+	if !errors.Is(a.Err, pipeline.ErrManifestWithPreset) || !strings.Contains(a.Err.Error(), "needs no preset") {
+		t.Errorf("error %v; want ErrManifestWithPreset saying a manifest needs no preset", a.Err)
+	}
+}

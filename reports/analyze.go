@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
+	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 	"github.com/oblique-neuro/oblique/pipeline"
 )
@@ -19,10 +20,10 @@ var AnalyzeFields = []arrowtable.Field{
 	{Name: "recording", Type: tString, Unit: "", Doc: "recording name (manifest `name`)"},
 	{Name: "input", Type: tString, Unit: "", Doc: "manifest or file the recording was read from"},
 	{Name: "error", Type: tString, Unit: "", Doc: "why the recording could not be analysed; null when it was"},
-	{Name: "samples", Type: tInt, Unit: "", Doc: "samples (time bins) used, T"},
-	{Name: "neurons", Type: tInt, Unit: "", Doc: "neurons, N"},
-	{Name: "outputs", Type: tInt, Unit: "", Doc: "behavioural outputs, K"},
-	{Name: "constant_neurons", Type: tInt, Unit: "", Doc: "neurons without variance over the samples (kept, zero weight)"},
+	{Name: "samples", Type: tInt, Unit: "samples", Doc: "samples (time bins) used, T"},
+	{Name: "neurons", Type: tInt, Unit: "neurons", Doc: "neurons, N"},
+	{Name: "outputs", Type: tInt, Unit: "outputs", Doc: "behavioural outputs, K"},
+	{Name: "constant_neurons", Type: tInt, Unit: "neurons", Doc: "neurons without variance over the samples (kept, zero weight)"},
 	{Name: "activity_unit", Type: tString, Unit: "", Doc: "unit of the activity matrix X"},
 	{Name: "lag_bins", Type: tInt, Unit: "bins", Doc: "bins by which activity leads behaviour"},
 	{Name: "r2", Type: tFloat, Unit: "", Doc: "in-sample R² of the ridge decoder on all neurons (uniform average over outputs)"},
@@ -64,6 +65,7 @@ func AnalyzeMetadata(s pipeline.AnalysisSettings) map[string]string {
 	return map[string]string{
 		"tool":          "oblique",
 		"version":       version.String(),
+		"kernels":       linalg.KernelPath(),
 		"table":         "analyze",
 		"seed":          strconv.FormatUint(s.Seed, 10),
 		"alphas":        floats(s.CV.Alphas),
@@ -183,7 +185,7 @@ func PrintAnalyze(w io.Writer, rows []pipeline.Analysis) {
 	tw.Flush()
 	for _, a := range rows {
 		if a.Err != nil {
-			fmt.Fprintf(w, "%s: error: %v\n", a.Name, a.Err)
+			printError(w, a.Name, a.Err)
 			continue
 		}
 		r := a.Result

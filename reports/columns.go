@@ -1,6 +1,12 @@
 package reports
 
-import "github.com/oblique-neuro/oblique/arrowtable"
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/oblique-neuro/oblique/arrowtable"
+)
 
 // The column types of the tables, as arrowtable names them.
 var (
@@ -13,3 +19,9 @@ var (
 	tStrings  = arrowtable.Strings
 	tFloatsLL = arrowtable.FloatsLL
 )
+
+// printError writes "NAME: error: …" for an item's error, without
+// repeating the name when the error already starts with it.
+func printError(w io.Writer, name string, err error) {
+	fmt.Fprintf(w, "%s: error: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
+}

@@ -165,7 +165,7 @@ func PrintCompare(w io.Writer, rows []pipeline.Comparison) {
 	for _, c := range rows {
 		a := c.Analysis
 		if c.Err != nil {
-			fmt.Fprintf(w, "%s: error: %v\n", a.Name, c.Err)
+			printError(w, a.Name, c.Err)
 			continue
 		}
 		x, p := c.Axes, c.Placement

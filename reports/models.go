@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
+	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
@@ -117,6 +118,7 @@ func ModelsMetadata(table, runs string, s modelmeasures.Settings) map[string]str
 	return map[string]string{
 		"tool":     "oblique",
 		"version":  version.String(),
+		"kernels":  linalg.KernelPath(),
 		"table":    table,
 		"seed":     strconv.FormatUint(s.Seed, 10),
 		"runs":     runs,
@@ -264,7 +266,7 @@ func PrintModels(w io.Writer, rows []pipeline.ModelRun, sums []pipeline.SettingS
 	tw.Flush()
 	for _, r := range rows {
 		if r.Err != nil {
-			fmt.Fprintf(w, "%s: error: %v\n", r.Name, r.Err)
+			printError(w, r.Name, r.Err)
 			continue
 		}
 		if r.Result != nil {

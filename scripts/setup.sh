@@ -2,6 +2,9 @@
 # Prepares this machine for building and testing oblique: checks Go, installs
 # the Debian packages the build and tests need when they are missing, and
 # downloads the Go modules. Safe to run again; it only acts on what is missing.
+# "setup.sh build" installs only what building and the demo need (libhdf5);
+# without an argument, also what the tests need (Chromium, Node.js and npm,
+# Arrow JS, qemu-user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,15 +20,18 @@ if [ "$(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -1)" != "$need_
 fi
 
 # Debian packages: name of a file each one provides, to test for it cheaply.
+what="${1:-test}"
 declare -A debs=(
   [libhdf5-dev]=/usr/include/hdf5/serial/hdf5.h
-  [chromium]=/usr/bin/chromium # the report's browser test (headless)
-  [qemu-user]=/usr/bin/qemu-aarch64 # the arm64 kernels' tests, emulated (scripts/test-kernels.sh)
 )
-# Node.js and npm read the Arrow files in the tests with Arrow JS; a Node.js
-# from elsewhere (nodesource, nvm) on PATH is used as it is.
-command -v node >/dev/null 2>&1 || debs[nodejs]=/usr/bin/node
-command -v npm >/dev/null 2>&1 || debs[npm]=/usr/bin/npm
+if [ "$what" != build ]; then
+  debs[chromium]=/usr/bin/chromium # the report's browser test (headless)
+  debs[qemu-user]=/usr/bin/qemu-aarch64 # the arm64 kernels' tests, emulated (scripts/test-kernels.sh)
+  # Node.js and npm read the Arrow files in the tests with Arrow JS; a Node.js
+  # from elsewhere (nodesource, nvm) on PATH is used as it is.
+  command -v node >/dev/null 2>&1 || debs[nodejs]=/usr/bin/node
+  command -v npm >/dev/null 2>&1 || debs[npm]=/usr/bin/npm
+fi
 missing=()
 for pkg in "${!debs[@]}"; do
   [ -e "${debs[$pkg]}" ] || missing+=("$pkg")
@@ -49,6 +55,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 go mod download
+[ "$what" = build ] && exit 0
 
 # Arrow JS for the tests, from the committed lock file, into a git-ignored
 # node_modules beside it.

@@ -53,7 +53,7 @@ func runAnalyze(env *Env, args []string) error {
 	fs.StringVar(&preset, "preset", "", "read the arguments as data files with preset `NAME` (see 'oblique presets')")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME FILE…", analyzeAbout)
+		helpFor(env.Stdout, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME FILE…", analyzeAbout)
 		return err
 	}
 	if err != nil {

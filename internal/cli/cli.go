@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/oblique-neuro/oblique/pipeline"
 )
@@ -55,11 +56,17 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.statu
 // when the work failed, 2 when the command was called wrongly.
 func Main(args []string, stdout, stderr io.Writer) int {
 	env := &Env{Stdout: stdout, Stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		// Called wrongly: the usage goes with the errors.
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			// oblique help COMMAND is oblique COMMAND -h.
+			return Main([]string{args[1], "-h"}, stdout, stderr)
 		}
+		usage(stdout)
 		return 0
 	}
 	for _, c := range commands {
@@ -98,9 +105,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "oblique tells whether a neural population's dynamics are aligned with its behavioural output or oblique to it.")
 	fmt.Fprintln(w, "\nUsage: oblique COMMAND [flags] [arguments]\n\nCommands:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %-10s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.name, c.args, c.summary)
 	}
+	tw.Flush()
 	fmt.Fprintln(w, "\nRun 'oblique COMMAND -h' for a command's flags.")
 }
 
@@ -129,7 +138,8 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// helpFor prints a command's usage and flags.
+// helpFor prints a command's usage and flags (to stdout: asked-for help is
+// output, so that 'oblique analyze -h | less' shows it).
 func helpFor(w io.Writer, fs *flag.FlagSet, synopsis, about string) {
 	fmt.Fprintf(w, "Usage: oblique %s\n\n%s\n\nFlags:\n", synopsis, about)
 	fs.SetOutput(w)

@@ -55,7 +55,7 @@ func runCompare(env *Env, args []string) error {
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "compare [flags] RECORDING…", compareAbout)
+		helpFor(env.Stdout, fs, "compare [flags] RECORDING…", compareAbout)
 		return err
 	}
 	if err != nil {

@@ -27,7 +27,7 @@ func runInspect(env *Env, args []string) error {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "inspect FILE…", inspectAbout)
+		helpFor(env.Stdout, fs, "inspect FILE…", inspectAbout)
 		return err
 	}
 	if err != nil {

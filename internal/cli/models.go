@@ -43,7 +43,7 @@ func runModels(env *Env, args []string) error {
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "models [flags]", modelsAbout)
+		helpFor(env.Stdout, fs, "models [flags]", modelsAbout)
 		return err
 	}
 	if err != nil {

@@ -18,7 +18,7 @@ func runPresets(env *Env, args []string) error {
 	fs := flag.NewFlagSet("presets", flag.ContinueOnError)
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "presets [NAME]", presetsAbout)
+		helpFor(env.Stdout, fs, "presets [NAME]", presetsAbout)
 		return err
 	}
 	if err != nil {

@@ -44,7 +44,7 @@ func runReport(env *Env, args []string) error {
 	fs.Var(&runs, "run", "draw model run `NAME` one by one (Fig. 2B, …); repeatable (default: the first aligned and oblique run of the first task)")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "report [flags] RESULTS.arrow… -o DIR", reportAbout)
+		helpFor(env.Stdout, fs, "report [flags] RESULTS.arrow… -o DIR", reportAbout)
 		return err
 	}
 	if err != nil {

@@ -35,7 +35,7 @@ func runSimulate(env *Env, args []string) error {
 	fs.Float64Var(&s.Drop, "drop", 10, "time units dropped at the start of each trial (0 keeps all)")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "simulate RUN [flags]", simulateAbout)
+		helpFor(env.Stdout, fs, "simulate RUN [flags]", simulateAbout)
 		return err
 	}
 	if err != nil {

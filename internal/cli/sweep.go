@@ -25,7 +25,7 @@ func runSweep(env *Env, args []string) error {
 	list := fs.Bool("list", false, "list the runs and their state; train nothing")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "sweep [SWEEP.toml] -o DIR", sweepAbout)
+		helpFor(env.Stdout, fs, "sweep [SWEEP.toml] -o DIR", sweepAbout)
 		return err
 	}
 	if err != nil {

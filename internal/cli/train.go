@@ -64,7 +64,7 @@ func runTrain(env *Env, args []string) error {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress line")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stderr, fs, "train -task TASK [flags]", trainAbout)
+		helpFor(env.Stdout, fs, "train -task TASK [flags]", trainAbout)
 		return err
 	}
 	if err != nil {

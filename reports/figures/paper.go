@@ -2,6 +2,7 @@ package figures
 
 import (
 	"github.com/oblique-neuro/oblique/arrowtable"
+	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 )
 
@@ -46,7 +47,7 @@ const PaperSource = "Schuessler, Mastrogiuseppe, Ostojic & Barak, eLife 2024, do
 // PaperTable returns the table of published values (kind "paper").
 func PaperTable() *arrowtable.Table {
 	t := arrowtable.New(PaperFields, map[string]string{
-		"tool": "oblique", "version": version.String(), "table": "paper",
+		"tool": "oblique", "version": version.String(), "kernels": linalg.KernelPath(), "table": "paper",
 		"figure": "7B", "source": PaperSource,
 	})
 	for _, r := range paperRows {
