@@ -37,6 +37,8 @@ build: setup-build
 demo: build
 	$(OUT)/oblique analyze data/golub2018_bci/before.toml -o $(OUT)/golub2018-before.arrow
 
+# scripts/testprogress runs go test -json: each package's result as it
+# finishes, failing tests' output, and every 30 s the tests still running.
 # OBLIQUE_REQUIRE_TOOLS: the tests that need Chromium and Node.js (which
 # setup installs) fail instead of skipping when those are missing.
 # scripts/test-kernels.sh then runs the kernel-dependent tests on every other
@@ -45,7 +47,7 @@ demo: build
 test: setup
 	$(GO) vet ./...
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/linalg/... ./models/rnn/... ./decode/...
-	OBLIQUE_REQUIRE_TOOLS=1 $(GO) test ./...
+	OBLIQUE_REQUIRE_TOOLS=1 $(GO) run ./scripts/testprogress ./...
 	GO=$(GO) scripts/test-kernels.sh
 	python3 -m unittest benchmarks/peerinfo_test.py
 
