@@ -151,7 +151,7 @@ func TestRenderPanicIsError(t *testing.T) {
 
 // smallTable writes a table with string, number and list columns and
 // schema metadata to dir and returns its path.
-func smallTable(t *testing.T, dir string) string {
+func smallTable(t testing.TB, dir string) string {
 	t.Helper()
 	tb := arrowtable.New([]arrowtable.Field{
 		{Name: "recording", Type: arrowtable.String, Doc: "name"},

@@ -59,6 +59,13 @@ func ReadTable(path string) (t *Table, err error) {
 	if err := checkFooter(f); err != nil {
 		return nil, unreadable(err)
 	}
+	// Every value of a real table takes at least a bit of the file, except
+	// all-null columns; a batch that claims more cells than that is
+	// corrupt, and reading it cell by cell would not end.
+	budget := int64(1 << 16)
+	if st, err := f.Stat(); err == nil {
+		budget += 8 * st.Size()
+	}
 	mem := memory.NewGoAllocator()
 	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
 	if err != nil && isRuntimeError(err) {
@@ -82,6 +89,11 @@ func ReadTable(path string) (t *Table, err error) {
 			}
 			return nil, fmt.Errorf("%s: record batch %d: %v", path, i, err)
 		}
+		for j := range rec.Schema().Fields() {
+			if budget -= cellCount(rec.Column(j)); budget < 0 {
+				return nil, unreadable(fmt.Sprintf("record batch %d claims more values (%d rows) than the file's size can hold: corrupt", i, rec.NumRows()))
+			}
+		}
 		for j, fld := range rec.Schema().Fields() {
 			col := rec.Column(j)
 			for row := 0; row < col.Len(); row++ {
@@ -104,6 +116,15 @@ func ReadTable(path string) (t *Table, err error) {
 func isRuntimeError(err error) bool {
 	var re runtime.Error
 	return errors.As(err, &re)
+}
+
+// cellCount is the number of values in a, list elements included.
+func cellCount(a arrow.Array) int64 {
+	n := int64(a.Len())
+	if l, ok := a.(array.ListLike); ok {
+		n += cellCount(l.ListValues())
+	}
+	return n
 }
 
 // cell converts one entry of an Arrow array.
