@@ -12,7 +12,7 @@ HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
 export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
 
-.PHONY: all setup setup-build demo test bench bench-nwb bench-rnn models build clean
+.PHONY: all setup setup-build demo test hostile bench bench-nwb bench-rnn models build clean
 
 all: build
 
@@ -50,6 +50,15 @@ test: setup
 	OBLIQUE_REQUIRE_TOOLS=1 $(GO) run ./scripts/testprogress ./...
 	GO=$(GO) scripts/test-kernels.sh
 	python3 -m unittest benchmarks/peerinfo_test.py
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/oblique ./cmd/oblique
+	$(GO) run ./scripts/hostile -bin $(OUT)/oblique -n 5
+
+# Mutated copies of the bundled real files through every reading command
+# (scripts/hostile): counts of clean errors, panics, hangs, exit-0 NaN and
+# the peak memory. make test runs 5 per target; this runs HOSTILE_N.
+HOSTILE_N ?= 200
+hostile: build
+	$(GO) run ./scripts/hostile -bin $(OUT)/oblique -n $(HOSTILE_N)
 
 # Benchmarks against scikit-learn on the same machine (needs /usr/bin/python3
 # with python3-sklearn; see benchmarks/README.md).
