@@ -32,18 +32,23 @@ const (
 // Float is a floating-point element type the GEMM handles.
 type Float interface{ float32 | float64 }
 
-// Workers is the number of goroutines a large product uses; 0 (the
-// default) means runtime.GOMAXPROCS(0) at the time of the call. Results do
-// not depend on it: every element of a product is summed in the same order
-// whatever the split.
-var Workers = 0
-
+// numWorkers is the number of goroutines a large Gemm or Syrk uses (and
+// GemmTN when its caller passes 0): runtime.GOMAXPROCS(0) at the time of
+// the call, or testWorkers when a test sets it. Results do not depend on
+// it: every element of a product is summed in the same order whatever the
+// split.
 func numWorkers() int {
-	if Workers > 0 {
-		return Workers
+	if testWorkers > 0 {
+		return testWorkers
 	}
 	return runtime.GOMAXPROCS(0)
 }
+
+// testWorkers, when positive, replaces GOMAXPROCS in numWorkers. Only this
+// package's tests set it (through withWorkers), to check that the split
+// does not change the bits; a program limits the goroutines with
+// GOMAXPROCS, or passes GemmTN its workers.
+var testWorkers int
 
 // minParallel is the number of multiply-adds below which a product runs on
 // one goroutine: starting goroutines costs about a microsecond.
@@ -76,9 +81,28 @@ func (o operand[T]) at(i, p int) T {
 
 // Gemm computes C = op(A)·op(B) + beta·C for row-major matrices, where op(A)
 // is m×k (A is m×k with stride lda, or k×m when tA) and op(B) is k×n (B is
-// k×n with stride ldb, or n×k when tB). C is m×n with stride ldc.
+// k×n with stride ldb, or n×k when tB). C is m×n with stride ldc. It writes
+// the caller's C in place (A and B are only read) and runs on up to
+// GOMAXPROCS goroutines for a large product.
 func Gemm[T Float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	ar, ac, br, bc := m, k, k, n
+	if tA {
+		ar, ac = k, m
+	}
+	if tB {
+		br, bc = n, k
+	}
+	if !fits(m, n, c, ldc) || (m > 0 && n > 0 && (!fits(ar, ac, a, lda) || !fits(br, bc, b, ldb))) {
+		panic("linalg: Gemm: operand too short")
+	}
 	gemm(operand[T]{a, lda, tA, nil}, operand[T]{b, ldb, tB, nil}, m, n, k, beta, c, ldc)
+}
+
+// fits reports whether s holds a rows×cols row-major matrix with stride
+// ld (any s holds an empty one). The assembly kernels do not check bounds,
+// so the exported entry points check their operands with it.
+func fits[T Float](rows, cols int, s []T, ld int) bool {
+	return rows == 0 || cols == 0 || (ld >= cols && len(s) >= (rows-1)*ld+cols)
 }
 
 func gemm[T Float](a, b operand[T], m, n, k int, beta T, c []T, ldc int) {
@@ -171,12 +195,16 @@ func scale[T Float](c []T, m, n, ldc int, beta T) {
 }
 
 // Syrk computes the n×n matrix C = (A − 1·shiftᵀ)ᵀ(A − 1·shiftᵀ) for the
-// k×n matrix A (stride lda), overwriting C (stride ldc); shift may be nil.
+// k×n matrix A (stride lda), overwriting the caller's C (stride ldc) in
+// place; A and shift (which may be nil) are only read.
 // Only the upper triangle is computed, then mirrored. The columns of C are
 // split between the workers in blocks of equal triangle area; each element
 // is a sum over all k rows in one fixed order, so the result does not
 // depend on the number of workers.
 func Syrk[T Float](n, k int, a []T, lda int, shift []T, c []T, ldc int) {
+	if !fits(n, n, c, ldc) || !fits(k, n, a, lda) || (shift != nil && len(shift) < n) {
+		panic("linalg: Syrk: operand too short")
+	}
 	op := operand[T]{a, lda, false, shift}
 	p := cur
 	if !p.asm {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -63,6 +64,14 @@ func checkGemm[T Float](t *testing.T, rng *rand.Rand, name string, tA, tB bool, 
 	}
 }
 
+// withWorkers makes the large products of the rest of the test run on n
+// goroutines whatever GOMAXPROCS is.
+func withWorkers(t *testing.T, n int) {
+	old := testWorkers
+	testWorkers = n
+	t.Cleanup(func() { testWorkers = old })
+}
+
 func randSlice[T Float](rng *rand.Rand, n int) []T {
 	s := make([]T, n)
 	for i := range s {
@@ -76,7 +85,6 @@ func randSlice[T Float](rng *rand.Rand, n int) []T {
 // the result is the same bits for 1, 2, 3 and 5 workers.
 func TestSyrkMatchesGonum(t *testing.T) {
 	forAsmPaths(t, func(t *testing.T, p *kernelPath) {
-		defer func(w int) { Workers = w }(Workers)
 		rng := rand.New(rand.NewPCG(5, 6))
 		for _, sz := range [][2]int{{1, 1}, {7, 3}, {200, 20000}, {33, 700}, {97, 257}, {300, 50}, {61, 1000}} {
 			n, k := sz[0], sz[1]
@@ -98,7 +106,7 @@ func TestSyrkMatchesGonum(t *testing.T) {
 			}
 			tol := bound(true, false, n, n, k, centred, lda, centred, lda, 0, c, ldc)
 			onPath(generic, func() { Syrk(n, k, a, lda, shift, want, ldc) })
-			Workers = 1
+			withWorkers(t, 1)
 			Syrk(n, k, a, lda, shift, c, ldc)
 			for i := 0; i < n; i++ {
 				for j := 0; j < ldc; j++ {
@@ -114,7 +122,7 @@ func TestSyrkMatchesGonum(t *testing.T) {
 				}
 			}
 			for _, w := range []int{2, 3, 5} {
-				Workers = w
+				withWorkers(t, w)
 				again := randSlice[float64](rng, n*ldc)
 				for i := 0; i < n; i++ {
 					copy(again[i*ldc+n:i*ldc+ldc], c[i*ldc+n:i*ldc+ldc])
@@ -166,4 +174,32 @@ func testShiftedOperands(t *testing.T, _ *kernelPath) {
 			}
 		}
 	}
+}
+
+// TestShortOperandsPanic checks that Gemm and Syrk refuse operands too
+// short for the shapes given, instead of letting the assembly read or
+// write past them.
+func TestShortOperandsPanic(t *testing.T) {
+	a, b, c := make([]float64, 12), make([]float64, 12), make([]float64, 9)
+	for name, f := range map[string]func(){
+		"Gemm C":   func() { Gemm(false, false, 3, 3, 4, a, 4, b, 3, 0, c[:8], 3) },
+		"Gemm A":   func() { Gemm(true, false, 3, 3, 4, a[:11], 3, b, 3, 0, c, 3) },
+		"Gemm B":   func() { Gemm(false, true, 3, 3, 4, a, 4, b[:11], 4, 0, c, 3) },
+		"Gemm lda": func() { Gemm(false, false, 3, 3, 4, a, 3, b, 3, 0, c, 3) },
+		"Syrk C":   func() { Syrk(3, 4, a, 3, nil, c[:8], 3) },
+		"Syrk A":   func() { Syrk(3, 5, a, 3, nil, c, 3) },
+		"shift":    func() { Syrk(3, 4, a, 3, make([]float64, 2), c, 3) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "operand too short") {
+					t.Errorf("%s: recovered %v, want an operand too short panic", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+	// The smallest operands that fit are accepted.
+	Gemm(false, false, 3, 3, 4, a, 4, b, 3, 0, c, 3)
+	Syrk(3, 4, a, 3, nil, c, 3)
 }

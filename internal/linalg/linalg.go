@@ -1,9 +1,25 @@
 // Package linalg holds the dense products that dominate oblique's run time.
 //
 // Every heavy product in the decoders and the PCA goes through this package so
-// that the kernel behind it can be chosen (and measured) in one place. The
-// functions follow gonum's conventions: matrices are row-major
-// blas64.General values, inputs are never modified and dst is written.
+// that the kernel behind it can be chosen (and measured) in one place.
+// Matrices are row-major (blas64.General storage, or *mat.Dense), and each
+// function is one of two kinds, as its doc says:
+//
+//   - it writes a destination the caller owns: Gemm, Syrk and GemmTN write
+//     C, PackedB.Mul writes C, the element-wise kernels write the slice
+//     their doc names (dst; x of EulerStep, y of Axpy), NormalStream.Fill
+//     writes dst; and Centre, the one function that changes a matrix it
+//     is given, centres dst in place;
+//   - or it allocates its result and returns it: Mul, MulTN, Gram,
+//     MulCentred, CentredCopy, ColumnStats and ConstantColumns.
+//
+// Every other argument is only read. Operands whose shapes do not fit panic,
+// as gonum's do: with mat.ErrShape for the *mat.Dense functions, with a
+// message naming the function for the slice ones.
+//
+// The package has no settings of its own besides the kernel path: a large
+// Gemm or Syrk runs on up to GOMAXPROCS goroutines, and GemmTN on the
+// number its caller passes. Results never depend on the number.
 //
 // The RNN engine (models/rnn) has its own entry points, generic over float32
 // and float64 and running on the calling goroutine unless said otherwise:
@@ -25,9 +41,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gram returns (X − 1·μᵀ)ᵀ(X − 1·μᵀ) for the m×p matrix x and column
-// shifts mu (nil for none) as a p×p symmetric matrix, without forming the
-// centred copy of x.
+// Gram allocates and returns (X − 1·μᵀ)ᵀ(X − 1·μᵀ) for the m×p matrix x
+// and column shifts mu (nil for none) as a new p×p symmetric matrix,
+// without forming the centred copy of x.
 func Gram(x *mat.Dense, mu []float64) *mat.SymDense {
 	m, p := x.Dims()
 	g := mat.NewSymDense(p, nil)
@@ -36,7 +52,8 @@ func Gram(x *mat.Dense, mu []float64) *mat.SymDense {
 	return g
 }
 
-// MulCentred returns (X − 1·μᵀ)·B without forming the centred copy of x.
+// MulCentred allocates and returns (X − 1·μᵀ)·B as a new matrix, without
+// forming the centred copy of x.
 func MulCentred(x *mat.Dense, mu []float64, b mat.Matrix) *mat.Dense {
 	rx, rb := x.RawMatrix(), dense(b)
 	if rb.Rows != rx.Cols || len(mu) != rx.Cols {
@@ -48,10 +65,10 @@ func MulCentred(x *mat.Dense, mu []float64, b mat.Matrix) *mat.Dense {
 	return c
 }
 
-// Mul returns A·B.
+// Mul allocates and returns A·B as a new matrix.
 func Mul(a, b mat.Matrix) *mat.Dense { return product(false, a, b) }
 
-// MulTN returns Aᵀ·B.
+// MulTN allocates and returns Aᵀ·B as a new matrix.
 func MulTN(a, b mat.Matrix) *mat.Dense { return product(true, a, b) }
 
 func product(tA bool, a, b mat.Matrix) *mat.Dense {
@@ -77,15 +94,15 @@ func dense(m mat.Matrix) blas64.General {
 	return mat.DenseCopyOf(m).RawMatrix()
 }
 
-// ConstantColumns lists, in order, the columns of m whose values are all
-// equal (silent or saturated neurons, constant channels).
+// ConstantColumns returns a new list, in order, of the columns of m whose
+// values are all equal (silent or saturated neurons, constant channels).
 func ConstantColumns(m *mat.Dense) []int {
 	_, varies := columnStats(m.RawMatrix())
 	return constantOf(varies)
 }
 
-// ColumnStats returns the column means of x and its constant columns
-// (in order). For a constant column the "mean" is its value exactly, so
+// ColumnStats returns new slices of the column means of x and its constant
+// columns (in order). For a constant column the "mean" is its value exactly, so
 // that centring makes it exactly zero (the mean of equal values can differ
 // from them by rounding). x is read once, row by row.
 func ColumnStats(x mat.Matrix) (mean []float64, constant []int) {
@@ -98,8 +115,9 @@ func ColumnStats(x mat.Matrix) (mean []float64, constant []int) {
 	return mean, constant
 }
 
-// CentredCopy returns x with its column means subtracted, the means, and
-// the constant columns (see ColumnStats).
+// CentredCopy allocates and returns a copy of x with its column means
+// subtracted, the means, and the constant columns (see ColumnStats); x is
+// left as it was. Centre is the in-place form.
 func CentredCopy(x mat.Matrix) (xc *mat.Dense, mean []float64, constant []int) {
 	raw := dense(x)
 	mean, constant = ColumnStats(x)
@@ -149,13 +167,20 @@ func constantOf(varies []bool) []int {
 	return out
 }
 
-// Centre subtracts the mean of each column of m in place and returns the
-// means.
-func Centre(m *mat.Dense) []float64 {
-	t, c := m.Dims()
+// Centre MODIFIES dst: it subtracts the mean of each column of dst from
+// that column in place, and returns the means (a new slice). Callers that
+// need the matrix as it was use CentredCopy instead.
+//
+// The two differ on constant columns: Centre uses the mean as summed
+// (Σ/T, which can differ from the column's value by rounding, leaving
+// values of the order of ε·|value| behind), CentredCopy the value itself
+// (leaving exact zeros). Centre's rounding is the one the analysis
+// goldens were recorded with.
+func Centre(dst *mat.Dense) []float64 {
+	t, c := dst.Dims()
 	mean := make([]float64, c)
 	for i := 0; i < t; i++ {
-		for j, v := range m.RawRowView(i) {
+		for j, v := range dst.RawRowView(i) {
 			mean[j] += v
 		}
 	}
@@ -163,7 +188,7 @@ func Centre(m *mat.Dense) []float64 {
 		mean[j] /= float64(t)
 	}
 	for i := 0; i < t; i++ {
-		row := m.RawRowView(i)
+		row := dst.RawRowView(i)
 		for j := range row {
 			row[j] -= mean[j]
 		}

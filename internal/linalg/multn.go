@@ -13,7 +13,8 @@ const multnBlock = 256
 
 // GemmTN computes C = Aᵀ·B, or C += Aᵀ·B when add is set, for row-major A
 // (k×m, stride lda) and B (k×n, stride ldb), with C m×n (stride ldc), on
-// up to workers goroutines (split over C's rows; 0 means Workers).
+// up to workers goroutines (split over C's rows; 0 means GOMAXPROCS). It
+// writes the caller's C in place; A and B are only read.
 //
 // It is meant for tall operands (k ≫ m, n), such as the RNN's weight
 // gradient Dᵀ·H over every (trial, step): the micro-kernel reads A and B in
