@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +13,8 @@ import (
 
 	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
+
+	"github.com/oblique-neuro/oblique/internal/kinderr"
 )
 
 // Array is a numeric array read from disk, converted to float64, in C
@@ -61,7 +62,7 @@ func ReadArray(path, key string) (*Array, string, error) {
 	case key != "":
 		r, err := npz.NewReader(bytes.NewReader(raw), int64(len(raw)))
 		if err != nil {
-			return nil, digest, fmt.Errorf("%s: not a readable NPZ archive: %v", path, err)
+			return nil, digest, kinderr.New(ErrFormat, "%s: not a readable NPZ archive: %w", path, err)
 		}
 		name := key
 		if !strings.HasSuffix(name, ".npy") {
@@ -74,7 +75,7 @@ func ReadArray(path, key string) (*Array, string, error) {
 		member, err := io.ReadAll(rc)
 		rc.Close()
 		if err != nil {
-			return nil, digest, fmt.Errorf("%s: array %q: %v", path, key, err)
+			return nil, digest, fmt.Errorf("%s: array %q: %w", path, key, err)
 		}
 		raw = member
 	}
@@ -84,7 +85,7 @@ func ReadArray(path, key string) (*Array, string, error) {
 		if key != "" {
 			where += ":" + key
 		}
-		return nil, digest, fmt.Errorf("%s: %v", where, err)
+		return nil, digest, fmt.Errorf("%s: %w", where, err)
 	}
 	return a, digest, nil
 }
@@ -93,7 +94,7 @@ func ReadArray(path, key string) (*Array, string, error) {
 func DecodeNPY(raw []byte, name string) (*Array, error) {
 	a, err := decodeNPY(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return a, nil
 }
@@ -106,7 +107,7 @@ func npzKeys(r *npz.Reader) []string {
 	return keys
 }
 
-var errNotNPY = errors.New("not a NumPy .npy file (bad magic bytes)")
+var errNotNPY = kinderr.New(ErrFormat, "not a NumPy .npy file (bad magic bytes)")
 
 // decodeNPY checks the NPY framing itself (npyio tolerates a short data
 // section) and decodes the data with npyio.
@@ -115,9 +116,12 @@ func decodeNPY(raw []byte) (a *Array, err error) {
 		// npyio panics on some malformed headers; a user's file must not
 		// crash the program.
 		if p := recover(); p != nil {
-			a, err = nil, fmt.Errorf("malformed .npy data: %v", p)
+			a, err = nil, kinderr.New(ErrFormat, "malformed .npy data: %v", p)
 		}
 	}()
+	if len(raw) >= 6 && len(raw) < 10 && string(raw[:6]) == "\x93NUMPY" {
+		return nil, kinderr.New(ErrTruncated, "truncated .npy header")
+	}
 	if len(raw) < 10 || string(raw[:6]) != "\x93NUMPY" {
 		return nil, errNotNPY
 	}
@@ -127,31 +131,31 @@ func decodeNPY(raw []byte) (a *Array, err error) {
 		hlen, off = int(binary.LittleEndian.Uint16(raw[8:10])), 10
 	case 2, 3:
 		if len(raw) < 12 {
-			return nil, errors.New("truncated .npy header")
+			return nil, kinderr.New(ErrTruncated, "truncated .npy header")
 		}
 		hlen, off = int(binary.LittleEndian.Uint32(raw[8:12])), 12
 	default:
-		return nil, fmt.Errorf("unsupported .npy format version %d", raw[6])
+		return nil, kinderr.New(ErrUnsupported, "unsupported .npy format version %d", raw[6])
 	}
 	if off+hlen > len(raw) {
-		return nil, errors.New("truncated .npy header")
+		return nil, kinderr.New(ErrTruncated, "truncated .npy header")
 	}
 	r, err := npy.NewReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("bad .npy header: %v", err)
+		return nil, kinderr.New(ErrFormat, "bad .npy header: %w", err)
 	}
 	h := r.Header
 	dtype := h.Descr.Type
 	dtype = strings.Trim(dtype, "'\"")
 	size, ok := itemSize(dtype)
 	if !ok {
-		return nil, fmt.Errorf("unsupported element type %s (want bool, integer or float)", h.Descr.Type)
+		return nil, kinderr.New(ErrUnsupported, "unsupported element type %s (want bool, integer or float)", h.Descr.Type)
 	}
 	got := len(raw) - off - hlen
 	n, overflow, zero := 1, false, false
 	for _, s := range h.Descr.Shape {
 		if s < 0 {
-			return nil, fmt.Errorf("bad shape %v", h.Descr.Shape)
+			return nil, kinderr.New(ErrFormat, "bad shape %v", h.Descr.Shape)
 		}
 		zero = zero || s == 0
 		if s > 0 && n > math.MaxInt/size/s {
@@ -160,19 +164,19 @@ func decodeNPY(raw []byte) (a *Array, err error) {
 		n *= s
 	}
 	if overflow && !zero {
-		return nil, fmt.Errorf("data section has %d bytes, shape %v of %s needs more than %d bytes (corrupt header)",
+		return nil, kinderr.New(ErrFormat, "data section has %d bytes, shape %v of %s needs more than %d bytes (corrupt header)",
 			got, h.Descr.Shape, dtype, math.MaxInt)
 	}
 	if zero {
 		n = 0
 	}
 	if want := n * size; got != want {
-		return nil, fmt.Errorf("data section has %d bytes, shape %v of %s needs %d (truncated or corrupt file)",
+		return nil, kinderr.New(cutShort(got < want), "data section has %d bytes, shape %v of %s needs %d (truncated or corrupt file)",
 			got, h.Descr.Shape, dtype, want)
 	}
 	data, err := readAs(r, dtype[1:], n)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s data: %v", dtype, err)
+		return nil, kinderr.New(ErrFormat, "reading %s data: %w", dtype, err)
 	}
 	shape := append([]int(nil), h.Descr.Shape...)
 	if h.Descr.Fortran && len(shape) > 1 {

@@ -6,7 +6,9 @@
 // about the samples: the experimenter's decoder, trial and condition ids, a
 // mask of the samples to use, and where everything came from. Readers
 // validate what they read and return errors that name the file and the
-// field; nothing in this package panics on a user's file.
+// field; nothing in this package panics on a user's file. Errors about a
+// file's content match ErrFormat, ErrTruncated or ErrUnsupported
+// (errors.Is), I/O errors the os package's.
 package ingest
 
 import (
@@ -166,7 +168,7 @@ func (r *Recording) Validate() error {
 				r.Name, r.Source("offset"), len(r.Offset), k)
 		}
 		if err := finite(r.Decoder); err != nil {
-			return fmt.Errorf("%s: decoder %s: %v", r.Name, r.Source("decoder"), err)
+			return fmt.Errorf("%s: decoder %s: %w", r.Name, r.Source("decoder"), err)
 		}
 	}
 	for _, p := range []struct {

@@ -37,8 +37,9 @@
 //	matfile: data.mat: Pc.xA_rw: struct Pc has no field "xA_rw" (fields: xA_raw, vA); did you mean "xA_raw"?
 //
 // Every error is an *Error holding the file name and the path, and wraps
-// ErrFormat (not a MAT-file, corrupt or truncated), ErrUnsupported,
-// ErrNotFound or ErrV73. Malformed files give errors, not panics: sizes
+// ErrFormat (not a MAT-file, corrupt or truncated; a file that ends inside
+// a variable also matches ErrTruncated), ErrUnsupported, ErrNotFound or
+// ErrV73. Malformed files give errors, not panics: sizes
 // read from the file are checked against the data actually present before
 // anything is allocated, and compressed data are inflated as a stream whose
 // zlib checksum is verified.

@@ -23,6 +23,11 @@ var (
 
 	// ErrNotFound reports a variable, field or index that is not in the file.
 	ErrNotFound = errors.New("not found")
+
+	// ErrTruncated reports a file that ends inside a variable (an
+	// interrupted copy or download). An error that matches ErrTruncated
+	// also matches ErrFormat.
+	ErrTruncated error = &kindError{kind: ErrFormat, msg: "truncated MAT-file"}
 )
 
 // Error is the error type of this package. It names the file and the

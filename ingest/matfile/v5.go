@@ -123,7 +123,7 @@ func openV5(r io.ReaderAt, size int64, fh fileHeader, closer io.Closer) (*v5file
 	var tag [8]byte
 	for pos < size {
 		if size-pos < 8 {
-			return nil, errorf("", ErrFormat, "truncated file: %d stray bytes at offset %d", size-pos, pos)
+			return nil, errorf("", ErrTruncated, "truncated file: %d stray bytes at offset %d", size-pos, pos)
 		}
 		if _, err := r.ReadAt(tag[:], pos); err != nil {
 			return nil, &Error{Err: err}
@@ -134,7 +134,7 @@ func openV5(r io.ReaderAt, size int64, fh fileHeader, closer io.Closer) (*v5file
 			return nil, errorf("", ErrFormat, "data element of type %d at offset %d: a MAT-file holds only matrices (type 14) and compressed matrices (type 15)", typ, pos)
 		}
 		if n > size-pos-8 {
-			return nil, errorf("", ErrFormat, "truncated file: the variable at offset %d needs %d bytes, only %d remain", pos, n, size-pos-8)
+			return nil, errorf("", ErrTruncated, "truncated file: the variable at offset %d needs %d bytes, only %d remain", pos, n, size-pos-8)
 		}
 		v := v5var{off: pos, typ: typ, size: n}
 		h, err := f.probe(v)
