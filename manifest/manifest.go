@@ -45,6 +45,7 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -54,8 +55,18 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/kinderr"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
+
+// ErrInvalid reports a manifest that cannot be used as written: TOML that
+// does not parse, an unknown or missing key, a value out of range, or
+// arrays that do not fit their role or each other (a shape, a non-finite
+// decoder, sample counts that differ). Errors about an array file itself
+// match the ingest package's sentinels (ingest.ErrFormat,
+// ingest.ErrTruncated, ingest.ErrUnsupported) instead, and I/O errors the
+// os package's (fs.ErrNotExist); every message names the manifest.
+var ErrInvalid = errors.New("invalid manifest")
 
 // Manifest is the parsed TOML.
 type Manifest struct {
@@ -96,16 +107,19 @@ func Parse(path string) (*Manifest, error) {
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, fmt.Errorf("%s: line %d: %s", path, perr.Position.Line, perr.Message)
+			return nil, kinderr.New(ErrInvalid, "%s: line %d: %s", path, perr.Position.Line, perr.Message)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		if errors.As(err, new(*fs.PathError)) {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return nil, kinderr.New(ErrInvalid, "%s: %w", path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		keys := make([]string, len(und))
 		for i, k := range und {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known sections: activity, behaviour, decoder, samples, mask, preprocess)",
+		return nil, kinderr.New(ErrInvalid, "%s: unknown key %s (known sections: activity, behaviour, decoder, samples, mask, preprocess)",
 			path, strings.Join(keys, ", "))
 	}
 	if m.Name == "" {
@@ -113,22 +127,22 @@ func Parse(path string) (*Manifest, error) {
 	}
 	switch {
 	case m.Activity.Array == "":
-		return nil, fmt.Errorf("%s: [activity] array is missing", path)
+		return nil, kinderr.New(ErrInvalid, "%s: [activity] array is missing", path)
 	case m.Behaviour.Array == "":
-		return nil, fmt.Errorf("%s: [behaviour] array is missing", path)
+		return nil, kinderr.New(ErrInvalid, "%s: [behaviour] array is missing", path)
 	case !(m.Activity.BinMS > 0) || math.IsInf(m.Activity.BinMS, 0):
-		return nil, fmt.Errorf("%s: [activity] bin_ms must be a positive number of milliseconds, got %v", path, m.Activity.BinMS)
+		return nil, kinderr.New(ErrInvalid, "%s: [activity] bin_ms must be a positive number of milliseconds, got %v", path, m.Activity.BinMS)
 	case m.Decoder.Offset != "" && m.Decoder.Weights == "":
-		return nil, fmt.Errorf("%s: [decoder] offset given without weights", path)
+		return nil, kinderr.New(ErrInvalid, "%s: [decoder] offset given without weights", path)
 	case m.Mask.AngleOf != "" && len(m.Mask.ExcludeAnglesDeg) == 0,
 		m.Mask.AngleOf == "" && len(m.Mask.ExcludeAnglesDeg) > 0:
-		return nil, fmt.Errorf("%s: [mask] angle_of and exclude_angles_deg go together", path)
+		return nil, kinderr.New(ErrInvalid, "%s: [mask] angle_of and exclude_angles_deg go together", path)
 	}
 	if _, err := ingest.ParseKind(m.Activity.Kind); err != nil {
-		return nil, fmt.Errorf("%s: [activity] %v", path, err)
+		return nil, kinderr.New(ErrInvalid, "%s: [activity] %w", path, err)
 	}
 	if err := m.Preprocess.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: [preprocess] %v", path, err)
+		return nil, kinderr.New(ErrInvalid, "%s: [preprocess] %w", path, err)
 	}
 	return &m, nil
 }
@@ -200,7 +214,7 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 		return nil, l.err
 	}
 	if err := rec.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, kinderr.New(ErrInvalid, "%s: %w", path, err)
 	}
 	return rec, nil
 }
@@ -212,7 +226,7 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 func applyAngleMask(rec *ingest.Recording, dirs *mat.Dense, exclude []float64) error {
 	t, c := dirs.Dims()
 	if c != 2 {
-		return fmt.Errorf("%s: mask angle_of %s has %d columns, want 2 (x, y)", rec.Name, rec.Source("mask"), c)
+		return kinderr.New(ErrInvalid, "%s: mask angle_of %s has %d columns, want 2 (x, y)", rec.Name, rec.Source("mask"), c)
 	}
 	if rec.Mask == nil {
 		rec.Mask = make([]bool, t)
@@ -221,7 +235,7 @@ func applyAngleMask(rec *ingest.Recording, dirs *mat.Dense, exclude []float64) e
 		}
 	}
 	if len(rec.Mask) != t {
-		return fmt.Errorf("%s: mask angle_of %s has %d rows, the keep mask %d", rec.Name, rec.Source("mask"), t, len(rec.Mask))
+		return kinderr.New(ErrInvalid, "%s: mask angle_of %s has %d rows, the keep mask %d", rec.Name, rec.Source("mask"), t, len(rec.Mask))
 	}
 	for i := 0; i < t; i++ {
 		a := math.Atan2(dirs.At(i, 1), dirs.At(i, 0)) * 180 / math.Pi
@@ -266,11 +280,11 @@ func (l *loader) matrix(role, ref string) *mat.Dense {
 		return nil
 	}
 	if len(a.Shape) > 2 {
-		l.err = fmt.Errorf("%s: %s %s has shape %v, want a matrix", l.manifest, role, ref, a.Shape)
+		l.err = kinderr.New(ErrInvalid, "%s: %s %s has shape %v, want a matrix", l.manifest, role, ref, a.Shape)
 		return nil
 	}
 	if a.Rows() == 0 || a.Cols() == 0 {
-		l.err = fmt.Errorf("%s: %s %s is empty (shape %v)", l.manifest, role, ref, a.Shape)
+		l.err = kinderr.New(ErrInvalid, "%s: %s %s is empty (shape %v)", l.manifest, role, ref, a.Shape)
 		return nil
 	}
 	return mat.NewDense(a.Rows(), a.Cols(), a.Data)
@@ -287,7 +301,7 @@ func (l *loader) finite(role, ref string, m mat.Matrix) {
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
 			if v := m.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-				l.err = fmt.Errorf("%s: %s %s holds %v at (%d, %d)", l.manifest, role, ref, v, i, j)
+				l.err = kinderr.New(ErrInvalid, "%s: %s %s holds %v at (%d, %d)", l.manifest, role, ref, v, i, j)
 				return
 			}
 		}
@@ -308,7 +322,7 @@ func (l *loader) vector(role, ref string) []float64 {
 		return nil
 	}
 	if a.Cols() != 1 && a.Rows() != 1 {
-		l.err = fmt.Errorf("%s: %s %s has shape %v, want a vector", l.manifest, role, ref, a.Shape)
+		l.err = kinderr.New(ErrInvalid, "%s: %s %s has shape %v, want a vector", l.manifest, role, ref, a.Shape)
 		return nil
 	}
 	return a.Data
@@ -319,7 +333,7 @@ func (l *loader) ints(role, ref string) []int {
 	out := make([]int, len(v))
 	for i, x := range v {
 		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
-			l.err = fmt.Errorf("%s: %s %s holds %v at %d, want integer ids", l.manifest, role, ref, x, i)
+			l.err = kinderr.New(ErrInvalid, "%s: %s %s holds %v at %d, want integer ids", l.manifest, role, ref, x, i)
 			return nil
 		}
 		out[i] = int(x)

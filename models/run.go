@@ -141,13 +141,13 @@ func Resume(dir string) (*Run, error) {
 	}
 	var c checkpoint
 	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: not a checkpoint of this version of oblique: %v", path, err)
+		return nil, fmt.Errorf("%s: not a checkpoint of this version of oblique: %w", path, err)
 	}
 	if c.Format != checkpointFormat {
 		return nil, fmt.Errorf("%s: checkpoint format %d, this oblique reads %d", path, c.Format, checkpointFormat)
 	}
 	if err := c.Settings.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	s := c.Settings.Resolved()
 	task, _ := tasks.New(s.Task)
@@ -162,7 +162,7 @@ func Resume(dir string) (*Run, error) {
 	}
 	pcg := new(rand.PCG)
 	if err := pcg.UnmarshalBinary(c.RNG); err != nil {
-		return nil, fmt.Errorf("%s: random state: %v", path, err)
+		return nil, fmt.Errorf("%s: random state: %w", path, err)
 	}
 	t := &Trainer{
 		Settings: s,
@@ -343,7 +343,10 @@ type Trained struct {
 }
 
 // Open reads a run directory: run.json and the weights, or the
-// checkpoint's weights when the run is not done.
+// checkpoint's weights when the run is not done. A folder that holds no
+// run gives an error wrapping ErrNotRun, a damaged weight file one that
+// wraps the ingest package's sentinel (ingest.ErrTruncated for a file cut
+// short).
 func Open(dir string) (*Trained, error) {
 	fi, err := os.Stat(dir)
 	switch {
@@ -370,8 +373,13 @@ func notRunDir(dir string) error {
 	if dir == "" {
 		dir = `""`
 	}
-	return fmt.Errorf("%s: not a run directory (a run directory holds %s)", dir, InfoFile)
+	return fmt.Errorf("%s: %w (a run directory holds %s)", dir, ErrNotRun, InfoFile)
 }
+
+// ErrNotRun reports a directory that holds no run (no run.json): Open and
+// OpenFS return an error wrapping it, so that a caller scanning folders can
+// skip those that are not runs.
+var ErrNotRun = errors.New("not a run directory")
 
 // readFile reads the file name of the run in fsys; its errors name the file
 // as dir/name.
@@ -398,10 +406,10 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 	}
 	var info Info
 	if err := json.Unmarshal(b, &info); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, InfoFile), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
 	}
 	if err := info.Settings.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, InfoFile), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
 	}
 	info.Settings = info.Settings.Resolved()
 	tr := &Trained{Dir: dir, Info: info}

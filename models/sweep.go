@@ -41,7 +41,7 @@ func ParseSweep(b []byte, name string) (*Sweep, error) {
 	var s Sweep
 	md, err := toml.Decode(string(b), &s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, fmt.Errorf("%s: unknown key %v", name, und)
@@ -54,7 +54,7 @@ func ParseSweep(b []byte, name string) (*Sweep, error) {
 		return nil, fmt.Errorf("%s: n = %d: a network needs at least 2 units (leave n out for the paper's 512)", name, s.N)
 	}
 	if _, err := s.Runs(); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
 }
@@ -90,7 +90,7 @@ func (s *Sweep) Runs() ([]SweepRun, error) {
 				}
 				set := Settings{Task: task, OutScale: scale, N: s.N, G: s.G, Steps: steps, LR0: s.LR0[scale.Regime()][task], Seed: uint64(seed), Precision: s.Precision}
 				if err := set.Validate(); err != nil {
-					report(fmt.Errorf("%s, %s: %v", task, regime, err))
+					report(fmt.Errorf("%s, %s: %w", task, regime, err))
 					continue
 				}
 				set = set.Resolved()

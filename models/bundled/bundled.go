@@ -47,7 +47,7 @@ func Runs() ([]*models.Trained, error) {
 		}
 		tr, err := models.OpenFS(files, dir)
 		if err != nil {
-			return nil, fmt.Errorf("bundled run %s: %v", e.Name(), err)
+			return nil, fmt.Errorf("bundled run %s: %w", e.Name(), err)
 		}
 		out = append(out, tr)
 	}
