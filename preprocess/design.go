@@ -117,7 +117,7 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 		return nil, err
 	}
 	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %v", rec.Name, err)
+		return nil, fmt.Errorf("%s: %w", rec.Name, err)
 	}
 	t, n := rec.Activity.Dims()
 	_, k := rec.Behaviour.Dims()

@@ -105,7 +105,7 @@ func (m *MATSettings) check(layout string) error {
 		}
 	}
 	if _, err := ingest.ParseKind(m.Kind); err != nil {
-		return fmt.Errorf("[mat] kind: %v", err)
+		return fmt.Errorf("[mat] kind: %w", err)
 	}
 	if m.Direction != "" && len(m.ExcludeAnglesDeg) == 0 || m.Direction == "" && len(m.ExcludeAnglesDeg) > 0 {
 		return errors.New("[mat] direction and exclude_angles_deg go together")
@@ -123,7 +123,7 @@ func (p *Preset) settings() preprocess.Settings {
 
 func (p *Preset) loadMAT(file string, rec **ingest.Recording, s *preprocess.Settings) error {
 	if err := p.MAT.check(p.Layout); err != nil {
-		return fmt.Errorf("preset %s: %v", p.Name, err)
+		return fmt.Errorf("preset %s: %w", p.Name, err)
 	}
 	if p.Layout != "mat-cycling" && !(p.Bins.WidthMS > 0) {
 		return fmt.Errorf("preset %s: [bins] width_ms must be positive for layout %s", p.Name, p.Layout)
@@ -150,7 +150,7 @@ func (p *Preset) loadMAT(file string, rec **ingest.Recording, s *preprocess.Sett
 	r.Kind, _ = ingest.ParseKind(p.MAT.Kind)
 	r.Sources = append([]ingest.Source{{Role: "recording", Path: file}}, r.Sources...)
 	if err := r.Validate(); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
 	*rec, *s = r, p.settings()
 	return nil

@@ -111,7 +111,7 @@ func Get(name string) (*Preset, error) {
 	var p Preset
 	md, err := toml.Decode(string(b), &p)
 	if err != nil {
-		return nil, fmt.Errorf("preset %s: %v", name, err)
+		return nil, fmt.Errorf("preset %s: %w", name, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, fmt.Errorf("preset %s: unknown key %v", name, und)

@@ -65,7 +65,7 @@ func check(args []string) error {
 	}
 	var p peer
 	if err := json.Unmarshal(raw, &p); err != nil {
-		return fmt.Errorf("%s: %v", args[1], err)
+		return fmt.Errorf("%s: %w", args[1], err)
 	}
 	if e := t.Str("error", 0); e != "" {
 		return fmt.Errorf("%s: oblique failed: %s", args[0], e)

@@ -677,7 +677,7 @@ func (h *handle) members(p string) (ms []Member, err error) {
 			}
 			m, err := member(gid, name)
 			if err != nil {
-				return fmt.Errorf("link %q: %v", name, err)
+				return fmt.Errorf("link %q: %w", name, err)
 			}
 			ms = append(ms, m)
 		}

@@ -63,7 +63,7 @@ func Load(name string) (*Problem, error) {
 	}
 	p := &Problem{Name: name}
 	if err := json.Unmarshal(b, p); err != nil {
-		return nil, fmt.Errorf("%s.json: %v", name, err)
+		return nil, fmt.Errorf("%s.json: %w", name, err)
 	}
 	if name == "golub" {
 		p.X, p.Z, err = golub()

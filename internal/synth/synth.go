@@ -131,7 +131,7 @@ func Write(dir string, o Options) (string, error) {
 			for j, c := range counts {
 				var err error
 				if buf, err = appendCount(buf, o.DType, c); err != nil {
-					return fmt.Errorf("sample %d, neuron %d: %v", t, j, err)
+					return fmt.Errorf("sample %d, neuron %d: %w", t, j, err)
 				}
 			}
 			if _, err := bw.Write(buf); err != nil {
