@@ -49,15 +49,16 @@ func ExampleCV_Fit() {
 // The velocity is an exact linear map of the counts, hence R² = 1 and a
 // fitted decoder equal to the experimenter's.
 func ExampleCV_FitDesign() {
-	rec, s, err := manifest.Load("../data/golub2018_bci/before.toml")
+	// The design as preprocess.ExampleBuild makes it: rates, centred.
+	recording, settings, err := manifest.Load("../data/golub2018_bci/before.toml")
 	if err != nil {
 		log.Fatal(err)
 	}
-	d, err := preprocess.Build(rec, s)
+	design, err := preprocess.Build(recording, settings)
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := decode.CV{}.FitDesign(decode.Design{X: d.X, Z: d.Z}, nil, decode.FitOptions{Given: d.Decoder})
+	f, err := decode.CV{}.FitDesign(decode.Design{X: design.X, Z: design.Z}, nil, decode.FitOptions{Given: design.Decoder})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,36 +25,30 @@ func TestErrorKinds(t *testing.T) {
 	if len(real) != header+552*86*8 {
 		t.Fatalf("%d bytes: not the bundled 552×86 float64 array", len(real))
 	}
-	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	// Each case's bytes go to a file of its own; nil means no file.
 	cases := []struct {
-		name, path string
-		want       []error // sentinels the error matches
-		not        []error // and must not
+		name string
+		data []byte
+		want []error // sentinels the error matches
+		not  []error // and must not
 	}{
-		{"cut in the framing", write("cut8.npy", real[:8]), []error{ingest.ErrTruncated, ingest.ErrFormat}, []error{ingest.ErrUnsupported}},
-		{"cut in the header", write("cut60.npy", real[:60]), []error{ingest.ErrTruncated, ingest.ErrFormat}, []error{ingest.ErrUnsupported}},
-		{"header only", write("cut128.npy", real[:header]), []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
-		{"cut in the data", write("cut1000.npy", real[:1000]), []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
-		{"last byte missing", write("cutlast.npy", real[:len(real)-1]), []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
-		{"a byte too many", write("long.npy", append(append([]byte(nil), real...), 0)), []error{ingest.ErrFormat}, []error{ingest.ErrTruncated}},
-		{"not NumPy", write("text.npy", []byte("time,rate\n1,2\n")), []error{ingest.ErrFormat}, []error{ingest.ErrTruncated}},
-		{"object dtype", write("obj.npy", objectNPY()), []error{ingest.ErrUnsupported}, []error{ingest.ErrFormat}},
-		{"missing", filepath.Join(dir, "nope.npy"), []error{fs.ErrNotExist}, []error{ingest.ErrFormat, ingest.ErrUnsupported}},
+		{"cut in the framing", real[:8], []error{ingest.ErrTruncated, ingest.ErrFormat}, []error{ingest.ErrUnsupported}},
+		{"cut in the header", real[:60], []error{ingest.ErrTruncated, ingest.ErrFormat}, []error{ingest.ErrUnsupported}},
+		{"header only", real[:header], []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
+		{"cut in the data", real[:1000], []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
+		{"last byte missing", real[:len(real)-1], []error{ingest.ErrTruncated, ingest.ErrFormat}, nil},
+		{"a byte too many", append(append([]byte(nil), real...), 0), []error{ingest.ErrFormat}, []error{ingest.ErrTruncated}},
+		{"not NumPy", []byte("time,rate\n1,2\n"), []error{ingest.ErrFormat}, []error{ingest.ErrTruncated}},
+		{"object dtype", objectNPY(), []error{ingest.ErrUnsupported}, []error{ingest.ErrFormat}},
+		{"missing", nil, []error{fs.ErrNotExist}, []error{ingest.ErrFormat, ingest.ErrUnsupported}},
+		{"uncut", real, nil, []error{ingest.ErrFormat, ingest.ErrUnsupported, fs.ErrNotExist}},
 	}
-	for _, c := range cases {
-		_, _, err := ingest.ReadArray(c.path, "")
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
+	dir := t.TempDir()
+	for i, c := range cases {
 		check := func(via string, err error) {
+			if (err == nil) != (c.want == nil) {
+				t.Errorf("%s (%s): error %v", c.name, via, err)
+			}
 			for _, s := range c.want {
 				if !errors.Is(err, s) {
 					t.Errorf("%s (%s): %q does not match %q", c.name, via, err, s)
@@ -65,13 +60,15 @@ func TestErrorKinds(t *testing.T) {
 				}
 			}
 		}
-		check("ReadArray", err)
-		if raw, rerr := os.ReadFile(c.path); rerr == nil {
-			_, err := ingest.DecodeNPY(raw, c.path)
+		path := filepath.Join(dir, fmt.Sprintf("case%d.npy", i))
+		if c.data != nil {
+			if err := os.WriteFile(path, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ingest.DecodeNPY(c.data, path)
 			check("DecodeNPY", err)
 		}
-	}
-	if _, _, err := ingest.ReadArray(write("good.npy", real), ""); err != nil {
-		t.Errorf("the uncut copy: %v", err)
+		_, _, err := ingest.ReadArray(path, "")
+		check("ReadArray", err)
 	}
 }
