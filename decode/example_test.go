@@ -44,7 +44,7 @@ func ExampleCV_Fit() {
 // within 10⁻⁸ (relative to the largest coefficient) of the exact one, the
 // bound decode's Gram route keeps to and TestRidgeCVMatchesScikitLearn
 // checks; the kernel paths measured here (generic, avx2, avx512) differ by
-// under 10⁻¹⁴. Each printed value is at least 1.5·10⁻⁵ from a rounding
+// under 10⁻¹⁴, and the output is the same on arm64 (neon, generic). Each printed value is at least 1.5·10⁻⁵ from a rounding
 // boundary of its 4 decimals.
 // The velocity is an exact linear map of the counts, hence R² = 1 and a
 // fitted decoder equal to the experimenter's.
