@@ -45,6 +45,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/ingest/matfile"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 func init() { matfile.RegisterV73(Open) }
@@ -64,6 +65,9 @@ var _ matfile.Backend = (*Backend)(nil)
 // Open opens the v7.3 MAT-file at path and lists its variables. Its type is
 // that of the function matfile.RegisterV73 takes.
 func Open(path string) (matfile.Backend, error) {
+	if err := inputfile.Check(path); err != nil { // not a device, pipe or mostly holes
+		return nil, err
+	}
 	r, err := hdf5.Open(path)
 	if err != nil {
 		return nil, hdfErr("", err)
