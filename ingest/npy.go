@@ -238,14 +238,10 @@ func decodeNPY(r io.Reader, size int64) (*Array, error) {
 	for i, s := range h.shape {
 		shape[i] = int(s)
 	}
-	order := binary.ByteOrder(binary.LittleEndian)
-	switch h.descr[0] {
-	case '>':
-		order = binary.BigEndian
-	case '=', '|':
-		order = native
-	}
-	data, err := readData(r, k, order, int(n), shape, h.fortran)
+	// '=' and '|' (which NumPy writes for one-byte types) mean the
+	// machine's order.
+	swap := h.descr[0] == '<' && !littleEndian || h.descr[0] == '>' && littleEndian
+	data, err := readData(r, k, swap, int(n), shape, h.fortran)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s data: %v", h.descr, err)
 	}
@@ -255,71 +251,99 @@ func decodeNPY(r io.Reader, size int64) (*Array, error) {
 	return &Array{Shape: shape, Data: data, DType: h.descr}, nil
 }
 
-// native is the machine's byte order, binary.LittleEndian or BigEndian.
-var native binary.ByteOrder = func() binary.ByteOrder {
-	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 {
-		return binary.LittleEndian
-	}
-	return binary.BigEndian
-}()
+// littleEndian says whether the machine is little-endian.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// kind is an element type: its name ("f8"), size in bytes and conversion
-// of one element to float64.
+// kind is an element type: its name ("f8"), size in bytes and the
+// conversion of elements held in the machine's byte order to float64.
 type kind struct {
-	name string
-	size int
-	conv func(o binary.ByteOrder, b []byte) float64
+	name  string
+	size  int
+	widen func(src []byte, dst []float64)
 }
 
 var kinds = map[string]kind{
-	"b1": {"b1", 1, func(_ binary.ByteOrder, b []byte) float64 {
-		if b[0] != 0 {
-			return 1
+	"b1": {"b1", 1, func(src []byte, dst []float64) {
+		for i, b := range src[:len(dst)] {
+			dst[i] = 0
+			if b != 0 {
+				dst[i] = 1
+			}
 		}
-		return 0
 	}},
-	"i1": {"i1", 1, func(_ binary.ByteOrder, b []byte) float64 { return float64(int8(b[0])) }},
-	"u1": {"u1", 1, func(_ binary.ByteOrder, b []byte) float64 { return float64(b[0]) }},
-	"i2": {"i2", 2, func(o binary.ByteOrder, b []byte) float64 { return float64(int16(o.Uint16(b))) }},
-	"u2": {"u2", 2, func(o binary.ByteOrder, b []byte) float64 { return float64(o.Uint16(b)) }},
-	"i4": {"i4", 4, func(o binary.ByteOrder, b []byte) float64 { return float64(int32(o.Uint32(b))) }},
-	"u4": {"u4", 4, func(o binary.ByteOrder, b []byte) float64 { return float64(o.Uint32(b)) }},
-	"f4": {"f4", 4, func(o binary.ByteOrder, b []byte) float64 { return float64(math.Float32frombits(o.Uint32(b))) }},
-	"i8": {"i8", 8, func(o binary.ByteOrder, b []byte) float64 { return float64(int64(o.Uint64(b))) }},
-	"u8": {"u8", 8, func(o binary.ByteOrder, b []byte) float64 { return float64(o.Uint64(b)) }},
-	"f8": {"f8", 8, func(o binary.ByteOrder, b []byte) float64 { return math.Float64frombits(o.Uint64(b)) }},
+	"i1": {"i1", 1, widen[int8]}, "u1": {"u1", 1, widen[uint8]},
+	"i2": {"i2", 2, widen[int16]}, "u2": {"u2", 2, widen[uint16]},
+	"i4": {"i4", 4, widen[int32]}, "u4": {"u4", 4, widen[uint32]}, "f4": {"f4", 4, widen[float32]},
+	"i8": {"i8", 8, widen[int64]}, "u8": {"u8", 8, widen[uint64]}, "f8": {"f8", 8, widen[float64]},
+}
+
+// widen converts the len(dst) elements of type T at the start of src to
+// float64. src must be aligned for T: it is a block from make.
+func widen[T int8 | uint8 | int16 | uint16 | int32 | uint32 | int64 | uint64 | float32 | float64](src []byte, dst []float64) {
+	s := unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(src))), len(dst))
+	for i, v := range s {
+		dst[i] = float64(v)
+	}
+}
+
+// swapBytes reverses the bytes of each size-byte element of b.
+func swapBytes(b []byte, size int) {
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	switch size {
+	case 2:
+		for i, v := range unsafe.Slice((*uint16)(p), len(b)/2) {
+			*(*uint16)(unsafe.Add(p, 2*i)) = bits.ReverseBytes16(v)
+		}
+	case 4:
+		for i, v := range unsafe.Slice((*uint32)(p), len(b)/4) {
+			*(*uint32)(unsafe.Add(p, 4*i)) = bits.ReverseBytes32(v)
+		}
+	case 8:
+		for i, v := range unsafe.Slice((*uint64)(p), len(b)/8) {
+			*(*uint64)(unsafe.Add(p, 8*i)) = bits.ReverseBytes64(v)
+		}
+	}
 }
 
 // chunk is the size of the blocks data are read in.
 const chunk = 1 << 16
 
 // readData reads n elements of kind k from r into a new []float64 in C
-// order (elements stored in Fortran order are placed as they arrive).
-// Float64 in the machine's byte order and C order is read straight into
-// the array.
-func readData(r io.Reader, k kind, o binary.ByteOrder, n int, shape []int, fortran bool) ([]float64, error) {
+// order; swap says the file's byte order is not the machine's. Elements
+// stored in Fortran order are placed as they arrive; float64 in the
+// machine's order and C order is read straight into the array.
+func readData(r io.Reader, k kind, swap bool, n int, shape []int, fortran bool) ([]float64, error) {
 	out := make([]float64, n)
 	if n == 0 {
 		return out, nil
 	}
 	fortran = fortran && len(shape) > 1
-	if k.name == "f8" && o == native && !fortran {
+	if k.name == "f8" && !swap && !fortran {
 		_, err := io.ReadFull(r, unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), 8*n))
 		return out, err
 	}
-	buf := make([]byte, chunk-chunk%k.size)
-	idx := make([]int, len(shape)) // Fortran: the index of element f
+	buf := make([]byte, chunk)
+	var vals []float64 // Fortran order: a block's values before they are placed
+	if fortran {
+		vals = make([]float64, chunk/k.size)
+	}
+	idx := make([]int, len(shape)) // Fortran order: the index of element f
 	for f := 0; f < n; {
-		m := min(len(buf)/k.size, n-f)
-		if _, err := io.ReadFull(r, buf[:m*k.size]); err != nil {
+		m := min(chunk/k.size, n-f)
+		b := buf[:m*k.size]
+		if _, err := io.ReadFull(r, b); err != nil {
 			return nil, err
 		}
-		for i := 0; i < m; i, f = i+1, f+1 {
-			v := k.conv(o, buf[i*k.size:])
-			if !fortran {
-				out[f] = v
-				continue
-			}
+		if swap && k.size > 1 {
+			swapBytes(b, k.size)
+		}
+		if !fortran {
+			k.widen(b, out[f:f+m])
+			f += m
+			continue
+		}
+		k.widen(b, vals[:m])
+		for _, v := range vals[:m] {
 			c := 0
 			for d := range shape {
 				c = c*shape[d] + idx[d]
@@ -333,17 +357,20 @@ func readData(r io.Reader, k kind, o binary.ByteOrder, n int, shape []int, fortr
 				idx[d] = 0
 			}
 		}
+		f += m
 	}
 	return out, nil
 }
 
-// checkByteOrder refuses float data that look byte-swapped: most of the
-// non-zero values are out of any measured range (below 1e-200 or above
-// 1e200 in magnitude for float64, 1e-30 and 1e30 for float32), or not
-// finite, as read in the header's byte order, and hardly any are in the
-// other. Whole spike counts stored as float64 and read in the wrong order
-// are all subnormal numbers around 1e-320, finite, which analyses would
-// take for zeros. NaN values (missing samples) are never taken for a sign.
+// checkByteOrder refuses float data that look byte-swapped: read in the
+// header's byte order, a fifth or more of the non-zero values are out of
+// any measured range (below 1e-200 or above 1e200 in magnitude for
+// float64, 1e-30 and 1e30 for float32) or infinite, while read in the
+// other order fewer than 1 in 100 are. Whole spike counts stored as
+// float64 and read in the wrong order are all subnormal numbers around
+// 1e-320, finite, which analyses would take for zeros; random mantissa
+// bits read as an exponent put a third of real-valued data out of range.
+// NaN values (missing samples) are left out of the count.
 func checkByteOrder(data []float64, descr string) error {
 	var tiny, huge float64
 	var swap func(float64) float64
@@ -376,7 +403,7 @@ func checkByteOrder(data []float64, descr string) error {
 			swapped++
 		}
 	}
-	if nonzero == 0 || 2*asRead <= nonzero || 100*swapped >= nonzero {
+	if nonzero == 0 || 5*asRead < nonzero || 100*swapped >= nonzero {
 		return nil
 	}
 	order, other := "little-endian", "big-endian"
@@ -405,7 +432,7 @@ func parseHeader(s string) (header, error) {
 	if err != nil {
 		return header{}, err
 	}
-	if rest := strings.TrimRight(p.s[p.i:], " \t\r\n\x00"); rest != "" {
+	if rest := strings.Trim(p.s[p.i:], " \t\r\n\x00"); rest != "" {
 		return header{}, fmt.Errorf("%s after the dictionary", quote(rest))
 	}
 	d, ok := v.(pyDict)

@@ -1,0 +1,60 @@
+// Package maxrss measures the peak memory of a piece of a test: the test
+// binary runs one of its own tests again in a child process and reads the
+// child's maximum resident set size from the operating system, which sees
+// every allocation (Go's heap, the runtime, C), unlike runtime.MemStats.
+//
+//	func TestBig(t *testing.T) {
+//		rss, out := maxrss.Measure(t, "TestBigChild", "INPUT=big.npy")
+//		if rss > 200<<20 { … }
+//	}
+//
+//	func TestBigChild(t *testing.T) {
+//		if !maxrss.InChild() {
+//			t.Skip("run by TestBig")
+//		}
+//		… read os.Getenv("INPUT"), print what the parent checks …
+//	}
+package maxrss
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// childEnv marks the child process.
+const childEnv = "OBLIQUE_MAXRSS_CHILD"
+
+// InChild reports whether this process is a child started by Measure.
+func InChild() bool { return os.Getenv(childEnv) == "1" }
+
+// Measure runs the test named test (a top-level test of the same binary)
+// in a child process with the extra environment env ("KEY=value"), and
+// returns its peak resident set size in bytes and its output. The test is
+// skipped where the platform does not report the peak. The child is
+// killed after timeout; Measure fails the test then.
+func Measure(t testing.TB, test string, timeout time.Duration, env ...string) (int64, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(timeout, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !timer.Stop() {
+		t.Fatalf("%s did not end within %v: %s", test, timeout, out.String())
+	}
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", test, err, out.String())
+	}
+	rss, ok := peak(cmd.ProcessState)
+	if !ok {
+		t.Skip("this platform does not report a child's peak memory")
+	}
+	return rss, out.String()
+}

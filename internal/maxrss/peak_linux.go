@@ -1,0 +1,15 @@
+package maxrss
+
+import (
+	"os"
+	"syscall"
+)
+
+// peak returns the child's maximum resident set size (Linux reports KiB).
+func peak(ps *os.ProcessState) (int64, bool) {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, false
+	}
+	return ru.Maxrss << 10, true
+}
