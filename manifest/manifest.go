@@ -95,6 +95,11 @@ func Parse(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parse(b, path)
+}
+
+// parse reads the manifest b read from path.
+func parse(b []byte, path string) (*Manifest, error) {
 	var m Manifest
 	md, err := tomlsafe.Decode(b, &m)
 	if err != nil {
