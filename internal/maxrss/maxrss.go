@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -57,4 +58,16 @@ func Measure(t testing.TB, test string, timeout time.Duration, env ...string) (i
 		t.Skip("this platform does not report a child's peak memory")
 	}
 	return rss, out.String()
+}
+
+// Allocated returns the bytes Go's heap allocated while f ran
+// (runtime.MemStats.TotalAlloc before and after), for fuzz targets that
+// bound what one input may cost. Allocations of other goroutines in the
+// meantime are counted too.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
