@@ -1,12 +1,9 @@
 package ingest_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,7 +15,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
-	"github.com/oblique-neuro/oblique/internal/maxrss"
+	"github.com/oblique-neuro/oblique/internal/testcost"
 )
 
 // The reproducers of issue 17 that read arrays, each run in a child
@@ -40,13 +37,13 @@ func TestHostileArraysMemory(t *testing.T) {
 	// flushed block repeated.
 	bomb := func(name string, hdr []byte, declared int64) string {
 		p := filepath.Join(dir, name)
-		writeZeroBomb(t, p, hdr, 3*gib, declared)
+		ingest.WriteZeroBomb(t, p, hdr, 3*gib, declared)
 		return p
 	}
-	small := npyHeader("<f8", "(2, 3)")
-	big := npyHeader("<f8", fmt.Sprintf("(%d,)", 3*gib/8))
+	small := ingest.NPYHeader("<f8", "(2, 3)")
+	big := ingest.NPYHeader("<f8", fmt.Sprintf("(%d,)", 3*gib/8))
 	sparse := filepath.Join(dir, "sparse.npy")
-	writeSparse(t, sparse, npyHeader("<f8", fmt.Sprintf("(%d,)", 1<<30)), 8<<30)
+	writeSparse(t, sparse, ingest.NPYHeader("<f8", fmt.Sprintf("(%d,)", 1<<30)), 8<<30)
 	zero := filepath.Join(dir, "zero.npy")
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
@@ -58,8 +55,8 @@ func TestHostileArraysMemory(t *testing.T) {
 	// The control: 16 MiB of uint8 is 128 MiB as float64, which the
 	// measurement must see.
 	control := filepath.Join(dir, "control.npy")
-	writeSparse(t, control, npyHeader("|u1", fmt.Sprintf("(%d,)", 16<<20)), 0)
-	if err := os.WriteFile(control, append(npyHeader("|u1", fmt.Sprintf("(%d,)", 16<<20)), bytes.Repeat([]byte{1}, 16<<20)...), 0o644); err != nil {
+	writeSparse(t, control, ingest.NPYHeader("|u1", fmt.Sprintf("(%d,)", 16<<20)), 0)
+	if err := os.WriteFile(control, append(ingest.NPYHeader("|u1", fmt.Sprintf("(%d,)", 16<<20)), bytes.Repeat([]byte{1}, 16<<20)...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -83,7 +80,7 @@ func TestHostileArraysMemory(t *testing.T) {
 			env = append(env, c.env)
 		}
 		start := time.Now()
-		rss, out := maxrss.Measure(t, "TestHostileArraysChild", time.Minute, env...)
+		rss, out := testcost.PeakRSS(t, "TestHostileArraysChild", time.Minute, env...)
 		t.Logf("%s: %.0f MB peak, %v", c.name, float64(rss)/1e6, time.Since(start).Round(time.Millisecond))
 		if !strings.Contains(out, c.want) || !strings.Contains(out, filepath.Base(c.path)) {
 			t.Errorf("%s: output\n%s\nwant it to name the file and say %q", c.name, out, c.want)
@@ -99,7 +96,7 @@ func TestHostileArraysMemory(t *testing.T) {
 
 // TestHostileArraysChild reads one array for TestHostileArraysMemory.
 func TestHostileArraysChild(t *testing.T) {
-	if !maxrss.InChild() {
+	if !testcost.InChild() {
 		t.Skip("run by TestHostileArraysMemory")
 	}
 	a, _, err := ingest.ReadArray(os.Getenv("HOSTILE_PATH"), os.Getenv("HOSTILE_KEY"))
@@ -108,13 +105,6 @@ func TestHostileArraysChild(t *testing.T) {
 		return
 	}
 	fmt.Printf("%s: read %d values\n", os.Getenv("HOSTILE_PATH"), len(a.Data))
-}
-
-// npyHeader is a version 1 .npy header.
-func npyHeader(descr, shape string) []byte {
-	h := "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }"
-	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
-	return append([]byte("\x93NUMPY\x01\x00"), append([]byte{byte(len(h)), byte(len(h) >> 8)}, h...)...)
 }
 
 // writeSparse writes hdr at the start of a file of size bytes (at least
@@ -129,66 +119,12 @@ func writeSparse(t *testing.T, path string, hdr []byte, size int64) {
 	}
 }
 
-// writeZeroBomb writes an NPZ archive whose one member, x.npy, is hdr and
-// zeros zero bytes, deflated; the archive declares its size as declared
-// (the true size when negative). One megabyte of zeros is deflated once
-// and its flushed blocks repeated: a stream of 1030:1.
-func writeZeroBomb(t *testing.T, path string, hdr []byte, zeros, declared int64) {
-	t.Helper()
-	const block = 1 << 20
-	if zeros%block != 0 {
-		t.Fatal("zeros must be whole megabytes")
-	}
-	var head, rep, tail bytes.Buffer
-	fw, _ := flate.NewWriter(&head, flate.BestCompression)
-	fw.Write(hdr)
-	fw.Flush()
-	fw.Reset(&rep)
-	fw.Write(make([]byte, block))
-	fw.Flush()
-	fw.Reset(&tail)
-	fw.Close() // a final empty block
-	crc := crc32.ChecksumIEEE(hdr)
-	zero := make([]byte, block)
-	for range zeros / block {
-		crc = crc32.Update(crc, crc32.IEEETable, zero)
-	}
-	size := int64(len(hdr)) + zeros
-	if declared >= 0 {
-		size = declared
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(f)
-	w, err := zw.CreateRaw(&zip.FileHeader{
-		Name: "x.npy", Method: zip.Deflate, CRC32: crc,
-		CompressedSize64:   uint64(head.Len() + int(zeros/block)*rep.Len() + tail.Len()),
-		UncompressedSize64: uint64(size),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(head.Bytes())
-	for range zeros / block {
-		w.Write(rep.Bytes())
-	}
-	w.Write(tail.Bytes())
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestZeroBombIsValid: the archive writeZeroBomb makes is what it says: a
 // true 3 MiB member read to its end through archive/zip matches its CRC.
 func TestZeroBombIsValid(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "b.npz")
-	hdr := npyHeader("|u1", fmt.Sprintf("(%d,)", 3<<20))
-	writeZeroBomb(t, p, hdr, 3<<20, -1)
+	hdr := ingest.NPYHeader("|u1", fmt.Sprintf("(%d,)", 3<<20))
+	ingest.WriteZeroBomb(t, p, hdr, 3<<20, -1)
 	a, _, err := ingest.ReadArray(p, "x")
 	if err != nil || len(a.Data) != 3<<20 {
 		t.Fatalf("read %v, %v", a != nil, err)

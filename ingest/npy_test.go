@@ -113,15 +113,7 @@ func objectNPY() []byte { return headerNPY("|O", "(2,)", 16) }
 // headerNPY is a version-1 .npy header for the type and shape, followed by
 // data zero bytes.
 func headerNPY(descr, shape string, data int) []byte {
-	h := "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }"
-	for (10+len(h)+1)%64 != 0 {
-		h += " "
-	}
-	h += "\n"
-	b := []byte("\x93NUMPY\x01\x00")
-	b = append(b, byte(len(h)), byte(len(h)>>8))
-	b = append(b, h...)
-	return append(b, make([]byte, data)...)
+	return append(ingest.NPYHeader(descr, shape), make([]byte, data)...)
 }
 
 // TestBigEndianAsNumPy: NumPy's big-endian float64 (random draws, every
@@ -313,7 +305,7 @@ func TestArrayLimit(t *testing.T) {
 // archive's directory declares, or whose CRC is wrong, is an error.
 func TestNPZMemberChecked(t *testing.T) {
 	dir := t.TempDir()
-	good := append(npyHeader("|u1", "(4,)"), 1, 2, 3, 4)
+	good := append(ingest.NPYHeader("|u1", "(4,)"), 1, 2, 3, 4)
 	write := func(name string, data []byte, declared uint64, crc uint32) string {
 		var b bytes.Buffer
 		z := zip.NewWriter(&b)

@@ -23,7 +23,7 @@ func BenchmarkReadArray(b *testing.B) {
 		{"<f8", fmt.Sprintf("(%d, 256)", n/256)},
 	} {
 		var buf bytes.Buffer
-		buf.Write(npyHeader(c.descr, c.shape))
+		buf.Write(ingest.NPYHeader(c.descr, c.shape))
 		for i := range n {
 			switch c.descr {
 			case "<f8":

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/oblique-neuro/oblique/internal/inputfile"
-	"github.com/oblique-neuro/oblique/internal/maxrss"
+	"github.com/oblique-neuro/oblique/internal/testcost"
 	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/manifest"
 )
@@ -44,7 +44,7 @@ func TestDeepManifest(t *testing.T) {
 		if testing.Short() || (runtime.GOOS != "linux" && runtime.GOOS != "darwin") {
 			continue
 		}
-		rss, out := maxrss.Measure(t, "TestDeepManifestChild", time.Minute, "DEEP_MANIFEST="+p)
+		rss, out := testcost.PeakRSS(t, "TestDeepManifestChild", time.Minute, "DEEP_MANIFEST="+p)
 		t.Logf("%d deep: %.0f MB peak", n, float64(rss)/1e6)
 		if rss > 200<<20 || !strings.Contains(out, want) {
 			t.Errorf("%d deep: %d MB peak, output %s", n, rss>>20, out)
@@ -54,7 +54,7 @@ func TestDeepManifest(t *testing.T) {
 
 // TestDeepManifestChild parses one manifest for TestDeepManifest.
 func TestDeepManifestChild(t *testing.T) {
-	if !maxrss.InChild() {
+	if !testcost.InChild() {
 		t.Skip("run by TestDeepManifest")
 	}
 	_, err := manifest.Parse(os.Getenv("DEEP_MANIFEST"))

@@ -12,12 +12,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/ingest/matfile"
 	"github.com/oblique-neuro/oblique/ingest/matfile/mat73"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
-	"github.com/oblique-neuro/oblique/internal/maxrss"
+	"github.com/oblique-neuro/oblique/internal/testcost"
 )
 
 // The v7.3 layer is fuzzed without the HDF5 library: the fixture's tree
@@ -662,6 +663,7 @@ func FuzzV73(f *testing.F) {
 	f.Add([]byte{10, 7, 2, 1, 6, 11, 6, 3}) // a dataset made a group, a dtype changed
 	f.Add([]byte{9, 1, 1, 1, 5, 2, 0, 0})   // an attribute's type changed
 	f.Fuzz(func(t *testing.T, prog []byte) {
+		defer testcost.Watchdog(10 * time.Second)()
 		nodes := map[string]*fakeNode{}
 		for p, n := range seed {
 			nodes[p] = clone(n)
@@ -670,7 +672,7 @@ func FuzzV73(f *testing.F) {
 		if _, ok := nodes["/"]; !ok {
 			return
 		}
-		alloc := maxrss.Allocated(func() {
+		alloc := testcost.Allocated(func() {
 			b, err := mat73.New(&fakeFile{nodes: nodes})
 			if err != nil {
 				return

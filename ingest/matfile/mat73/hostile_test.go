@@ -11,7 +11,7 @@ import (
 	"github.com/oblique-neuro/oblique/ingest/matfile"
 	"github.com/oblique-neuro/oblique/ingest/matfile/mat73"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
-	"github.com/oblique-neuro/oblique/internal/maxrss"
+	"github.com/oblique-neuro/oblique/internal/testcost"
 )
 
 // TestHostileTrees: what FuzzV73 found, and files like it. Before, a cell
@@ -25,7 +25,9 @@ import (
 func TestHostileTrees(t *testing.T) {
 	t.Setenv(inputfile.LimitEnv, "64MiB")
 	ref := hdf5.Dtype{Class: hdf5.Reference, Size: 8}
-	class := func(c string) map[string]fakeAttr { return map[string]fakeAttr{"MATLAB_class": {T: "s", S: []string{c}}} }
+	class := func(c string) map[string]fakeAttr {
+		return map[string]fakeAttr{"MATLAB_class": {T: "s", S: []string{c}}}
+	}
 	group := &fakeNode{Kind: hdf5.KindGroup, Attrs: map[string]fakeAttr{}}
 	chain := map[string]*fakeNode{"/": group, "/#refs#": group}
 	for i := range 64 {
@@ -57,7 +59,7 @@ func TestHostileTrees(t *testing.T) {
 		start := time.Now()
 		var v matfile.Value
 		var err error
-		alloc := maxrss.Allocated(func() {
+		alloc := testcost.Allocated(func() {
 			b, nerr := mat73.New(&fakeFile{nodes: c.nodes})
 			if nerr != nil {
 				err = nerr

@@ -1,4 +1,4 @@
-package maxrss
+package testcost
 
 import (
 	"os"

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package maxrss
+package testcost
 
 import "os"
 
