@@ -17,6 +17,7 @@ targets='
 ./manifest                   FuzzParse
 ./presets                    FuzzParse
 ./models                     FuzzParseSweep
+./reports/figures            FuzzReadTable
 '
 set -uo pipefail
 cd "$(dirname "$0")/.."
