@@ -12,7 +12,7 @@ HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
 export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
 
-.PHONY: all setup setup-build demo test hostile bench bench-nwb bench-rnn models build clean
+.PHONY: all setup setup-build demo test hostile fuzz fuzz-short bench bench-nwb bench-rnn models build clean
 
 all: build
 
@@ -43,13 +43,14 @@ demo: build
 # setup installs) fail instead of skipping when those are missing.
 # scripts/test-kernels.sh then runs the kernel-dependent tests on every other
 # kernel path this CPU supports (OBLIQUE_KERNEL) and the arm64 kernels under
-# qemu-user.
+# qemu-user. Then every fuzz target runs for FUZZTIME_SHORT (fuzz-short).
 test: setup
 	$(GO) vet ./...
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./internal/linalg/... ./models/rnn/... ./decode/...
 	OBLIQUE_REQUIRE_TOOLS=1 $(GO) run ./scripts/testprogress ./...
 	GO=$(GO) scripts/test-kernels.sh
 	python3 -m unittest benchmarks/peerinfo_test.py
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME_SHORT)
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/oblique ./cmd/oblique
 	$(GO) run ./scripts/hostile -bin $(OUT)/oblique -n 5
 
@@ -59,6 +60,16 @@ test: setup
 HOSTILE_N ?= 200
 hostile: build
 	$(GO) run ./scripts/hostile -bin $(OUT)/oblique -n $(HOSTILE_N)
+
+# The fuzz targets listed in scripts/fuzz.sh, one after the other, each for
+# FUZZTIME (fuzz) or FUZZTIME_SHORT (fuzz-short, part of test).
+FUZZTIME ?= 10m
+FUZZTIME_SHORT ?= 3s
+fuzz: setup
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
+
+fuzz-short: setup
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME_SHORT)
 
 # Benchmarks against scikit-learn on the same machine (needs /usr/bin/python3
 # with python3-sklearn; see benchmarks/README.md).

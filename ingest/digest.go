@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"time"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // DigestCacheEnv names the environment variable that turns the digest cache
@@ -82,8 +84,8 @@ type Digest struct {
 var errCancelled = errors.New("digest cancelled")
 
 // StartDigest opens path and starts hashing it in a goroutine, unless the
-// cache holds its digest. Errors (the file cannot be opened or read) are
-// returned by Wait.
+// cache holds its digest. Errors (the file cannot be opened or read, or is
+// not a regular file: see inputfile.Open) are returned by Wait.
 func StartDigest(path string) *Digest {
 	d := &Digest{path: path, done: make(chan struct{})}
 	cache, err := digestCacheDir()
@@ -92,7 +94,7 @@ func StartDigest(path string) *Digest {
 		close(d.done)
 		return d
 	}
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		d.err = err // *PathError: names the file
 		close(d.done)
@@ -111,9 +113,6 @@ func StartDigest(path string) *Digest {
 		d.sum = sum
 		close(d.done)
 		return d
-	}
-	if !fi.Mode().IsRegular() {
-		cache = "" // a device or pipe has no stable contents to cache
 	}
 	go d.hash(f, cache, time.Now())
 	return d

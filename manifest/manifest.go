@@ -45,17 +45,17 @@ package manifest
 import (
 	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/internal/kinderr"
+	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -102,25 +102,23 @@ type Manifest struct {
 
 // Parse reads a manifest without loading its arrays.
 func Parse(path string) (*Manifest, error) {
-	var m Manifest
-	md, err := toml.DecodeFile(path, &m)
+	b, err := inputfile.ReadFile(path, tomlsafe.MaxBytes)
 	if err != nil {
-		var perr toml.ParseError
-		if errors.As(err, &perr) {
-			return nil, kinderr.New(ErrInvalid, "%s: line %d: %s", path, perr.Position.Line, perr.Message)
-		}
-		if errors.As(err, new(*fs.PathError)) {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+		return nil, err
+	}
+	return parse(b, path)
+}
+
+// parse reads the manifest b read from path.
+func parse(b []byte, path string) (*Manifest, error) {
+	var m Manifest
+	md, err := tomlsafe.Decode(b, &m)
+	if err != nil {
 		return nil, kinderr.New(ErrInvalid, "%s: %w", path, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
+	if und := tomlsafe.UnknownKeys(md); und != "" {
 		return nil, kinderr.New(ErrInvalid, "%s: unknown key %s (known sections: activity, behaviour, decoder, samples, mask, preprocess)",
-			path, strings.Join(keys, ", "))
+			path, und)
 	}
 	if m.Name == "" {
 		m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -174,8 +172,8 @@ func (m *Manifest) load(path string) (*ingest.Recording, error) {
 	}
 	if m.Licence != "" {
 		rec.Licence = m.Licence
-		if b, err := os.ReadFile(filepath.Join(dir, m.Licence)); err == nil {
-			rec.Licence = firstLine(string(b))
+		if line, ok := readFirstLine(filepath.Join(dir, m.Licence)); ok {
+			rec.Licence = line
 		}
 	}
 	l := loader{dir: dir, manifest: path, rec: rec}
@@ -352,6 +350,25 @@ func splitRef(dir, ref string) (path, key string) {
 		path = filepath.Join(dir, path)
 	}
 	return path, key
+}
+
+// maxLicenceLine bounds what is read of a licence file: its first line
+// names the licence.
+const maxLicenceLine = 4096
+
+// readFirstLine returns the first line of the file at path (of its first
+// maxLicenceLine bytes), and false when path is not a readable regular file.
+func readFirstLine(path string) (string, bool) {
+	f, err := inputfile.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxLicenceLine))
+	if err != nil {
+		return "", false
+	}
+	return firstLine(string(b)), true
 }
 
 func firstLine(s string) string {

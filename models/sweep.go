@@ -6,8 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/BurntSushi/toml"
-
+	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/models/rnn"
 )
 
@@ -39,12 +38,12 @@ type SweepRun struct {
 // ParseSweep reads a sweep file's contents; name is used in errors.
 func ParseSweep(b []byte, name string) (*Sweep, error) {
 	var s Sweep
-	md, err := toml.Decode(string(b), &s)
+	md, err := tomlsafe.Decode(b, &s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("%s: unknown key %v", name, und)
+	if und := tomlsafe.UnknownKeys(md); und != "" {
+		return nil, fmt.Errorf("%s: unknown key %s", name, und)
 	}
 	if len(s.Tasks) == 0 || len(s.Regimes) == 0 || len(s.Seeds) == 0 {
 		return nil, fmt.Errorf("%s: tasks, regimes and seeds must each list at least one value", name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest/matfile"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Inspection lists what a recording file holds, without its bulk data:
@@ -68,7 +69,7 @@ func Inspect(path string) (*Inspection, error) {
 var ErrUnknownFormat = errors.New("neither an NWB (HDF5) file nor a MATLAB file")
 
 func fileKind(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path) // a regular file: a FIFO is refused, not waited on
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/internal/stats"
+	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/models"
 	"github.com/oblique-neuro/oblique/models/bundled"
 	"github.com/oblique-neuro/oblique/models/rnn"
@@ -218,7 +220,7 @@ func Sweep(path string) ([]models.SweepRun, error) {
 	if path != "" {
 		var err error
 		name = path
-		if raw, err = os.ReadFile(path); err != nil {
+		if raw, err = inputfile.ReadFile(path, tomlsafe.MaxBytes); err != nil {
 			return nil, err
 		}
 	}

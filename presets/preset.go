@@ -18,9 +18,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -108,13 +107,18 @@ func Get(name string) (*Preset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no preset %q (presets: %s)", name, strings.Join(Names(), ", "))
 	}
+	return Parse(b, name)
+}
+
+// Parse reads a preset's TOML; name is used in errors.
+func Parse(b []byte, name string) (*Preset, error) {
 	var p Preset
-	md, err := toml.Decode(string(b), &p)
+	md, err := tomlsafe.Decode(b, &p)
 	if err != nil {
 		return nil, fmt.Errorf("preset %s: %w", name, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("preset %s: unknown key %v", name, und)
+	if und := tomlsafe.UnknownKeys(md); und != "" {
+		return nil, fmt.Errorf("preset %s: unknown key %s", name, und)
 	}
 	return &p, nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error that
@@ -28,6 +30,10 @@ var (
 	// interrupted copy or download). An error that matches ErrTruncated
 	// also matches ErrFormat.
 	ErrTruncated error = &kindError{kind: ErrFormat, msg: "truncated MAT-file"}
+
+	// ErrTooLarge reports a variable whose decoding would take more memory
+	// than one input may (see the README: OBLIQUE_MAX_INPUT).
+	ErrTooLarge = inputfile.ErrTooLarge
 )
 
 // Error is the error type of this package. It names the file and the
@@ -35,7 +41,7 @@ var (
 type Error struct {
 	File string // file path as given to Open; "" when not known
 	Path string // MATLAB path inside the file ("x.a{2}"); "" for the file itself
-	Err  error  // what went wrong; wraps ErrV73, ErrFormat, ErrUnsupported or ErrNotFound
+	Err  error  // what went wrong; wraps ErrV73, ErrFormat, ErrUnsupported, ErrNotFound or ErrTooLarge
 }
 
 // Error formats as "matfile: FILE: PATH: message".

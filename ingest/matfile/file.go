@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // VarInfo describes a variable of a file without decoding its data.
@@ -74,7 +75,7 @@ func NewFile(name, description string, b Backend) *File {
 // RegisterV73. The caller must Close the File.
 func Open(path string) (f *File, err error) {
 	defer guard(&err, path, "")
-	osf, err := os.Open(path)
+	osf, err := inputfile.Open(path) // a regular file: not a device, pipe or mostly holes
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {

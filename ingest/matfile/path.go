@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Lookup returns the element of v that path selects, in MATLAB syntax with
@@ -149,7 +151,7 @@ func field(v Value, name, f string) (Value, error) {
 	}
 	j := s.FieldIndex(f)
 	if j < 0 {
-		return nil, notFound("struct %s has no field %q (fields: %s)%s", label(name), f, listNames(s.Fields), suggest(f, s.Fields))
+		return nil, notFound("struct %s has no field %q (fields: %s)%s", label(name), f, inputfile.List(s.Fields), suggest(f, s.Fields))
 	}
 	return s.Elems[0][j], nil
 }
@@ -241,18 +243,6 @@ func subString(subs []int) string {
 		return strconv.Itoa(subs[0])
 	}
 	return selector{kind: '(', subs: subs}.String()
-}
-
-// listNames joins names for a message, eliding all but the first 20.
-func listNames(names []string) string {
-	const most = 20
-	if len(names) == 0 {
-		return "none"
-	}
-	if len(names) <= most {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:most], ", ") + fmt.Sprintf(", … (%d more)", len(names)-most)
 }
 
 // suggest returns "; did you mean "x"?" for the name in names closest to

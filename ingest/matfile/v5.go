@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Data types of level 5 data elements (the "mi" types of the format).
@@ -174,11 +176,16 @@ func (f *v5file) Get(name string) (Value, error) {
 		if v.info.Name != name {
 			continue
 		}
+		limit, err := inputfile.Limit()
+		if err != nil {
+			return nil, &Error{Path: name, Err: err}
+		}
 		body, err := f.body(v, -1, name)
 		if err != nil {
 			return nil, err
 		}
-		d := decoder{order: f.order}
+		budget := limit - int64(len(body))
+		d := decoder{order: f.order, budget: &budget, limit: limit}
 		val, err := d.matrix(body, &elemPath{name: name}, 0)
 		if err != nil {
 			return nil, err
@@ -234,6 +241,9 @@ func (f *v5file) body(v v5var, limit int64, at string) ([]byte, error) {
 		if limit >= 0 && limit < n {
 			n = limit
 		}
+		if err := inputfile.CheckSize(n); err != nil {
+			return nil, errorf(at, err, "its data %v", err)
+		}
 		b := make([]byte, n) // n ≤ the file's size: openV5 checked it
 		if _, err := io.ReadFull(sr, b); err != nil {
 			return nil, errorf(at, ErrFormat, "reading: %v", err)
@@ -256,6 +266,9 @@ func (f *v5file) body(v v5var, limit int64, at string) ([]byte, error) {
 	want := n
 	if limit >= 0 && limit < n {
 		want = limit
+	}
+	if err := inputfile.CheckSize(want); err != nil {
+		return nil, errorf(at, err, "its decompressed data %v", err)
 	}
 	// Grow the buffer as data arrive rather than trusting the size; start
 	// with a guess bounded by the compressed bytes present.
@@ -289,7 +302,7 @@ func notFoundVar(name string, vars []VarInfo) error {
 	for i, v := range vars {
 		names[i] = v.Name
 	}
-	return errorf(name, ErrNotFound, "no variable %q (variables: %s)%s", name, listNames(names), suggest(name, names))
+	return errorf(name, ErrNotFound, "no variable %q (variables: %s)%s", name, inputfile.List(names), suggest(name, names))
 }
 
 // shortError reports a data element that runs past the end of its buffer.
@@ -307,6 +320,33 @@ func formatErr(format string, args ...any) error {
 // decoder decodes the content of miMATRIX elements held in memory.
 type decoder struct {
 	order binary.ByteOrder
+	// budget, when not nil, is what the decoding may still allocate, of
+	// limit bytes in all; charge takes from it.
+	budget *int64
+	limit  int64
+}
+
+// valueBytes is what a decoded value costs besides its data: the value,
+// its dimensions and path (an estimate on the high side).
+const valueBytes = 256
+
+// charge takes the bytes that an allocation of n elements of size bytes
+// will use from the budget, before it is made, and returns an error
+// wrapping ErrTooLarge when the budget is spent.
+func (d decoder) charge(p *elemPath, n, size int) error {
+	if d.budget == nil {
+		return nil
+	}
+	if n > 0 && size > math.MaxInt64/n {
+		*d.budget = -1
+	} else {
+		*d.budget -= int64(n * size)
+	}
+	if *d.budget < 0 {
+		return errorf(p.String(), ErrTooLarge, "decoding the variable takes more than the %s one input may take (%s; see the README)",
+			inputfile.Bytes(d.limit), inputfile.LimitEnv)
+	}
+	return nil
 }
 
 // elem reads the data element at b[pos:] and returns its type, its data and
@@ -468,6 +508,9 @@ func (d decoder) matrix(b []byte, p *elemPath, depth int) (Value, error) {
 	if depth > maxDepth {
 		return nil, errorf(p.String(), ErrUnsupported, "cells and structs nest more than %d levels deep", maxDepth)
 	}
+	if err := d.charge(p, 1, valueBytes); err != nil {
+		return nil, err
+	}
 	if len(b) == 0 {
 		// An empty miMATRIX element stands for an empty array.
 		return &Numeric{Type: ClassDouble, Size: []int{0, 0}, Real: []float64{}}, nil
@@ -517,6 +560,9 @@ func (d decoder) numbers(b []byte, pos, n int, what string, p *elemPath) ([]floa
 	if len(data) != n*size {
 		return nil, 0, nil, 0, d.failf(p, "%s holds %d bytes of type %d; %d elements need %d", what, len(data), typ, n, n*size)
 	}
+	if err := d.charge(p, n, 8); err != nil {
+		return nil, 0, nil, 0, err
+	}
 	return d.floats(typ, data), typ, data, next, nil
 }
 
@@ -526,6 +572,9 @@ func (d decoder) numeric(b []byte, pos int, h matHeader, n int, p *elemPath) (Va
 		return nil, err
 	}
 	if h.flags&flagLogical != 0 {
+		if err := d.charge(p, n, 1); err != nil {
+			return nil, err
+		}
 		l := &Logical{Size: h.dims, Data: make([]bool, n)}
 		for i, x := range re {
 			l.Data[i] = x != 0
@@ -533,6 +582,11 @@ func (d decoder) numeric(b []byte, pos int, h matHeader, n int, p *elemPath) (Va
 		return l, nil
 	}
 	v := &Numeric{Type: h.class, Size: h.dims, Real: re}
+	if h.class == ClassInt64 || h.class == ClassUint64 {
+		if err := d.charge(p, n, 8); err != nil {
+			return nil, err
+		}
+	}
 	switch h.class {
 	case ClassInt64:
 		v.Int64 = make([]int64, n)
@@ -560,6 +614,10 @@ func (d decoder) char(b []byte, pos int, h matHeader, n int, p *elemPath) (Value
 		typ, data, _, err := d.elem(b, pos)
 		if err != nil {
 			return nil, fail(p, err)
+		}
+		// At most one unit a byte, 4 bytes as a rune and 4 in a string.
+		if err := d.charge(p, len(data), 8); err != nil {
+			return nil, err
 		}
 		switch typ {
 		case miUTF8:
@@ -605,6 +663,9 @@ func (d decoder) char(b []byte, pos int, h matHeader, n int, p *elemPath) (Value
 func (d decoder) cell(b []byte, pos int, h matHeader, n int, p *elemPath, depth int) (Value, error) {
 	if n > (len(b)-pos)/8 {
 		return nil, d.failf(p, "a %s cell needs %d elements, but only %d bytes remain", DimString(h.dims), n, len(b)-pos)
+	}
+	if err := d.charge(p, n, 16); err != nil {
+		return nil, err
 	}
 	c := &Cell{Size: h.dims, Elems: make([]Value, n)}
 	for i := range c.Elems {
@@ -662,6 +723,12 @@ func (d decoder) structure(b []byte, pos int, h matHeader, n int, p *elemPath, d
 	case nf > 0 && n > (len(b)-pos)/8/nf:
 		return nil, d.failf(p, "a %s struct array with %d fields needs %d values, but only %d bytes remain", DimString(h.dims), nf, n*nf, len(b)-pos)
 	}
+	if err := d.charge(p, n*nf, 16); err != nil {
+		return nil, err
+	}
+	if err := d.charge(p, n, 24); err != nil {
+		return nil, err
+	}
 	all := make([]Value, n*nf)
 	s.Elems = make([][]Value, n)
 	for i := range s.Elems {
@@ -703,6 +770,9 @@ func (d decoder) sparse(b []byte, pos int, h matHeader, p *elemPath) (Value, err
 			return nil, d.failf(p, "sparse %s stored as %d bytes of data type %d", what, len(data), typ)
 		}
 		pos = next
+		if err := d.charge(p, len(data)/size, 8); err != nil {
+			return nil, err
+		}
 		out := make([]int, len(data)/size)
 		for i := range out {
 			x := d.integer(typ, data, i)
@@ -754,6 +824,9 @@ func (d decoder) sparse(b []byte, pos int, h matHeader, p *elemPath) (Value, err
 			return nil, d.failf(p, "sparse %s: %d bytes of data type %d for %d values", what, len(data), typ, nnz)
 		}
 		pos = next
+		if err := d.charge(p, nnz, 8); err != nil {
+			return nil, err
+		}
 		return d.floats(typ, data[:nnz*size]), nil
 	}
 	if s.Real, err = values("values"); err != nil {

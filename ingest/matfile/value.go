@@ -8,6 +8,8 @@ import (
 	"unicode/utf16"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Class is a MATLAB array class. The values of the on-disk classes are the
@@ -273,8 +275,11 @@ func (s *Sparse) Dense() (*mat.Dense, error) {
 	if r == 0 || c == 0 {
 		return nil, fmt.Errorf("%s is empty", describe(s))
 	}
-	if r > math.MaxInt/c {
+	if r > math.MaxInt/8/c {
 		return nil, fmt.Errorf("%s is too large for a dense matrix", describe(s))
+	}
+	if err := inputfile.CheckSize(int64(8 * r * c)); err != nil {
+		return nil, &kindError{kind: err, msg: fmt.Sprintf("%s as a dense matrix %v", describe(s), err)}
 	}
 	d := mat.NewDense(r, c, nil)
 	for j := range c {

@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // File is an NWB file open for reading.
@@ -18,6 +19,9 @@ type File struct {
 
 // Open opens an NWB file with the HDF5 reader of package ingest/hdf5.
 func Open(name string) (*File, error) {
+	if err := inputfile.Check(name); err != nil { // not a device, pipe or mostly holes
+		return nil, err
+	}
 	r, err := hdf5.Open(name)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Write creates path (and its directory) with the bytes that write produces.
@@ -81,21 +83,7 @@ func Destination(path string) (string, error) {
 		}
 		return Destination(target)
 	case !fi.Mode().IsRegular():
-		return "", fmt.Errorf("%s is %s, not a regular file; not replacing it", path, kind(fi.Mode()))
+		return "", fmt.Errorf("%s is %s, not a regular file; not replacing it", path, inputfile.Kind(fi.Mode()))
 	}
 	return path, nil
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }

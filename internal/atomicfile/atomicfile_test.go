@@ -78,7 +78,7 @@ func TestWriteDestinations(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		sub:  sub + " is a directory, not a regular file",
-		fifo: fifo + " is a named pipe, not a regular file",
+		fifo: fifo + " is a named pipe (FIFO), not a regular file",
 		"":   "empty path",
 	} {
 		err := Write(path, text("x"))

@@ -40,11 +40,14 @@ package mat73
 import (
 	"errors"
 	"fmt"
+	"math"
+	"path"
 	"strings"
 	"unicode/utf16"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/ingest/matfile"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 func init() { matfile.RegisterV73(Open) }
@@ -64,6 +67,9 @@ var _ matfile.Backend = (*Backend)(nil)
 // Open opens the v7.3 MAT-file at path and lists its variables. Its type is
 // that of the function matfile.RegisterV73 takes.
 func Open(path string) (matfile.Backend, error) {
+	if err := inputfile.Check(path); err != nil { // not a device, pipe or mostly holes
+		return nil, err
+	}
 	r, err := hdf5.Open(path)
 	if err != nil {
 		return nil, hdfErr("", err)
@@ -103,11 +109,19 @@ func (b *Backend) Vars() []matfile.VarInfo { return b.vars }
 // Close closes the file.
 func (b *Backend) Close() error { return b.r.Close() }
 
-// Get decodes the named variable.
+// Get decodes the named variable. An object that several references point
+// at is decoded once and its Value shared; a reference cycle is an error.
+// What the decoding allocates is charged to the limit for one input
+// (inputfile.Limit), beyond which it stops with matfile.ErrTooLarge.
 func (b *Backend) Get(name string) (matfile.Value, error) {
 	for _, v := range b.vars {
 		if v.Name == name {
-			return b.decode("/"+name, name, 0)
+			limit, err := inputfile.Limit()
+			if err != nil {
+				return nil, &matfile.Error{Path: name, Err: err}
+			}
+			g := &getter{Backend: b, left: limit, limit: limit, open: map[string]bool{}, done: map[string]matfile.Value{}}
+			return g.decode("/"+name, name, 0)
 		}
 	}
 	var names []string
@@ -133,6 +147,34 @@ func (e *kindError) Unwrap() []error {
 	return []error{e.kind, e.cause}
 }
 
+// getter decodes one variable: the memory it may still allocate (left, of
+// limit), the objects being decoded (to find cycles) and those decoded.
+type getter struct {
+	*Backend
+	left, limit int64
+	open        map[string]bool
+	done        map[string]matfile.Value
+}
+
+// valueBytes is what a decoded value costs besides its data (an estimate
+// on the high side).
+const valueBytes = 256
+
+// charge takes n elements of size bytes from the budget, before they are
+// allocated or after a read that allocated them.
+func (g *getter) charge(mpath string, n, size int) error {
+	if n > 0 && size > math.MaxInt64/n {
+		g.left = -1
+	} else {
+		g.left -= int64(n * size)
+	}
+	if g.left < 0 {
+		return fail(mpath, matfile.ErrTooLarge, "decoding the variable takes more than the %s one input may take (%s; see the README)",
+			inputfile.Bytes(g.limit), inputfile.LimitEnv)
+	}
+	return nil
+}
+
 // fail returns a *matfile.Error for the MATLAB path mpath.
 func fail(mpath string, kind error, format string, args ...any) error {
 	return &matfile.Error{Path: mpath, Err: &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}}
@@ -145,6 +187,8 @@ func fail(mpath string, kind error, format string, args ...any) error {
 func hdfErr(mpath string, err error) error {
 	kind := matfile.ErrFormat
 	switch {
+	case errors.Is(err, inputfile.ErrTooLarge):
+		kind = matfile.ErrTooLarge
 	case errors.Is(err, hdf5.ErrNotFound):
 		kind = matfile.ErrNotFound
 	case errors.Is(err, hdf5.ErrNoCgo), errors.Is(err, hdf5.ErrUnsupported):
@@ -351,11 +395,35 @@ func (b *Backend) structLayout(p, mpath string) (fields []string, arrayDims []in
 	return fields, arrayDims, nil
 }
 
-// decode reads the array at HDF5 path p, whose MATLAB path is mpath.
-func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
+// decode reads the array at HDF5 path p, whose MATLAB path is mpath, or
+// returns it as decoded before.
+func (g *getter) decode(p, mpath string, depth int) (matfile.Value, error) {
 	if depth > maxDepth {
-		return nil, fail(mpath, matfile.ErrFormat, "%s: cells and structs nested more than %d deep (a reference cycle?)", p, maxDepth)
+		return nil, fail(mpath, matfile.ErrFormat, "%s: cells and structs nested more than %d deep", p, maxDepth)
 	}
+	key := path.Clean("/" + p)
+	if v, ok := g.done[key]; ok {
+		return v, nil
+	}
+	if g.open[key] {
+		return nil, fail(mpath, matfile.ErrFormat, "%s: a reference cycle: the array refers to itself", p)
+	}
+	if err := g.charge(mpath, 1, valueBytes); err != nil {
+		return nil, err
+	}
+	g.open[key] = true
+	v, err := g.decodeNew(p, mpath, depth)
+	delete(g.open, key)
+	if err != nil {
+		return nil, err
+	}
+	g.done[key] = v
+	return v, nil
+}
+
+// decodeNew reads the array at p.
+func (g *getter) decodeNew(p, mpath string, depth int) (matfile.Value, error) {
+	b := g.Backend
 	k, err := b.r.Stat(p)
 	if err != nil {
 		return nil, hdfErr(mpath, err)
@@ -366,12 +434,12 @@ func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
 	}
 	if k == hdf5.KindGroup {
 		if _, ok, _ := b.attrInt(p, "MATLAB_sparse", mpath); ok {
-			return b.sparse(p, mpath, cls)
+			return g.sparse(p, mpath, cls)
 		}
 		if hasClass && cls != "struct" {
 			return &matfile.Unsupported{Type: matfile.ClassObject, Reason: fmt.Sprintf("objects of class %s are not supported", cls)}, nil
 		}
-		return b.structure(p, mpath, depth)
+		return g.structure(p, mpath, depth)
 	}
 	if k != hdf5.KindDataset {
 		return nil, fail(mpath, matfile.ErrFormat, "%s is a %v, not an array", p, k)
@@ -398,6 +466,11 @@ func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c == matfile.ClassChar { // a row of an empty string each
+			if err := g.charge(mpath, dims[0], 16); err != nil {
+				return nil, err
+			}
+		}
 		return empty(c, dims), nil
 	}
 	dims := reversed(d.Shape)
@@ -406,7 +479,7 @@ func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
 	}
 	switch {
 	case c == matfile.ClassCell:
-		return b.cell(p, mpath, dims, depth)
+		return g.cell(p, mpath, dims, depth)
 	case c == matfile.ClassStruct:
 		// A struct stored as a dataset is an empty one.
 		return &matfile.Struct{Size: []int{0, 0}}, nil
@@ -421,11 +494,18 @@ func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
 		if err != nil {
 			return nil, hdfErr(mpath, err)
 		}
+		// The units, and up to 6 bytes of UTF-8 each.
+		if err := g.charge(mpath, len(units), 14); err != nil {
+			return nil, err
+		}
 		return &matfile.Char{Size: dims, Rows: charRows(units, dims)}, nil
 	case matfile.ClassLogical:
 		v, err := b.r.ReadInts(p)
 		if err != nil {
 			return nil, hdfErr(mpath, err)
+		}
+		if err := g.charge(mpath, len(v), 9); err != nil {
+			return nil, err
 		}
 		l := &matfile.Logical{Size: dims, Data: make([]bool, len(v))}
 		for i, x := range v {
@@ -439,6 +519,13 @@ func (b *Backend) decode(p, mpath string, depth int) (matfile.Value, error) {
 	n := &matfile.Numeric{Type: c, Size: dims}
 	if n.Real, err = b.r.ReadFloat64(p); err != nil {
 		return nil, hdfErr(mpath, err)
+	}
+	size := 8 // float64, and the integers of int64 and uint64
+	if c == matfile.ClassInt64 || c == matfile.ClassUint64 {
+		size = 24
+	}
+	if err := g.charge(mpath, len(n.Real), size); err != nil {
+		return nil, err
 	}
 	switch c {
 	case matfile.ClassInt64:
@@ -500,10 +587,14 @@ func charRows(units []int64, dims []int) []string {
 }
 
 // cell reads a dataset of references as a cell array.
-func (b *Backend) cell(p, mpath string, dims []int, depth int) (matfile.Value, error) {
-	refs, err := b.r.ReadRefs(p)
+func (g *getter) cell(p, mpath string, dims []int, depth int) (matfile.Value, error) {
+	refs, err := g.r.ReadRefs(p)
 	if err != nil {
 		return nil, hdfErr(mpath, err)
+	}
+	// The references and the elements.
+	if err := g.charge(mpath, len(refs), 48); err != nil {
+		return nil, err
 	}
 	if len(refs) != numel(dims) {
 		return nil, fail(mpath, matfile.ErrFormat, "%s: %d references for a %v cell", p, len(refs), dims)
@@ -514,7 +605,7 @@ func (b *Backend) cell(p, mpath string, dims []int, depth int) (matfile.Value, e
 		if r.Path == "" {
 			return nil, fail(ep, matfile.ErrFormat, "%s: element %d is a null reference", p, i+1)
 		}
-		if c.Elems[i], err = b.decode(r.Path, ep, depth+1); err != nil {
+		if c.Elems[i], err = g.decode(r.Path, ep, depth+1); err != nil {
 			return nil, err
 		}
 	}
@@ -522,27 +613,35 @@ func (b *Backend) cell(p, mpath string, dims []int, depth int) (matfile.Value, e
 }
 
 // structure reads a struct group: a 1×1 struct or a struct array.
-func (b *Backend) structure(p, mpath string, depth int) (matfile.Value, error) {
-	fields, arrayDims, err := b.structLayout(p, mpath)
+func (g *getter) structure(p, mpath string, depth int) (matfile.Value, error) {
+	fields, arrayDims, err := g.structLayout(p, mpath)
 	if err != nil {
 		return nil, err
 	}
 	if arrayDims == nil {
 		s := &matfile.Struct{Size: []int{1, 1}, Fields: fields, Elems: [][]matfile.Value{make([]matfile.Value, len(fields))}}
 		for j, f := range fields {
-			if s.Elems[0][j], err = b.decode(p+"/"+f, mpath+"."+f, depth+1); err != nil {
+			if s.Elems[0][j], err = g.decode(p+"/"+f, mpath+"."+f, depth+1); err != nil {
 				return nil, err
 			}
 		}
 		return s, nil
 	}
+	// The dimensions come from the fields' shapes, not from data read:
+	// charge the elements before making them.
 	n := numel(arrayDims)
+	if n < 0 || len(fields) > 0 && n > math.MaxInt64/16/len(fields) {
+		return nil, fail(mpath, matfile.ErrFormat, "%s: struct array of %v elements", p, arrayDims)
+	}
+	if err := g.charge(mpath, n, 24+16*len(fields)); err != nil {
+		return nil, err
+	}
 	s := &matfile.Struct{Size: arrayDims, Fields: fields, Elems: make([][]matfile.Value, n)}
 	for i := range s.Elems {
 		s.Elems[i] = make([]matfile.Value, len(fields))
 	}
 	for j, f := range fields {
-		refs, err := b.r.ReadRefs(p + "/" + f)
+		refs, err := g.r.ReadRefs(p + "/" + f)
 		if err != nil {
 			return nil, hdfErr(mpath+"."+f, err)
 		}
@@ -554,7 +653,7 @@ func (b *Backend) structure(p, mpath string, depth int) (matfile.Value, error) {
 			if r.Path == "" {
 				return nil, fail(ep, matfile.ErrFormat, "%s/%s: element %d is a null reference", p, f, i+1)
 			}
-			if s.Elems[i][j], err = b.decode(r.Path, ep, depth+1); err != nil {
+			if s.Elems[i][j], err = g.decode(r.Path, ep, depth+1); err != nil {
 				return nil, err
 			}
 		}
@@ -563,14 +662,17 @@ func (b *Backend) structure(p, mpath string, depth int) (matfile.Value, error) {
 }
 
 // sparse reads a sparse group (data, ir, jc).
-func (b *Backend) sparse(p, mpath, cls string) (matfile.Value, error) {
-	rows, _, err := b.attrInt(p, "MATLAB_sparse", mpath)
+func (g *getter) sparse(p, mpath, cls string) (matfile.Value, error) {
+	rows, _, err := g.attrInt(p, "MATLAB_sparse", mpath)
 	if err != nil {
 		return nil, err
 	}
-	jc, err := b.r.ReadInts(p + "/jc")
+	jc, err := g.r.ReadInts(p + "/jc")
 	if err != nil {
 		return nil, hdfErr(mpath, err)
+	}
+	if err := g.charge(mpath, len(jc), 16); err != nil {
+		return nil, err
 	}
 	cols := len(jc) - 1
 	if cols < 0 || rows < 0 || rows > 1<<31 {
@@ -585,12 +687,15 @@ func (b *Backend) sparse(p, mpath, cls string) (matfile.Value, error) {
 		s.ColStart[j] = int(x)
 	}
 	if nnz > 0 {
-		ir, err := b.r.ReadInts(p + "/ir")
+		ir, err := g.r.ReadInts(p + "/ir")
 		if err != nil {
 			return nil, hdfErr(mpath, err)
 		}
-		if s.Real, err = b.r.ReadFloat64(p + "/data"); err != nil {
+		if s.Real, err = g.r.ReadFloat64(p + "/data"); err != nil {
 			return nil, hdfErr(mpath, err)
+		}
+		if err := g.charge(mpath, len(ir)+len(s.Real)+nnz, 8); err != nil {
+			return nil, err
 		}
 		if len(ir) < nnz || len(s.Real) < nnz {
 			return nil, fail(mpath, matfile.ErrFormat, "%s: %d row indices and %d values for %d stored elements", p, len(ir), len(s.Real), nnz)
