@@ -236,6 +236,11 @@ func (g *Group) Commit() (err error) {
 // returns its name. Stale temporary files of path are removed first. On
 // failure nothing is left behind.
 func writeTemp(path string, write func(io.Writer) error) (temp string, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("writing %s: %w", path, err)
+		}
+	}()
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -252,16 +257,16 @@ func writeTemp(path string, write func(io.Writer) error) (temp string, err error
 		}
 	}()
 	if err = write(f); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
+		return "", err
 	}
 	if err = f.Sync(); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
+		return "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
 		return "", err
 	}
 	if err = f.Close(); err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
+		return "", err
 	}
 	return f.Name(), nil
 }
@@ -351,7 +356,7 @@ func Destination(path string) (string, error) {
 			}
 		}
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("%s: symbolic link: %w", path, err)
 		}
 		if target == path {
 			return "", fmt.Errorf("%s: symbolic link to itself", path)

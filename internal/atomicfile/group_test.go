@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oblique-neuro/oblique/internal/atomicfile/atomictest"
 )
 
 // text returns a write function producing s.
@@ -99,32 +101,18 @@ func TestGroupFailureKeepsOldSet(t *testing.T) {
 // written, in a child process of the test: the old set is intact. The first
 // two new files fit under the limit, the third does not.
 func TestGroupFileSizeLimit(t *testing.T) {
-	if dir := os.Getenv("ATOMICFILE_FSIZE_CHILD"); dir != "" {
-		if err := limitFileSize(4096); err != nil {
-			fmt.Println("SKIP", err)
-			os.Exit(0)
-		}
+	atomictest.Child(t, func(dir string) string {
 		var g Group
 		g.Add(filepath.Join(dir, "a-settings.arrow"), text(strings.Repeat("s", 1000)))
 		g.Add(filepath.Join(dir, "a-trajectories.arrow"), text(strings.Repeat("t", 10000)))
 		g.AddEntry(filepath.Join(dir, "a.arrow"), text(strings.Repeat("r", 1000)))
-		fmt.Println("ERROR", g.Commit())
-		os.Exit(0)
-	}
+		return fmt.Sprint(g.Commit())
+	})
 	dir := t.TempDir()
 	old := oldSet(t, dir)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestGroupFileSizeLimit$")
-	cmd.Env = append(os.Environ(), "ATOMICFILE_FSIZE_CHILD="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	if s := string(out); strings.HasPrefix(s, "SKIP") {
-		t.Skip(s)
-	}
-	if !strings.Contains(string(out), "ERROR writing "+filepath.Join(dir, "a-trajectories.arrow")+": write") ||
-		!strings.Contains(string(out), "file too large") {
-		t.Errorf("child's error: %s", out)
+	got := atomictest.Run(t, 4096, dir)
+	if !strings.Contains(got, "writing "+filepath.Join(dir, "a-trajectories.arrow")+": write") || !strings.Contains(got, "file too large") {
+		t.Errorf("child's error: %s", got)
 	}
 	sameSet(t, snapshot(t, dir), old)
 }
