@@ -34,6 +34,18 @@ func train(t *testing.T, dir string, s Settings) *Trainer {
 	return r.Trainer
 }
 
+// trained trains a run with s into a temporary folder and opens it.
+func trained(t *testing.T, s Settings) (string, *Trained) {
+	t.Helper()
+	dir := t.TempDir()
+	train(t, dir, s)
+	tr, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, tr
+}
+
 func sameWeights(a, b *rnn.Network) bool {
 	for i, m := range a.Matrices() {
 		if !mat.Equal(m, b.Matrices()[i]) {
@@ -218,12 +230,7 @@ func TestValidate(t *testing.T) {
 // TestSimulate writes a recording from a trained network and reads it back
 // through the manifest and preprocessing path that `oblique analyze` uses.
 func TestSimulate(t *testing.T) {
-	run := t.TempDir()
-	train(t, run, small("cycling"))
-	tr, err := Open(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tr := trained(t, small("cycling"))
 	out := t.TempDir()
 	sim, err := Simulate(tr, SimSettings{Trials: 6}, out)
 	if err != nil {

@@ -13,43 +13,7 @@ import (
 	"github.com/oblique-neuro/oblique/internal/atomicfile/atomictest"
 )
 
-// files returns the names and contents of the regular files in dir.
-func files(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[e.Name()] = string(b)
-		}
-	}
-	return out
-}
-
-// sameFiles reports the files of got that differ from want, or are
-// missing or new.
-func sameFiles(t *testing.T, got, want map[string]string) {
-	t.Helper()
-	for name, w := range want {
-		if g, ok := got[name]; !ok {
-			t.Errorf("%s is gone", name)
-		} else if g != w {
-			t.Errorf("%s changed (%d bytes, was %d)", name, len(g), len(w))
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("new file %s", name)
-		}
-	}
-}
+var files, sameFiles = atomictest.Snapshot, atomictest.Same
 
 // TestSimulateFullDisk: a simulation that cannot write its arrays (here the
 // largest, the activity, goes past a file-size limit, as on a nearly full
@@ -65,12 +29,7 @@ func TestSimulateFullDisk(t *testing.T) {
 		_, err = Simulate(tr, SimSettings{Trials: 60, Seed: 1}, out)
 		return fmt.Sprint(err)
 	})
-	run := t.TempDir()
-	train(t, run, small("cycling"))
-	tr, err := Open(run)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run, tr := trained(t, small("cycling"))
 	out := t.TempDir()
 	if _, err := Simulate(tr, SimSettings{Trials: 6}, out); err != nil {
 		t.Fatal(err)

@@ -21,34 +21,7 @@ func text(s string) func(io.Writer) error {
 	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 }
 
-// snapshot returns the names and contents of the files in dir.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, e := range entries {
-		if e.IsDir() {
-			out[e.Name()] = "(directory)"
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = string(b)
-	}
-	return out
-}
-
-func sameSet(t *testing.T, got, want map[string]string) {
-	t.Helper()
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("files %v,\nwant %v", got, want)
-	}
-}
+var snapshot, sameSet = atomictest.Snapshot, atomictest.Same
 
 // oldSet writes the first version of a three-file set (the entry a.arrow,
 // its siblings) and returns the directory's contents.

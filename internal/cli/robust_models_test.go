@@ -116,14 +116,10 @@ func TestModelsFullDisk(t *testing.T) {
 	if status, stdout, stderr := run(t, "models", "-runs", runs, "-o", out, "-quiet", "-seed", "7"); status != 0 {
 		t.Fatalf("status %d\n%s%s", status, stdout, stderr)
 	}
-	old := map[string]string{}
+	old := atomictest.Snapshot(t, dir)
 	sizes := map[string]int{}
-	for _, f := range []string{"m.arrow", "m-settings.arrow", "m-trajectories.arrow"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[f], sizes[f] = string(b), len(b)
+	for f, b := range old {
+		sizes[f] = len(b)
 	}
 	limit := max(sizes["m-trajectories.arrow"], sizes["m-settings.arrow"]) + 4096
 	if sizes["m.arrow"] <= limit {
@@ -133,15 +129,7 @@ func TestModelsFullDisk(t *testing.T) {
 	if !strings.HasPrefix(got, "status 1") || !strings.Contains(got, "writing "+out) || !strings.Contains(got, "file too large") {
 		t.Errorf("child: %s", got)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 3 {
-		t.Errorf("files %v, want the three tables", entries)
-	}
-	for f, b := range old {
-		if now, err := os.ReadFile(filepath.Join(dir, f)); err != nil || string(now) != b {
-			t.Errorf("%s changed (%v)", f, err)
-		}
-	}
+	atomictest.Same(t, atomictest.Snapshot(t, dir), old)
 }
 
 // TestModelsFailedTableKeepsSet: the trajectories table cannot be written
@@ -164,21 +152,10 @@ func TestModelsFailedTableKeepsSet(t *testing.T) {
 	if err := os.Symlink(nowhere, traj); err != nil {
 		t.Skip(err)
 	}
-	old := map[string]string{}
-	for _, f := range []string{"m.arrow", "m-settings.arrow"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[f] = string(b)
-	}
+	old := atomictest.Snapshot(t, dir)
 	status, _, stderr := run(t, "models", "-runs", runs, "-o", out, "-quiet", "-seed", "8", "-no-perturb", "-no-noise")
 	if status != 1 || !strings.Contains(stderr, "writing "+nowhere) {
 		t.Errorf("status %d\n%s", status, stderr)
 	}
-	for f, b := range old {
-		if now, err := os.ReadFile(filepath.Join(dir, f)); err != nil || string(now) != b {
-			t.Errorf("%s changed (%v)", f, err)
-		}
-	}
+	atomictest.Same(t, atomictest.Snapshot(t, dir), old)
 }

@@ -16,6 +16,7 @@ package atomictest
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,4 +69,54 @@ func Run(t *testing.T, limit uint64, arg string) string {
 		t.Fatalf("child process printed %q", s)
 	}
 	return r
+}
+
+// Snapshot returns what dir holds, by name: a regular file's contents, a
+// symbolic link as "→ TARGET", a folder as "(directory)". Tests compare
+// snapshots taken before and after a failed write.
+func Snapshot(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		switch {
+		case e.IsDir():
+			out[e.Name()] = "(directory)"
+		case e.Type()&os.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.Name()] = "→ " + target
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.Name()] = string(b)
+		}
+	}
+	return out
+}
+
+// Same reports, as test errors, the entries of got that differ from want,
+// are missing or are new.
+func Same(t testing.TB, got, want map[string]string) {
+	t.Helper()
+	for name, w := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s is gone", name)
+		} else if g != w {
+			t.Errorf("%s changed (%d bytes, was %d)", name, len(g), len(w))
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("new file %s", name)
+		}
+	}
 }
