@@ -107,8 +107,10 @@ func readCheckpoint(path string) (*checkpoint, error) {
 	switch {
 	case err != nil:
 		return nil, err
+	case fi.IsDir():
+		return nil, fmt.Errorf("%s: is a directory", path)
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s: not a regular file (%v)", path, fi.Mode().Type())
+		return nil, fmt.Errorf("%s: not a regular file (a device, pipe or socket)", path)
 	case fi.Size() > MaxMemory:
 		return nil, fmt.Errorf("%s: %s, more than any checkpoint (at most %s): %w", path, gib(float64(fi.Size())), gib(MaxMemory), ErrCorruptCheckpoint)
 	}
@@ -131,9 +133,9 @@ func decodeCheckpoint(raw []byte, path string) (*checkpoint, error) {
 			Version string
 		}
 		if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&old); err == nil && old.Format == 1 {
-			return nil, fmt.Errorf("%s: checkpoint format 1 (written by oblique %s), which carries no checksum to tell a damaged file from a good one; "+
+			return nil, fmt.Errorf("%s: checkpoint format 1 (written by oblique %q), which carries no checksum to tell a damaged file from a good one; "+
 				"this oblique reads format %d only: train the run again (remove %s or choose another -o): %w",
-				path, old.Version, checkpointFormat, path, ErrCheckpointFormat)
+				path, clip(old.Version, 60), checkpointFormat, path, ErrCheckpointFormat)
 		}
 		if len(raw) == 0 {
 			return nil, corrupt("empty file")
@@ -209,4 +211,13 @@ func (c *checkpoint) check() error {
 		return fmt.Errorf("random state: %v", err)
 	}
 	return nil
+}
+
+// clip returns s, cut to n bytes (and marked so) when longer: a string
+// read from a damaged or foreign file, quoted in a message.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }

@@ -128,9 +128,11 @@ func TestCheckpointRefused(t *testing.T) {
 	future[8] = 3
 	future = rechecksum(future)
 	// Format 1: the bare gob of the struct.
-	var legacy bytes.Buffer
+	var legacy, longVersion bytes.Buffer
 	c.Format = 1
 	gob.NewEncoder(&legacy).Encode(c)
+	c.Version = strings.Repeat("x", 1<<20)
+	gob.NewEncoder(&longVersion).Encode(c)
 
 	for _, tc := range []struct {
 		name string
@@ -145,13 +147,14 @@ func TestCheckpointRefused(t *testing.T) {
 		{"text", []byte("hello, world, this is not a checkpoint at all, but long enough\n"), `not an oblique checkpoint (it does not start with "OBLQCKPT")`, ErrCorruptCheckpoint},
 		{"format 3", future, "checkpoint format 3, written by another version of oblique; this one reads format 2", ErrCheckpointFormat},
 		{"format 1", legacy.Bytes(), "checkpoint format 1 (written by oblique", ErrCheckpointFormat},
+		{"format 1, long version", longVersion.Bytes(), `checkpoint format 1 (written by oblique "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")`, ErrCheckpointFormat},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := os.WriteFile(path, tc.raw, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			_, err := Resume(dir)
-			if err == nil || !strings.HasPrefix(err.Error(), path+": ") || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, tc.is) {
+			if err == nil || !strings.HasPrefix(err.Error(), path+": ") || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, tc.is) || len(err.Error()) > 1000 {
 				t.Errorf("Resume: %v, want %q", err, tc.want)
 			}
 		})
@@ -165,8 +168,14 @@ func TestCheckpointRefused(t *testing.T) {
 	// Not a regular file.
 	os.Remove(path)
 	os.Mkdir(path, 0o755)
-	if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": not a regular file") {
+	if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": is a directory") {
 		t.Errorf("a directory: %v", err)
+	}
+	os.Remove(path)
+	if os.Symlink("/dev/zero", path) == nil {
+		if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": not a regular file") {
+			t.Errorf("a link to /dev/zero: %v", err)
+		}
 	}
 }
 

@@ -126,12 +126,13 @@ func TestInfoRefused(t *testing.T) {
 		{`"format": 1,`, ``, path + ": format 0: this oblique reads run.json format 1"},
 		{`"status": "done"`, `"status": "finished"`, path + `: status "finished": want one of running, interrupted, done, diverged`},
 		{`"status": "done"`, `"status": ""`, path + `: status "": want one of`},
+		{`"status": "done"`, `"status": "` + strings.Repeat("y", 100000) + `"`, path + `: status "` + strings.Repeat("y", 60) + `…": want one of`},
 		{`"steps_done": 30`, `"steps_done": -1`, path + ": steps_done = -1"},
 	} {
 		edit(c.from, c.to)
 		for name, open := range map[string]func(string) (*Trained, error){"Open": Open, "OpenFinished": OpenFinished} {
 			if _, err := open(dir); err == nil || !strings.HasPrefix(err.Error(), c.want) || !errors.Is(err, ErrInfo) {
-				t.Errorf("%s, %s → %s: %v, want %q", name, c.from, c.to, err, c.want)
+				t.Errorf("%s, %s → %.80s: %.300v, want %q", name, c.from, c.to, err, c.want)
 			}
 		}
 	}
@@ -147,5 +148,35 @@ func TestInfoRefused(t *testing.T) {
 	os.WriteFile(path, orig, 0o644)
 	if _, err := OpenFinished(dir); err != nil {
 		t.Errorf("the restored run: %v", err)
+	}
+}
+
+// TestOpenBoundedReads: run files that are not regular files (a link to
+// /dev/zero) or larger than the run can explain are refused before they are
+// read, naming the file: nothing hangs or exhausts memory.
+func TestOpenBoundedReads(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	for _, c := range []struct {
+		name, want string
+		make       func(path string) error
+	}{
+		{InfoFile, "run.json: not a regular file", func(p string) error { return os.Symlink("/dev/zero", p) }},
+		{WeightsW, "weights_W.npy: not a regular file", func(p string) error { return os.Symlink("/dev/zero", p) }},
+		{InfoFile, "run.json: 2097152 bytes, more than the 1048576 it can hold", func(p string) error { return os.Truncate(p, 2<<20) }},
+		{WeightsW, "weights_W.npy: 8589934592 bytes, more than the", func(p string) error { return os.Truncate(p, 8<<30) }},
+	} {
+		dir, _ := trained(t, small("romo"))
+		p := filepath.Join(dir, c.name)
+		if !strings.Contains(c.want, "bytes") {
+			os.Remove(p)
+		}
+		if err := c.make(p); err != nil {
+			t.Skip(err)
+		}
+		if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, c.want)) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
 	}
 }

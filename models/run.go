@@ -101,7 +101,7 @@ func (info *Info) Validate() error {
 	switch info.Status {
 	case StatusRunning, StatusInterrupted, StatusDone, StatusDiverged:
 	default:
-		return fmt.Errorf("status %q: want one of %s, %s, %s, %s: %w", info.Status, StatusRunning, StatusInterrupted, StatusDone, StatusDiverged, ErrInfo)
+		return fmt.Errorf("status %q: want one of %s, %s, %s, %s: %w", clip(info.Status, 60), StatusRunning, StatusInterrupted, StatusDone, StatusDiverged, ErrInfo)
 	}
 	if err := info.Settings.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", err, ErrInfo)
@@ -431,15 +431,42 @@ func notRunDir(dir string) error {
 	return fmt.Errorf("%s: not a run directory (a run directory holds %s)", dir, InfoFile)
 }
 
-// readFile reads the file name of the run in fsys; its errors name the file
-// as dir/name.
-func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
-	b, err := fs.ReadFile(fsys, name)
+// maxInfoBytes bounds run.json: oblique writes about 1 kB.
+const maxInfoBytes = 1 << 20
+
+// readFile reads the file name of the run in fsys, which must be a regular
+// file of at most limit bytes (a link to a device or a sparse giant is
+// refused before anything is read); its errors name the file as dir/name.
+func readFile(fsys fs.FS, dir, name string, limit int64) ([]byte, error) {
+	path := filepath.Join(dir, name)
+	b, err := func() ([]byte, error) {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		switch {
+		case err != nil:
+			return nil, err
+		case fi.IsDir():
+			return nil, errors.New("is a directory")
+		case !fi.Mode().IsRegular():
+			return nil, errors.New("not a regular file (a device, pipe or socket)")
+		case fi.Size() > limit:
+			return nil, fmt.Errorf("%d bytes, more than the %d it can hold", fi.Size(), limit)
+		}
+		b, err := io.ReadAll(io.LimitReader(f, limit+1))
+		if err == nil && int64(len(b)) > limit {
+			err = fmt.Errorf("more than the %d bytes it can hold", limit)
+		}
+		return b, err
+	}()
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		err = pe.Err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, nil
 }
@@ -447,7 +474,7 @@ func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
 // openRun reads the run in fsys; dir names it in messages and, when
 // partial runs are allowed, is where its checkpoint is resumed from.
 func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
-	b, err := readFile(fsys, dir, InfoFile)
+	b, err := readFile(fsys, dir, InfoFile, maxInfoBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notRunDir(dir)
 	}
@@ -470,7 +497,7 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		if !HasCheckpoint(dir) {
 			why := ""
 			if info.Message != "" {
-				why = ": " + info.Message
+				why = ": " + clip(info.Message, 500)
 			}
 			return nil, fmt.Errorf("%s: the run is %s after %d of %d steps and has neither weights nor a checkpoint to use%s",
 				dir, info.Status, info.StepsDone, info.Settings.Steps, why)
@@ -496,7 +523,9 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		{WeightsWOut, task.Outputs(), s.N, fmt.Sprintf("outputs × N: the %s task has %d outputs, and N = %d", task.Name(), task.Outputs(), s.N)},
 	} {
 		path := filepath.Join(dir, f.name)
-		raw, err := readFile(fsys, dir, f.name)
+		// float64 values and a header (NPY headers are padded to 64
+		// bytes; 64 kB is more than any).
+		raw, err := readFile(fsys, dir, f.name, 8*int64(f.rows)*int64(f.cols)+64<<10)
 		if err != nil {
 			return nil, err
 		}
