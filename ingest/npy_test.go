@@ -179,7 +179,6 @@ func TestByteSwappedRefused(t *testing.T) {
 			"39675 of the 39675 non-zero values, read as >f8 (big-endian, as the header says), are outside 1e-200 to 1e+200 in magnitude, and 0 are when read little-endian"},
 		{"testdata/random_lef8.npy", "'<f8'", "'>f8'", "read as >f8 (big-endian, as the header says)"},
 		{"testdata/random_bef8.npy", "'>f8'", "'<f8'", "read as <f8 (little-endian, as the header says)"},
-		{"testdata/data_bef4_2x3_corder.npy", "'>f4'", "'<f4'", "5 of the 5 non-zero values, read as <f4"},
 	}
 	for _, c := range cases {
 		p := relabel(t, c.src, c.old, c.new)
@@ -187,6 +186,16 @@ func TestByteSwappedRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "byte-swapped") {
 			t.Errorf("%s relabelled %s: %v, want it to say %q", c.src, c.new, err, c.want)
 		}
+	}
+}
+
+// TestByteOrderTooFewValues: an array of a handful of values (here 2×3
+// float32, relabelled) is not judged: a few extreme values say nothing
+// about byte order (a run's deliberately huge weights in models' tests).
+func TestByteOrderTooFewValues(t *testing.T) {
+	p := relabel(t, "testdata/data_bef4_2x3_corder.npy", "'>f4'", "'<f4'")
+	if _, _, err := ingest.ReadArray(p, ""); err != nil {
+		t.Errorf("6 values relabelled: %v; want them read", err)
 	}
 }
 

@@ -14,6 +14,10 @@
 //	run.json          settings (resolved), seed, status, losses, timings, version
 //	loss.arrow        the loss curve: step, loss (training batch), eval_loss
 //	checkpoint.gob    weights, Adam's moments, step, random state, losses
+//	                  (format 2: a SHA-256 checksum of the contents; see
+//	                  checkpoint.go for the layout)
+//	checkpoint.previous.gob
+//	                  the checkpoint before, kept until the next save
 //	weights_W.npy     N×N recurrent weights (float32 for a float32 run: the
 //	                  values its engine computes with; float64 otherwise),
 //	                  once the run is done
@@ -21,10 +25,13 @@
 //	weights_W_out.npy outputs×N
 //
 // Every file is written atomically (internal/atomicfile): a run killed at
-// any moment leaves the previous version of each file. The checkpoint is
-// written every Settings.CheckpointEvery steps, on interruption and at the
-// end; resuming from it continues with the same batches and noise as an
-// uninterrupted run, so the weights come out identical.
+// any moment leaves the previous version of each file, and the weights,
+// loss table and run.json of a save replace the earlier ones together. The
+// checkpoint is written every Settings.CheckpointEvery steps, on
+// interruption and at the end; resuming from it continues with the same
+// batches and noise as an uninterrupted run, so the weights come out
+// identical. A damaged checkpoint (its checksum does not match) is refused,
+// and Resume falls back to the previous one, saying so (Run.Recovered).
 //
 // # Randomness
 //

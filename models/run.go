@@ -1,8 +1,6 @@
 package models
 
 import (
-	"bytes"
-	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -48,25 +47,6 @@ const (
 	StatusDiverged    = "diverged"    // stopped: loss or weights not finite
 )
 
-// checkpointFormat is the version of the checkpoint layout.
-const checkpointFormat = 1
-
-// checkpoint is everything a run needs to continue bit for bit.
-type checkpoint struct {
-	Format       int
-	Version      string
-	Settings     Settings
-	Step         int
-	N, In, Out   int
-	W, WIn, WOut []float64
-	Opt          rnn.Adam
-	RNG          []byte
-	Losses       []float64
-	Evals        []Eval
-	Elapsed      time.Duration
-	Started      time.Time
-}
-
 // Info is run.json: how a run was made and how it went.
 type Info struct {
 	Format   int      `json:"format"`
@@ -101,18 +81,53 @@ type Info struct {
 	Files       []string  `json:"files"`
 }
 
+// InfoFormat is the format of run.json that this oblique writes and reads.
+const InfoFormat = 1
+
+// ErrInfo marks a run.json that this oblique cannot use: another format,
+// an unknown status, settings that do not validate.
+var ErrInfo = errors.New("unusable run.json")
+
+// Validate reports what makes info unusable, wrapping ErrInfo: a format
+// other than InfoFormat, a status that is not one of the Status constants,
+// a negative step count, or settings that Settings.Validate refuses.
+func (info *Info) Validate() error {
+	switch {
+	case info.Format != InfoFormat:
+		return fmt.Errorf("format %d: this oblique reads run.json format %d (a run written by another version of oblique: use that version, or train the run again): %w", info.Format, InfoFormat, ErrInfo)
+	case info.StepsDone < 0:
+		return fmt.Errorf("steps_done = %d: %w", info.StepsDone, ErrInfo)
+	}
+	switch info.Status {
+	case StatusRunning, StatusInterrupted, StatusDone, StatusDiverged:
+	default:
+		return fmt.Errorf("status %q: want one of %s, %s, %s, %s: %w", clip(info.Status, 60), StatusRunning, StatusInterrupted, StatusDone, StatusDiverged, ErrInfo)
+	}
+	if err := info.Settings.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", err, ErrInfo)
+	}
+	return nil
+}
+
 // Run is a run directory being written by a trainer.
 type Run struct {
 	Dir     string
 	Trainer *Trainer
 	Started time.Time
 
+	// Recovered is set when Resume found the last checkpoint unusable
+	// and resumed from the previous one: it says why, for the user.
+	Recovered string
+
 	saved int // step of the checkpoint in Dir; -1 when there is none
+	// keep is set when the checkpoint in Dir is good, to be kept as the
+	// previous one by the next Save (not when Resume fell back).
+	keep bool
 }
 
 // Create starts a new run in dir, which must not hold a checkpoint.
 func Create(dir string, s Settings) (*Run, error) {
-	if _, err := os.Stat(filepath.Join(dir, CheckpointFile)); err == nil {
+	if HasCheckpoint(dir) {
 		return nil, fmt.Errorf("%s already holds a run (resume it, or choose another directory)", dir)
 	}
 	t, err := NewTrainer(s)
@@ -125,61 +140,66 @@ func Create(dir string, s Settings) (*Run, error) {
 	return &Run{Dir: dir, Trainer: t, Started: time.Now().UTC(), saved: -1}, nil
 }
 
-// HasCheckpoint reports whether dir holds a run's checkpoint.
+// HasCheckpoint reports whether dir holds a run's checkpoint (the last one,
+// or the previous one).
 func HasCheckpoint(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, CheckpointFile))
-	return err == nil
+	for _, f := range []string{CheckpointFile, PreviousCheckpointFile} {
+		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Resume loads the run in dir from its checkpoint. The trainer continues
-// exactly where the checkpoint was written.
+// exactly where the checkpoint was written. When the checkpoint is
+// damaged (a checksum that does not match: ErrCorruptCheckpoint), missing
+// or otherwise unusable, and the previous checkpoint is good, it resumes
+// from that one and says so in Run.Recovered; when neither can be used,
+// the error names the checkpoint and says what is wrong with it.
 func Resume(dir string) (*Run, error) {
 	path := filepath.Join(dir, CheckpointFile)
-	raw, err := os.ReadFile(path)
+	c, err := readCheckpoint(path)
+	recovered := ""
 	if err != nil {
-		return nil, err
-	}
-	var c checkpoint
-	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: not a checkpoint of this version of oblique: %w", path, err)
-	}
-	if c.Format != checkpointFormat {
-		return nil, fmt.Errorf("%s: checkpoint format %d, this oblique reads %d", path, c.Format, checkpointFormat)
-	}
-	if err := c.Settings.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		prev := filepath.Join(dir, PreviousCheckpointFile)
+		pc, perr := readCheckpoint(prev)
+		switch {
+		case errors.Is(perr, fs.ErrNotExist):
+			return nil, err
+		case perr != nil:
+			return nil, fmt.Errorf("%w; the previous checkpoint cannot be used either: %v", err, perr)
+		}
+		c = pc
+		recovered = fmt.Sprintf("%v; resuming from the previous checkpoint %s (step %d) instead", err, prev, c.Step)
 	}
 	s := c.Settings.Resolved()
 	task, _ := tasks.New(s.Task)
-	if c.N != s.N || c.In != task.Inputs() || c.Out != task.Outputs() ||
-		len(c.W) != c.N*c.N || len(c.WIn) != c.N*c.In || len(c.WOut) != c.Out*c.N || len(c.Losses) != c.Step {
-		return nil, fmt.Errorf("%s: inconsistent checkpoint", path)
-	}
-	for _, w := range [][]float64{c.WIn, c.W, c.WOut} {
-		if nonFinite(w, s.Precision) >= 0 {
-			return nil, fmt.Errorf("%s: inconsistent checkpoint (weights not finite)", path)
-		}
-	}
 	pcg := new(rand.PCG)
-	if err := pcg.UnmarshalBinary(c.RNG); err != nil {
+	if err := pcg.UnmarshalBinary(c.RNG); err != nil { // checked by decodeCheckpoint
 		return nil, fmt.Errorf("%s: random state: %w", path, err)
 	}
 	t := &Trainer{
 		Settings: s,
-		Net: &rnn.Network{
-			W:    mat.NewDense(c.N, c.N, c.W),
-			WIn:  mat.NewDense(c.N, c.In, c.WIn),
-			WOut: mat.NewDense(c.Out, c.N, c.WOut),
-		},
-		Opt:     c.Opt,
-		Step:    c.Step,
-		Losses:  c.Losses,
-		Evals:   c.Evals,
-		Elapsed: c.Elapsed,
-		rng:     pcg,
+		Net:      c.network(),
+		Opt:      c.Opt,
+		Step:     c.Step,
+		Losses:   c.Losses,
+		Evals:    c.Evals,
+		Elapsed:  c.Elapsed,
+		rng:      pcg,
 	}
 	t.setup(task)
-	return &Run{Dir: dir, Trainer: t, Started: c.Started, saved: c.Step}, nil
+	return &Run{Dir: dir, Trainer: t, Started: c.Started, Recovered: recovered, saved: c.Step, keep: recovered == ""}, nil
+}
+
+// network returns the checkpoint's network (sharing its weights).
+func (c *checkpoint) network() *rnn.Network {
+	return &rnn.Network{
+		W:    mat.NewDense(c.N, c.N, c.W),
+		WIn:  mat.NewDense(c.N, c.In, c.WIn),
+		WOut: mat.NewDense(c.Out, c.N, c.WOut),
+	}
 }
 
 // Checkpointed returns the step of the checkpoint that the run directory
@@ -188,7 +208,8 @@ func (r *Run) Checkpointed() int { return r.saved }
 
 // Save writes the checkpoint, run.json and the loss table, each
 // atomically; when every step is done it also writes the weights, which
-// makes the run "done".
+// makes the run "done". The checkpoint it replaces, if good, becomes the
+// previous checkpoint (PreviousCheckpointFile) until the next Save.
 func (r *Run) Save(t *Trainer) error {
 	pcgState, err := t.rng.MarshalBinary()
 	if err != nil {
@@ -200,33 +221,49 @@ func (r *Run) Save(t *Trainer) error {
 		W: raw(t.Net.W), WIn: raw(t.Net.WIn), WOut: raw(t.Net.WOut),
 		Opt: t.Opt, RNG: pcgState, Losses: t.Losses, Evals: t.Evals, Elapsed: t.Elapsed, Started: r.Started,
 	}
-	if err := atomicfile.Write(filepath.Join(r.Dir, CheckpointFile), func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(&c)
+	// The checkpoint replaced becomes the previous one when it is good and
+	// of an earlier step (a run interrupted right after a checkpoint saves
+	// the same step again; the previous one stays the earlier step's).
+	previous := ""
+	if r.keep && r.saved != t.Step {
+		previous = filepath.Join(r.Dir, PreviousCheckpointFile)
+	}
+	if err := atomicfile.WriteKeep(filepath.Join(r.Dir, CheckpointFile), previous, func(w io.Writer) error {
+		return writeCheckpoint(w, &c)
 	}); err != nil {
 		return err
 	}
-	r.saved = t.Step
+	r.saved, r.keep = t.Step, true
+	// The weights (when done), the loss table and run.json, the run's
+	// entry, replace the earlier ones together (atomicfile.Group): a
+	// failure leaves them all as they were, never a run.json beside a mix
+	// of old and new weights.
+	var g atomicfile.Group
 	status := StatusRunning
 	if t.Step >= t.Settings.Steps {
 		status = StatusDone
-		if err := r.writeWeights(t.Net, t.Settings.Precision); err != nil {
-			return err
-		}
+		r.addWeights(&g, t.Net, t.Settings.Precision)
 	}
-	if err := r.writeLosses(t); err != nil {
+	tb := r.lossTable(t)
+	defer tb.Release()
+	g.Add(filepath.Join(r.Dir, LossFile), tb.Write)
+	info, err := r.infoJSON(t, status, "", []string{LossFile})
+	if err != nil {
 		return err
 	}
-	return r.WriteInfo(t, status, "")
+	g.AddEntry(filepath.Join(r.Dir, InfoFile), info)
+	return g.Commit()
 }
 
 // raw returns the values of a matrix made by mat.NewDense.
 func raw(m *mat.Dense) []float64 { return m.RawMatrix().Data }
 
-// writeWeights writes the weights as NPY: float32 for a float32 run (the
-// values its engine computes with, so simulations from the files equal
-// those from the checkpoint), float64 otherwise.
-func (r *Run) writeWeights(net *rnn.Network, precision string) error {
-	for name, m := range map[string]*mat.Dense{WeightsW: net.W, WeightsWIn: net.WIn, WeightsWOut: net.WOut} {
+// addWeights adds the weight files to g, as NPY: float32 for a float32 run
+// (the values its engine computes with, so simulations from the files
+// equal those from the checkpoint), float64 otherwise.
+func (r *Run) addWeights(g *atomicfile.Group, net *rnn.Network, precision string) {
+	names := []string{WeightsW, WeightsWIn, WeightsWOut}
+	for i, m := range []*mat.Dense{net.W, net.WIn, net.WOut} {
 		write := func(w io.Writer) error { return npyio.Write(w, m) }
 		if precision != "float64" {
 			write = func(w io.Writer) error {
@@ -234,34 +271,40 @@ func (r *Run) writeWeights(net *rnn.Network, precision string) error {
 				return ingest.WriteFloat32(w, rows, cols, raw(m))
 			}
 		}
-		if err := atomicfile.Write(filepath.Join(r.Dir, name), write); err != nil {
-			return err
-		}
+		g.Add(filepath.Join(r.Dir, names[i]), write)
 	}
-	return nil
 }
 
 // WriteInfo writes run.json with the given status and message.
 func (r *Run) WriteInfo(t *Trainer, status, message string) error {
-	info := r.info(t, status, message)
-	b, err := json.MarshalIndent(info, "", "  ")
+	info, err := r.infoJSON(t, status, message, nil)
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(r.Dir, InfoFile), func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
+	return atomicfile.Write(filepath.Join(r.Dir, InfoFile), info)
 }
 
-func (r *Run) info(t *Trainer, status, message string) Info {
+// infoJSON returns the function that writes run.json; written lists the
+// files written with it (beside those already on disk).
+func (r *Run) infoJSON(t *Trainer, status, message string, written []string) (func(io.Writer) error, error) {
+	b, err := json.MarshalIndent(r.info(t, status, message, written), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	}, nil
+}
+
+func (r *Run) info(t *Trainer, status, message string, written []string) Info {
 	eval, zero, zstart := math.NaN(), math.NaN(), math.NaN()
 	if status != StatusDiverged {
 		eval, zero = t.Evaluate()
 		zstart = t.EvaluateZeroStart()
 	}
 	info := Info{
-		Format: 1, Status: status, Message: message, Regime: t.Settings.OutScale.Regime(),
+		Format: InfoFormat, Status: status, Message: message, Regime: t.Settings.OutScale.Regime(),
 		Settings: t.Settings, StepsDone: t.Step,
 		TrainLoss: finiteOr0(stats.MeanLast(t.Losses, 100)), EvalLoss: finiteOr0(eval), ZeroLoss: finiteOr0(zero),
 		WallSeconds: t.Elapsed.Seconds(),
@@ -270,10 +313,11 @@ func (r *Run) info(t *Trainer, status, message string) Info {
 		Started:     r.Started, Updated: time.Now().UTC(),
 		Files: []string{InfoFile},
 	}
-	// run.json is written last: list what is on disk (a run that diverged
-	// before its first checkpoint has neither losses nor a checkpoint).
-	for _, f := range []string{LossFile, CheckpointFile} {
-		if _, err := os.Stat(filepath.Join(r.Dir, f)); err == nil {
+	// run.json is written last: list what is on disk or written with it
+	// (a run that diverged before its first checkpoint has neither losses
+	// nor a checkpoint).
+	for _, f := range []string{LossFile, CheckpointFile, PreviousCheckpointFile} {
+		if _, err := os.Stat(filepath.Join(r.Dir, f)); err == nil || slices.Contains(written, f) {
 			info.Files = append(info.Files, f)
 		}
 	}
@@ -298,9 +342,9 @@ func finiteOr0(v float64) float64 {
 	return 0
 }
 
-// writeLosses writes the loss curve: one row per step, with the
-// evaluation loss where it was measured.
-func (r *Run) writeLosses(t *Trainer) error {
+// lossTable returns the loss curve: one row per step, with the evaluation
+// loss where it was measured. The caller releases it.
+func (r *Run) lossTable(t *Trainer) *arrowtable.Table {
 	settings, _ := json.Marshal(t.Settings)
 	tb := arrowtable.New([]arrowtable.Field{
 		{Name: "step", Type: arrowtable.Int, Unit: "", Doc: "training step (1-based)"},
@@ -314,7 +358,6 @@ func (r *Run) writeLosses(t *Trainer) error {
 		"version":  version.String(),
 		"kernels":  linalg.KernelPath(),
 	})
-	defer tb.Release()
 	evals := make(map[int]float64, len(t.Evals))
 	for _, e := range t.Evals {
 		evals[e.Step] = e.Loss
@@ -328,7 +371,7 @@ func (r *Run) writeLosses(t *Trainer) error {
 		}
 		row.End()
 	}
-	return tb.WriteFile(filepath.Join(r.Dir, LossFile))
+	return tb
 }
 
 // Trained is a trained (or partly trained) network with its settings, as
@@ -338,15 +381,15 @@ type Trained struct {
 	Info Info
 	Net  *rnn.Network
 	// Partial is set when the weights come from a checkpoint of an
-	// unfinished run.
+	// unfinished run; Info.StepsDone is then the checkpoint's step.
 	Partial bool
+	// Recovered is set when the last checkpoint of an unfinished run was
+	// unusable and the weights come from the previous one (Run.Recovered).
+	Recovered string
 }
 
 // Open reads a run directory: run.json and the weights, or the
-// checkpoint's weights when the run is not done. A folder that holds no
-// run gives an error wrapping ErrNotRun, a damaged weight file one that
-// wraps the ingest package's sentinel (ingest.ErrTruncated for a file cut
-// short).
+// checkpoint's weights when the run is not done.
 func Open(dir string) (*Trained, error) {
 	fi, err := os.Stat(dir)
 	switch {
@@ -356,6 +399,18 @@ func Open(dir string) (*Trained, error) {
 		return nil, err
 	}
 	return openRun(os.DirFS(dir), dir, true)
+}
+
+// OpenFinished is Open for a run that must be done, as measures and
+// comparisons need: an unfinished run (running, interrupted or diverged) is
+// an error that says so, rather than the weights of its checkpoint.
+func OpenFinished(dir string) (*Trained, error) {
+	tr, err := Open(dir)
+	if err == nil && tr.Partial {
+		return nil, fmt.Errorf("%s: the run is %s at step %d of %d, not done (%s says so): finish it with oblique train or sweep first (oblique simulate takes an unfinished run's checkpoint)",
+			dir, tr.Info.Status, tr.Info.StepsDone, tr.Info.Settings.Steps, filepath.Join(dir, InfoFile))
+	}
+	return tr, err
 }
 
 // OpenFS reads a finished run from the directory dir of fsys (such as the
@@ -381,15 +436,42 @@ func notRunDir(dir string) error {
 // skip those that are not runs.
 var ErrNotRun = errors.New("not a run directory")
 
-// readFile reads the file name of the run in fsys; its errors name the file
-// as dir/name.
-func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
-	b, err := fs.ReadFile(fsys, name)
+// maxInfoBytes bounds run.json: oblique writes about 1 kB.
+const maxInfoBytes = 1 << 20
+
+// readFile reads the file name of the run in fsys, which must be a regular
+// file of at most limit bytes (a link to a device or a sparse giant is
+// refused before anything is read); its errors name the file as dir/name.
+func readFile(fsys fs.FS, dir, name string, limit int64) ([]byte, error) {
+	path := filepath.Join(dir, name)
+	b, err := func() ([]byte, error) {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		switch {
+		case err != nil:
+			return nil, err
+		case fi.IsDir():
+			return nil, errors.New("is a directory")
+		case !fi.Mode().IsRegular():
+			return nil, errors.New("not a regular file (a device, pipe or socket)")
+		case fi.Size() > limit:
+			return nil, fmt.Errorf("%d bytes, more than the %d it can hold", fi.Size(), limit)
+		}
+		b, err := io.ReadAll(io.LimitReader(f, limit+1))
+		if err == nil && int64(len(b)) > limit {
+			err = fmt.Errorf("more than the %d bytes it can hold", limit)
+		}
+		return b, err
+	}()
 	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 		err = pe.Err
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, name), err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, nil
 }
@@ -397,7 +479,7 @@ func readFile(fsys fs.FS, dir, name string) ([]byte, error) {
 // openRun reads the run in fsys; dir names it in messages and, when
 // partial runs are allowed, is where its checkpoint is resumed from.
 func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
-	b, err := readFile(fsys, dir, InfoFile)
+	b, err := readFile(fsys, dir, InfoFile, maxInfoBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notRunDir(dir)
 	}
@@ -408,7 +490,7 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 	if err := json.Unmarshal(b, &info); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
 	}
-	if err := info.Settings.Validate(); err != nil {
+	if err := info.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, InfoFile), err)
 	}
 	info.Settings = info.Settings.Resolved()
@@ -420,7 +502,7 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		if !HasCheckpoint(dir) {
 			why := ""
 			if info.Message != "" {
-				why = ": " + info.Message
+				why = ": " + clip(info.Message, 500)
 			}
 			return nil, fmt.Errorf("%s: the run is %s after %d of %d steps and has neither weights nor a checkpoint to use%s",
 				dir, info.Status, info.StepsDone, info.Settings.Steps, why)
@@ -429,7 +511,8 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		if err != nil {
 			return nil, err
 		}
-		tr.Net, tr.Partial = r.Trainer.Net, true
+		tr.Net, tr.Partial, tr.Recovered = r.Trainer.Net, true, r.Recovered
+		tr.Info.StepsDone = r.Trainer.Step
 		return tr, nil
 	}
 	s := info.Settings
@@ -445,7 +528,9 @@ func openRun(fsys fs.FS, dir string, partial bool) (*Trained, error) {
 		{WeightsWOut, task.Outputs(), s.N, fmt.Sprintf("outputs × N: the %s task has %d outputs, and N = %d", task.Name(), task.Outputs(), s.N)},
 	} {
 		path := filepath.Join(dir, f.name)
-		raw, err := readFile(fsys, dir, f.name)
+		// float64 values and a header (NPY headers are padded to 64
+		// bytes; 64 kB is more than any).
+		raw, err := readFile(fsys, dir, f.name, 8*int64(f.rows)*int64(f.cols)+64<<10)
 		if err != nil {
 			return nil, err
 		}

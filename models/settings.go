@@ -140,14 +140,14 @@ func (s Settings) Resolved() Settings {
 // Validate reports settings that cannot train, with a message for the
 // user. It checks the resolved settings.
 func (s Settings) Validate() error {
-	if _, err := tasks.New(s.Task); err != nil {
+	if _, err := tasks.New(clip(s.Task, 60)); err != nil {
 		return err
 	}
 	r := s.Resolved()
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 	var errs []error
 	if r.OutScale != rnn.Small && r.OutScale != rnn.Large {
-		errs = append(errs, fmt.Errorf("output scale %q: want small (aligned) or large (oblique)", r.OutScale))
+		errs = append(errs, fmt.Errorf("output scale %q: want small (aligned) or large (oblique)", clip(string(r.OutScale), 60)))
 	}
 	if r.N < 2 {
 		errs = append(errs, fmt.Errorf("N = %d: a network needs at least 2 units", r.N))
@@ -174,7 +174,7 @@ func (s Settings) Validate() error {
 		errs = append(errs, fmt.Errorf("train %v: unknown weight matrix", r.Train))
 	}
 	if r.Precision != "float32" && r.Precision != "float64" {
-		errs = append(errs, fmt.Errorf("precision %q: want float32 or float64", r.Precision))
+		errs = append(errs, fmt.Errorf("precision %q: want float32 or float64", clip(r.Precision, 60)))
 	}
 	if r.EvalTrials < 1 || r.EvalEvery < 1 || r.CheckpointEvery < 1 {
 		errs = append(errs, errors.New("eval trials, eval and checkpoint intervals must be ≥ 1"))

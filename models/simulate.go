@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -106,27 +104,25 @@ func Simulate(tr *Trained, s SimSettings, dir string) (*Simulation, error) {
 			trial[i], times[i] = int64(tri), float64(t)*tasks.Dt
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	// The manifest is the recording's entry point and is written last; an
-	// earlier one goes first, so that a failure part-way never leaves a
-	// manifest beside a mix of old and new arrays.
+	// The arrays and the manifest replace an earlier recording together
+	// (atomicfile.Group): all are written aside first, so a failure (a
+	// full disk) leaves the earlier recording whole; the manifest, the
+	// recording's entry point, is removed before the arrays are renamed
+	// into place and put back last, so a reader never finds a manifest
+	// beside a mix of old and new arrays.
 	manifest := filepath.Join(dir, ManifestFile)
-	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	for name, v := range map[string]any{
-		ActivityFile: act, BehaviourFile: beh, TargetFile: tgt, InputFile: inp,
-		TrialFile: trial, TimeFile: times, DecoderFile: tr.Net.WOut,
+	var g atomicfile.Group
+	for _, a := range []struct {
+		name string
+		v    any
+	}{
+		{DecoderFile, tr.Net.WOut}, {TrialFile, trial}, {TimeFile, times},
+		{InputFile, inp}, {TargetFile, tgt}, {BehaviourFile, beh}, {ActivityFile, act},
 	} {
-		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return npyio.Write(w, v) }); err != nil {
-			return nil, err
-		}
+		g.Add(filepath.Join(dir, a.name), func(w io.Writer) error { return npyio.Write(w, a.v) })
 	}
-	if err := atomicfile.Write(manifest, func(w io.Writer) error {
-		return writeManifest(w, tr, s, task, drop)
-	}); err != nil {
+	g.AddEntry(manifest, func(w io.Writer) error { return writeManifest(w, tr, s, task, drop) })
+	if err := g.Commit(); err != nil {
 		return nil, err
 	}
 	return &Simulation{Manifest: manifest, Samples: rows, Neurons: n, Trials: b.Trials, Dropped: drop,

@@ -40,10 +40,10 @@ func LoadRuns(dir string) (Runs, error) {
 		return Runs{Runs: runs, Source: "bundled"}, err
 	}
 	out := Runs{Source: dir}
-	// A run directory, or anything but a folder of them: Open says what
-	// is wrong with it.
+	// A run directory, or anything but a folder of them: OpenFinished
+	// says what is wrong with it (an unfinished run included).
 	if _, err := os.Stat(filepath.Join(dir, models.InfoFile)); err == nil || !dirExists(dir) {
-		tr, err := models.Open(dir)
+		tr, err := models.OpenFinished(dir)
 		if err == nil {
 			err = tr.Check()
 		}

@@ -52,10 +52,13 @@ type Simulation = models.Simulation
 // Simulated is what Simulate wrote, and the state of the run it used.
 type Simulated struct {
 	*Simulation
-	// Partial is true when the run is unfinished and its last checkpoint,
-	// at step Step, was used.
+	// Partial is true when the run is unfinished and its checkpoint, at
+	// step Step, was used.
 	Partial bool
 	Step    int
+	// Recovered says why the previous checkpoint was used when the last
+	// one was unusable (models.Trained.Recovered).
+	Recovered string
 }
 
 // Simulate runs the network trained in runDir on fresh trials and writes
@@ -74,5 +77,5 @@ func Simulate(runDir string, s SimSettings, out string) (*Simulated, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Simulated{Simulation: sim, Partial: tr.Partial, Step: tr.Info.StepsDone}, nil
+	return &Simulated{Simulation: sim, Partial: tr.Partial, Step: tr.Info.StepsDone, Recovered: tr.Recovered}, nil
 }

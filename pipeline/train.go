@@ -265,7 +265,11 @@ func SweepState(dir string, want TrainSettings, create bool) (string, *models.Ru
 			return "", nil, fmt.Errorf("%s holds a run with other settings (%s differs) than the sweep's", dir, d)
 		}
 		run.Trainer.Settings.Steps = want.Steps
-		return fmt.Sprintf("resuming at step %d of %d", run.Trainer.Step, want.Steps), run, nil
+		state := fmt.Sprintf("resuming at step %d of %d", run.Trainer.Step, want.Steps)
+		if run.Recovered != "" {
+			state += " (" + run.Recovered + ")"
+		}
+		return state, run, nil
 	}
 	if _, err := os.Stat(dir); err == nil {
 		if entries, _ := os.ReadDir(dir); len(entries) > 0 {

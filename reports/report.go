@@ -188,7 +188,10 @@ func copyFile(dst, src string) error {
 }
 
 // WriteModels writes the three models tables — runs, settings and
-// trajectories — to paths[0], paths[1] and paths[2].
+// trajectories — to paths[0], paths[1] and paths[2], together
+// (atomicfile.Group): all are written aside first, so that a failure (a
+// full disk) leaves an earlier set whole; the runs table, the set's entry,
+// is removed before the others are renamed into place and put back last.
 func WriteModels(paths []string, rows []pipeline.ModelRun, sums []pipeline.SettingSummary, runs string, s pipeline.MeasureSettings) error {
 	if len(paths) != 3 {
 		return fmt.Errorf("reports: WriteModels takes 3 paths, got %d", len(paths))
@@ -199,12 +202,11 @@ func WriteModels(paths []string, rows []pipeline.ModelRun, sums []pipeline.Setti
 			t.Release()
 		}
 	}()
-	for i, t := range tables {
-		if err := t.WriteFile(paths[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	var g atomicfile.Group
+	g.Add(paths[1], tables[1].Write)
+	g.Add(paths[2], tables[2].Write)
+	g.AddEntry(paths[0], tables[0].Write)
+	return g.Commit()
 }
 
 // IndexFile is the report page's file name in the report directory.

@@ -83,6 +83,9 @@ func runSimulate(env *Env, args []string) error {
 	if sim.Partial {
 		fmt.Fprintf(env.Stderr, "oblique simulate: %s is not done; using its checkpoint at step %d\n", pos[0], sim.Step)
 	}
+	if sim.Recovered != "" {
+		fmt.Fprintf(env.Stderr, "oblique simulate: %s\n", sim.Recovered)
+	}
 	ratio := 0.0
 	if sim.ZeroLoss > 0 {
 		ratio = sim.Loss / sim.ZeroLoss

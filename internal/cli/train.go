@@ -96,6 +96,9 @@ func runTrain(env *Env, args []string) error {
 		}
 		return err
 	}
+	if run.Recovered != "" {
+		fmt.Fprintf(env.Stderr, "oblique train: %s\n", run.Recovered)
+	}
 	return trainRun(env, run, dir, f.quiet)
 }
 

@@ -1,6 +1,7 @@
 package rnn
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -64,3 +65,35 @@ func (a *Adam) Update(net *Network, g *Gradient, which Which) {
 // raw returns the storage of a matrix created with mat.NewDense (stride
 // equal to its width).
 func raw(m *mat.Dense) []float64 { return m.RawMatrix().Data }
+
+// Validate reports state that a's Update could not continue from for net,
+// as a checkpoint read back must hold: a learning rate and decays that are
+// finite and in range, a step count ≥ 0, and for each matrix moments that
+// are either absent (not yet updated) or one finite value per weight, the
+// second moments ≥ 0.
+func (a *Adam) Validate(net *Network) error {
+	switch {
+	case !(a.LR > 0) || math.IsInf(a.LR, 0):
+		return fmt.Errorf("Adam: learning rate %v, want a positive finite number", a.LR)
+	case !(a.Beta1 >= 0 && a.Beta1 < 1) || !(a.Beta2 >= 0 && a.Beta2 < 1):
+		return fmt.Errorf("Adam: decays %v and %v, want values in [0, 1)", a.Beta1, a.Beta2)
+	case !(a.Eps >= 0) || math.IsInf(a.Eps, 0):
+		return fmt.Errorf("Adam: offset %v, want a finite number ≥ 0", a.Eps)
+	case a.Step < 0:
+		return fmt.Errorf("Adam: step %d, want ≥ 0", a.Step)
+	}
+	names := [3]string{"W_in", "W", "W_out"}
+	for i, m := range net.Matrices() {
+		r, c := m.Dims()
+		mm, vv := a.M[i], a.V[i]
+		if len(mm) != len(vv) || len(mm) != 0 && len(mm) != r*c {
+			return fmt.Errorf("Adam: %d first and %d second moments for the %d weights of %s", len(mm), len(vv), r*c, names[i])
+		}
+		for j := range mm {
+			if math.IsNaN(mm[j]) || math.IsInf(mm[j], 0) || !(vv[j] >= 0) || math.IsInf(vv[j], 0) {
+				return fmt.Errorf("Adam: moments (%v, %v) of weight %d of %s, want finite values, the second ≥ 0", mm[j], vv[j], j, names[i])
+			}
+		}
+	}
+	return nil
+}
