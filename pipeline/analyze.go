@@ -110,7 +110,47 @@ func Analyze(ctx context.Context, inputs []string, o AnalyzeOptions) ([]Analysis
 		}
 		out[i] = analyzeWith(in, load, o.Settings, o.Progress.stage(in, i+1, len(inputs)))
 	}
+	uniqueNames(out)
 	return out, nil
+}
+
+// uniqueNames makes the recordings' names unique within one run: where
+// inputs from different folders share a name, the parent folder is put in
+// front ("monkeyJ/session"); where that is not enough, the input path.
+func uniqueNames(rows []Analysis) {
+	for _, qualify := range []func(Analysis) string{
+		func(a Analysis) string { return filepath.Base(filepath.Dir(a.Input)) + "/" + a.Name },
+		func(a Analysis) string { return a.Input },
+	} {
+		byName := map[string][]int{}
+		for i, a := range rows {
+			byName[a.Name] = append(byName[a.Name], i)
+		}
+		clash := false
+		for _, idx := range byName {
+			if len(idx) < 2 || sameInput(rows, idx) {
+				continue
+			}
+			clash = true
+			for _, i := range idx {
+				rows[i].Name = qualify(rows[i])
+			}
+		}
+		if !clash {
+			return
+		}
+	}
+}
+
+// sameInput tells whether the rows idx all read one input (the same file
+// given twice keeps its name).
+func sameInput(rows []Analysis, idx []int) bool {
+	for _, i := range idx[1:] {
+		if filepath.Clean(rows[i].Input) != filepath.Clean(rows[idx[0]].Input) {
+			return false
+		}
+	}
+	return true
 }
 
 // AnalyzeFile reads and analyses one input (a manifest, or a data file

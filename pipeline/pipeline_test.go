@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +61,27 @@ func TestManifestWithPreset(t *testing.T) {
 	a := pipeline.AnalyzeFile(context.Background(), golub, pipeline.AnalyzeOptions{Preset: "bci-golub"})
 	if !errors.Is(a.Err, pipeline.ErrManifestWithPreset) || !strings.Contains(a.Err.Error(), "needs no preset") {
 		t.Errorf("error %v; want ErrManifestWithPreset saying a manifest needs no preset", a.Err)
+	}
+}
+
+// TestUniqueNames checks issue 16's collision: two copies of one manifest
+// in different folders are two recordings with the same name; the parent
+// folder is put in front of each.
+func TestUniqueNames(t *testing.T) {
+	root := t.TempDir()
+	var inputs []string
+	for _, d := range []string{"monkeyJ", "monkeyL"} {
+		dir := filepath.Join(root, d)
+		if err := os.CopyFS(dir, os.DirFS(filepath.Dir(golub))); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, filepath.Join(dir, "before.toml"))
+	}
+	rows, err := pipeline.Analyze(context.Background(), inputs, pipeline.AnalyzeOptions{Settings: pipeline.AnalysisSettings{NoScaling: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Name != "monkeyJ/golub2018-before" || rows[1].Name != "monkeyL/golub2018-before" {
+		t.Errorf("names %q, %q; want the parent folders in front", rows[0].Name, rows[1].Name)
 	}
 }

@@ -204,6 +204,7 @@ func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (
 	if f.dfit == 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("no number of components reaches R² > %.2f·%.3g: D_fit undefined", s.FitThreshold, f.R2))
 	}
+	res.Notes = append(res.Notes, warnings(res, s.CV.Alphas)...)
 	if given != nil {
 		res.RhoGiven = f.RhoGiven
 		res.DecoderMatch = DecoderMatch(f.Model.Coef, given)
@@ -221,6 +222,32 @@ func Analyze(x, z *mat.Dense, given *mat.Dense, s Settings, progress Progress) (
 	}
 	res.Notes = append(res.Notes, res.Neuron.Notes...)
 	return res, nil
+}
+
+// MinR2 is the floor of R² below which the regime numbers are marked as
+// not meaningful: a decoder that explains less than a tenth of the
+// behaviour's variance is no readout, and ρ, D_fit and the scaling slope
+// then describe noise.
+const MinR2 = 0.1
+
+// warnings returns the notes of a result whose numbers need a caveat: an α
+// at an edge of the grid, an R² below MinR2, fewer than two neurons.
+func warnings(r *Result, alphas []float64) []string {
+	var out []string
+	lo, hi := slices.Min(alphas), slices.Max(alphas)
+	switch a := r.Model.Alpha; {
+	case len(alphas) > 1 && a == hi:
+		out = append(out, fmt.Sprintf("α is the largest of the grid (%g): the decoder is mostly penalty; widen the grid upward (-alphas) before reading ρ and D_fit", a))
+	case len(alphas) > 1 && a == lo:
+		out = append(out, fmt.Sprintf("α is the smallest of the grid (%g): the fit may want still less penalty (a near-exact fit, as a BCI decoder's); widen the grid downward (-alphas) to check", a))
+	}
+	if r.R2 < MinR2 {
+		out = append(out, fmt.Sprintf("R² = %.3g is below %g: the decoder explains almost nothing, so ρ, D_fit and the scaling slope are not meaningful here", r.R2, MinR2))
+	}
+	if r.Neurons < 2 {
+		out = append(out, "one neuron: ρ is 1 and D_var 1 by construction, whatever the data")
+	}
+	return out
 }
 
 // fit is the analysis of one design: the decoder and ρ (decode.Fit) and
