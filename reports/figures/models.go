@@ -644,7 +644,7 @@ func Fig4C(s *Set, o Options) *Figure {
 	}
 	p.NominalX(tasks...)
 	p.X.Min, p.X.Max = -0.6, float64(len(tasks))-0.4
-	p.Y.Min, p.Y.Max = 0, hi*1.1
+	p.Y.Min, p.Y.Max = 0, niceMax(hi)
 	p.Add(newGrid())
 	f.Panels = [][]*plot.Plot{{p}}
 	f.legend = regimeLegend(true)
