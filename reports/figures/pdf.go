@@ -3,6 +3,7 @@ package figures
 import (
 	"image/color"
 
+	xfont "golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 	"gonum.org/v1/plot/font"
@@ -72,7 +73,7 @@ func textPath(f font.Face, pt vg.Point, s string) vg.Path {
 		}
 		if hasPrev {
 			// No kerning pair is sfnt.ErrNotFound: none to apply.
-			if k, err := f.Face.Kern(&buf, prev, idx, ppem, 0); err == nil {
+			if k, err := f.Face.Kern(&buf, prev, idx, ppem, xfont.HintingNone); err == nil {
 				x += vg.Length(k) * scale
 			}
 		}
@@ -97,7 +98,7 @@ func textPath(f font.Face, pt vg.Point, s string) vg.Path {
 				path.Close()
 			}
 		}
-		if adv, err := f.Face.GlyphAdvance(&buf, idx, ppem, 0); err == nil {
+		if adv, err := f.Face.GlyphAdvance(&buf, idx, ppem, xfont.HintingNone); err == nil {
 			x += vg.Length(adv) * scale
 		}
 		prev, hasPrev = idx, true
