@@ -19,7 +19,6 @@ func Build(s *Set, o Options) ([]*Figure, error) {
 			return nil, err
 		}
 		if f != nil {
-			f.Height += f.legend.height(f.Width) // the legend strip below the panels
 			out = append(out, f)
 		}
 	}

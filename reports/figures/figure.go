@@ -15,6 +15,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,7 +66,8 @@ type Figure struct {
 	ID, Title, Caption string
 	// Panels are drawn in a grid, row by row; a nil panel leaves its cell
 	// empty.
-	Panels        [][]*plot.Plot
+	Panels [][]*plot.Plot
+	// Width and Height are the panels'; Size adds the legend below them.
 	Width, Height vg.Length
 	Values        []Value
 	// Tables are the names of the tables the figure was drawn from.
@@ -97,7 +99,7 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 	f.takeTexts()
 	dc := draw.New(c)
 	if h := f.legend.height(f.Width); h > 0 {
-		f.legend.draw(draw.Crop(dc, 0, 0, 0, -(f.Height - h)))
+		f.legend.draw(draw.Crop(dc, 0, 0, 0, -(dc.Max.Y - dc.Min.Y - h)))
 		dc = draw.Crop(dc, 0, 0, h, 0)
 	}
 	rows := len(f.Panels)
@@ -214,7 +216,7 @@ func (t panelTexts) draw(p *plot.Plot, cv draw.Canvas, top vg.Length) {
 // equal scales, so that a unit has the same length on both axes of its
 // data area on cv.
 func (f *Figure) equalScale(p *plot.Plot, cv draw.Canvas) {
-	if indexOfPlot(f.equal, p) < 0 {
+	if !slices.Contains(f.equal, p) {
 		return
 	}
 	if f.ranges == nil {
@@ -241,25 +243,22 @@ func (f *Figure) equalScale(p *plot.Plot, cv draw.Canvas) {
 	}
 }
 
-func indexOfPlot(v []*plot.Plot, p *plot.Plot) int {
-	for i, x := range v {
-		if x == p {
-			return i
-		}
-	}
-	return -1
+// Size is the size of the figure: its panels and the legend strip below
+// them.
+func (f *Figure) Size() (w, h vg.Length) {
+	return f.Width, f.Height + f.legend.height(f.Width)
 }
 
 // SVG renders the figure as SVG.
 func (f *Figure) SVG() ([]byte, error) {
-	c := vgsvg.New(f.Width, f.Height)
+	c := vgsvg.New(f.Size())
 	return f.render(c, c)
 }
 
 // PDF renders the figure as PDF, its text as glyph outlines (see
 // pdfCanvas).
 func (f *Figure) PDF() ([]byte, error) {
-	c := pdfCanvas{vgpdf.New(f.Width, f.Height)}
+	c := pdfCanvas{vgpdf.New(f.Size())}
 	return f.render(c, c)
 }
 
@@ -268,7 +267,7 @@ const PNGDPI = 110
 
 // PNG renders the figure as PNG on a white background.
 func (f *Figure) PNG() ([]byte, error) {
-	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))
+	c := vgimg.NewWith(vgimg.UseWH(f.Size()), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))
 	return f.render(c, vgimg.PngCanvas{Canvas: c})
 }
 

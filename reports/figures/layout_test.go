@@ -99,7 +99,7 @@ func (c textCanvas) FillString(f font.Face, pt vg.Point, s string) {
 // "residual variance" above "noise ratio per task").
 func TestTitlesOneHeight(t *testing.T) {
 	for _, f := range build(t, writeFixtures(t, t.TempDir())) {
-		c := textCanvas{vgimg.New(f.Width, f.Height), map[string][]vg.Point{}}
+		c := textCanvas{vgimg.New(f.Size()), map[string][]vg.Point{}}
 		f.draw(c)
 		for i, row := range f.Panels {
 			var ys []vg.Length
@@ -184,6 +184,10 @@ func TestFig2BDistinctTrials(t *testing.T) {
 	}
 	if len(f.equal) != 2 {
 		t.Errorf("%d panels with equal scales, want 2", len(f.equal))
+	}
+	// Made outside Build, the figure still has room for its legend.
+	if _, h := f.Size(); h < f.Height+f.legend.height(f.Width) || f.legend.height(f.Width) < lineHeight {
+		t.Errorf("size %v high for panels %v high and a legend", h, f.Height)
 	}
 }
 
