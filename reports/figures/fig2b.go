@@ -2,7 +2,10 @@ package figures
 
 import (
 	"fmt"
+	"image/color"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -34,11 +37,7 @@ func Fig2B(s *Set, o Options) *Figure {
 	if len(trajs) == 0 {
 		return nil
 	}
-	type rowRef struct {
-		t   *Table
-		row int
-	}
-	byRun := map[string][]rowRef{}
+	byRun := map[string][]tableRow{}
 	var names []string
 	meta := map[string][2]string{}
 	for _, t := range trajs {
@@ -48,16 +47,19 @@ func Fig2B(s *Set, o Options) *Figure {
 				names = append(names, n)
 				meta[n] = [2]string{t.Str("task", i), t.Str("regime", i)}
 			}
-			byRun[n] = append(byRun[n], rowRef{t, i})
+			byRun[n] = append(byRun[n], tableRow{t, i})
 		}
 	}
 	chosen := o.chosen(names, func(n string) string { return meta[n][0] }, func(n string) string { return meta[n][1] })
 	f, r := newFigure("fig2b", "Fig. 2B: trajectories along the leading PCs and the output direction",
-		"States of the first evaluation trials (one colour per trial, a dot at the start) projected on the first two principal "+
-			"components and on the part of the first output vector orthogonal to them (w_out orth.), all three axes on the same scale "+
-			"(the axis lines have equal length). Aligned dynamics extend along w_out orth.; oblique dynamics are flat in it. "+
-			"The black arrow is the direction of the first output vector.", 0, 0)
+		"States of the first evaluation trials projected on the first two principal components and on the part of the first "+
+			"output vector orthogonal to them (w_out orth.), all three axes on the same scale (the axis lines have equal length). "+
+			"One colour per distinct trajectory: without noise, trials with the same input and initial state coincide and are "+
+			"drawn once (the legend names them); a ring marks the start. Aligned dynamics extend along w_out orth.; oblique "+
+			"dynamics are flat in it. The black arrow is the direction of the first output vector.", 0, 0)
 	var panels []*plot.Plot
+	var aspect float64 // the largest height/width of the panels' data
+	groupLabels := map[int][]string{}
 	for _, name := range chosen {
 		rows := byRun[name]
 		if len(rows) == 0 {
@@ -66,14 +68,16 @@ func Fig2B(s *Set, o Options) *Figure {
 		}
 		p := newPlot(fmt.Sprintf("%s (%s)", name, meta[name][1]), "", "")
 		p.HideAxes()
+		p.X.Padding, p.Y.Padding = 0, 0 // the data area is the range: equal scales exactly
+		groups := distinctTrials(rows)
 		var ext float64
 		var trajectories [][][3]float64
-		for _, rr := range rows {
-			t, i := rr.t, rr.row
-			trial, _ := t.Num("trial", i)
-			n := min(t.Len("pc1", i), t.Len("pc2", i), t.Len("out_perp", i))
+		var labels []string
+		for _, g := range groups {
+			t, i := g.t, g.row
+			trial := g.trials[0]
 			var tr [][3]float64
-			for k := 0; k < n; k++ {
+			for k := 0; k < g.n; k++ {
 				at := fmt.Sprintf("trial %g, step %d", trial, k)
 				a, ok1 := r.num(t, "PC1 coordinate", name, at, "pc1", i, k)
 				b, ok2 := r.num(t, "PC2 coordinate", name, at, "pc2", i, k)
@@ -84,11 +88,30 @@ func Fig2B(s *Set, o Options) *Figure {
 				}
 			}
 			trajectories = append(trajectories, tr)
+			labels = append(labels, trialsLabel(g.trials))
+			if len(g.trials) > 1 {
+				r.note("%s: %s coincide (the same input and initial state, no noise): drawn once", name, strings.Replace(trialsLabel(g.trials), ", ", " and ", 1))
+			}
 		}
 		if ext == 0 {
 			continue
 		}
 		axisLen := 0.8 * ext
+		// The first output vector's direction, from its coordinates.
+		t0, i0 := rows[0].t, rows[0].row
+		var w [3]float64
+		ok := true
+		for j := 0; j < 3; j++ {
+			v, okj := r.num(t0, "first output vector, coordinate", name, []string{"PC1", "PC2", "w_out orth."}[j], "w_out", i0, 0, j)
+			w[j], ok = v, ok && okj
+		}
+		norm := math.Sqrt(w[0]*w[0] + w[1]*w[1] + w[2]*w[2])
+		ok = ok && norm > 0
+		if ok {
+			for j := range w {
+				w[j] *= axisLen / norm
+			}
+		}
 		for j, lab := range []string{"PC1", "PC2", "w_out orth."} {
 			var end [3]float64
 			end[j] = axisLen
@@ -98,25 +121,15 @@ func Fig2B(s *Set, o Options) *Figure {
 			for i := range tl.TextStyle {
 				tl.TextStyle[i].Font = labelFont(9)
 				tl.TextStyle[i].Color = grey
-				if j == 2 { // above the axis' end, clear of the output vector's label
-					tl.TextStyle[i].XAlign = draw.XCenter
-					tl.TextStyle[i].YAlign = draw.YBottom
+				if j == 2 && ok && project(w).X >= project(end).X {
+					// Left of the axis' end, away from the arrow.
+					tl.TextStyle[i].XAlign = draw.XRight
+					tl.Labels[i] = lab + " "
 				}
 			}
 			p.Add(l, tl)
 		}
-		// The first output vector's direction, from its coordinates.
-		t0, i0 := rows[0].t, rows[0].row
-		var w [3]float64
-		ok := true
-		for j := 0; j < 3; j++ {
-			v, okj := r.num(t0, "first output vector, coordinate", name, []string{"PC1", "PC2", "w_out orth."}[j], "w_out", i0, 0, j)
-			w[j], ok = v, ok && okj
-		}
-		if norm := math.Sqrt(w[0]*w[0] + w[1]*w[1] + w[2]*w[2]); ok && norm > 0 {
-			for j := range w {
-				w[j] *= axisLen / norm
-			}
+		if ok {
 			l, _ := plotter.NewLine(plotter.XYs{project([3]float64{}), project(w)})
 			l.LineStyle = lineStyle(black, vg.Points(1.6))
 			head, _ := plotter.NewScatter(plotter.XYs{project(w)})
@@ -124,6 +137,7 @@ func Fig2B(s *Set, o Options) *Figure {
 			p.Add(l, head)
 		}
 		var xlo, xhi, ylo, yhi = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		var starts plotter.XYs
 		for k, tr := range trajectories {
 			pts := make(plotter.XYs, len(tr))
 			for j, x := range tr {
@@ -133,37 +147,152 @@ func Fig2B(s *Set, o Options) *Figure {
 			if len(pts) < 2 {
 				continue
 			}
-			c := series[(k+1)%len(series)]
 			l, _ := plotter.NewLine(pts)
-			l.LineStyle = lineStyle(transparent(c, 220), vg.Points(1))
-			start, _ := plotter.NewScatter(pts[:1])
-			start.GlyphStyle = glyph(c, draw.CircleGlyph{}, vg.Points(2.5))
-			p.Add(l, start)
+			l.LineStyle = lineStyle(trialColour(k), vg.Points(1.1))
+			p.Add(l)
+			groupLabels[k] = appendNew(groupLabels[k], labels[k])
+			if !containsXY(starts, pts[0], 1e-9*ext) {
+				starts = append(starts, pts[0])
+			}
 		}
-		// Equal scales: the same range on both page axes (square panels).
+		start, _ := plotter.NewScatter(starts)
+		start.GlyphStyle = startGlyph
+		p.Add(start)
+		// The axis lines, and room right of their labels.
 		for _, e := range [][3]float64{{axisLen}, {0, axisLen}, {0, 0, axisLen}} {
 			q := project(e)
-			xlo, xhi, ylo, yhi = min(xlo, q.X), max(xhi, q.X+0.15*ext), min(ylo, q.Y), max(yhi, q.Y)
+			xlo, xhi, ylo, yhi = min(xlo, q.X), max(xhi, q.X+0.15*ext), min(ylo, q.Y), max(yhi, q.Y+0.08*ext)
 		}
-		cx, cy := (xlo+xhi)/2, (ylo+yhi)/2
-		half := 0.55 * max(xhi-xlo, yhi-ylo)
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cx-half, cx+half, cy-half, cy+half
+		padX, padY := 0.04*(xhi-xlo), 0.04*(yhi-ylo)
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xlo-padX, xhi+padX, ylo-padY, yhi+padY
+		aspect = max(aspect, (p.Y.Max-p.Y.Min)/(p.X.Max-p.X.Min))
+		f.equal = append(f.equal, p)
 		panels = append(panels, p)
 	}
 	if len(panels) == 0 {
 		return nil
 	}
-	// Square data areas: the title takes about 6 mm of each tile.
-	f.tile(panels, 8.5*vg.Centimeter, 8.5*vg.Centimeter+6*vg.Millimeter, 0)
+	// Tiles shaped like the data (equal scales): the data area is the tile
+	// less the title (about 6 mm) and the padding (about 5 mm each way).
+	const w = 8.5 * vg.Centimeter
+	h := vg.Length(math.Min(math.Max(aspect, 0.45), 1.2))*(w-5*vg.Millimeter) + 11*vg.Millimeter
+	f.tile(panels, w, h)
 	f.legend = &legendStrip{}
+	for k := 0; k < len(groupLabels); k++ {
+		l, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
+		l.LineStyle = lineStyle(trialColour(k), vg.Points(1.6))
+		f.legend.add(strings.Join(groupLabels[k], " / "), l)
+	}
+	f.legend.add("start", scatterThumb(startGlyph))
 	arrow, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	arrow.LineStyle = lineStyle(black, vg.Points(1.6))
 	axis, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	axis.LineStyle = lineStyle(grey, vg.Points(0.8))
-	f.legend.add("direction of the first output vector w_out", arrow)
-	f.legend.add("axes PC1, PC2, w_out orth. (equal length)", axis)
-	f.Height += f.legend.height(f.Width)
+	f.legend.add("first output vector w_out", arrow)
+	f.legend.add("axes PC1, PC2, w_out orth.", axis)
 	return f
+}
+
+// startGlyph marks where trajectories start.
+var startGlyph = glyph(black, draw.RingGlyph{}, vg.Points(3))
+
+// trialColour is the colour of the k-th distinct trajectory: the paper's
+// green and purple for the two contexts of the cycling task, then the
+// other colours of the palette.
+func trialColour(k int) color.Color {
+	c := []color.RGBA{green, purple, orange, sky, black, aligned, oblique}
+	return c[k%len(c)]
+}
+
+// trialGroup is a set of trials of one run with the same trajectory.
+type trialGroup struct {
+	t      *Table
+	row    int // the first trial's row
+	n      int // steps
+	trials []float64
+}
+
+// distinctTrials groups the rows (trials of one run) whose trajectories
+// coincide: the same number of steps and every coordinate equal within
+// 1e-9 of the largest (a noise-free simulation of the same input from the
+// same state repeats the same arithmetic, so copies agree to rounding).
+func distinctTrials(rows []tableRow) []trialGroup {
+	var groups []trialGroup
+	var first [][][3]float64
+	for _, rr := range rows {
+		t, i := rr.t, rr.row
+		n := min(t.Len("pc1", i), t.Len("pc2", i), t.Len("out_perp", i))
+		tr := make([][3]float64, n)
+		var ext float64
+		for k := range tr {
+			for j, col := range []string{"pc1", "pc2", "out_perp"} {
+				tr[k][j], _ = t.Num(col, i, k)
+				ext = max(ext, math.Abs(tr[k][j]))
+			}
+		}
+		trial, _ := t.Num("trial", i)
+		same := -1
+		for g, other := range first {
+			if len(other) == n && closeTrajectories(other, tr, 1e-9*ext) {
+				same = g
+				break
+			}
+		}
+		if same >= 0 {
+			groups[same].trials = append(groups[same].trials, trial)
+			continue
+		}
+		groups = append(groups, trialGroup{t: t, row: i, n: n, trials: []float64{trial}})
+		first = append(first, tr)
+	}
+	return groups
+}
+
+func closeTrajectories(a, b [][3]float64, tol float64) bool {
+	for k := range a {
+		for j := range a[k] {
+			if math.Abs(a[k][j]-b[k][j]) > tol {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// tableRow is a row of a table.
+type tableRow struct {
+	t   *Table
+	row int
+}
+
+// trialsLabel names trials: "trial 0", "trials 0, 2".
+func trialsLabel(trials []float64) string {
+	parts := make([]string, len(trials))
+	for i, x := range trials {
+		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	if len(parts) == 1 {
+		return "trial " + parts[0]
+	}
+	return "trials " + strings.Join(parts, ", ")
+}
+
+func appendNew(v []string, s string) []string {
+	for _, x := range v {
+		if x == s {
+			return v
+		}
+	}
+	return append(v, s)
+}
+
+func containsXY(v plotter.XYs, p plotter.XY, tol float64) bool {
+	for _, q := range v {
+		if math.Abs(q.X-p.X) <= tol && math.Abs(q.Y-p.Y) <= tol {
+			return true
+		}
+	}
+	return false
 }
 
 // FigCompare draws each recording of the compare tables among the model
@@ -190,7 +319,7 @@ func FigCompare(s *Set, o Options) *Figure {
 			p := newPlot(rec, "ρ·√n", "D_fit / D_var")
 			p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 			p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-			p.Add(plotter.NewGrid())
+			p.Add(newGrid())
 			xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 			for i := 0; i < t.Rows; i++ {
 				if t.Str("recording", i) != rec || t.Str("error", i) != "" {
@@ -226,18 +355,20 @@ func FigCompare(s *Set, o Options) *Figure {
 			if math.IsInf(xlo, 1) {
 				continue
 			}
-			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xlo/1.3, xhi*1.3, ylo/1.3, yhi*1.3
+			// Each axis from a tick below its data to one above.
+			p.X.Min, p.X.Max = logBounds(xlo, xhi, 1.15)
+			p.Y.Min, p.Y.Max = logBounds(ylo, yhi, 1.15)
 			panels = append(panels, p)
 		}
 	}
 	if len(panels) == 0 {
 		return nil
 	}
-	f.tile(panels, 9*vg.Centimeter, 8*vg.Centimeter, 10*vg.Millimeter)
-	f.legend = regimeLegend(false)
-	f.legend.items = append([]legendItem{{"recording", []plot.Thumbnailer{scatterThumb(glyph(black, starGlyph{}, vg.Points(6)))}}}, f.legend.items...)
-	for i := range f.legend.items[1:] {
-		f.legend.items[i+1].label = "networks, " + f.legend.items[i+1].label
+	f.tile(panels, 10*vg.Centimeter, 8.5*vg.Centimeter)
+	f.legend = &legendStrip{}
+	f.legend.add("recording", scatterThumb(glyph(black, starGlyph{}, vg.Points(6))))
+	for _, reg := range []string{"aligned", "oblique"} {
+		f.legend.add(reg+" networks", scatterThumb(glyph(regimeColour(reg), draw.CircleGlyph{}, vg.Points(2.6))))
 	}
 	return f
 }
@@ -246,21 +377,14 @@ func FigCompare(s *Set, o Options) *Figure {
 type starGlyph struct{}
 
 func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	var p vg.Path
+	var corners []vg.Point
 	for k := 0; k < 10; k++ {
-		rad := sty.Radius
+		rad := 1.0
 		if k%2 == 1 {
-			rad *= 0.45
+			rad = 0.45
 		}
 		a := math.Pi/2 + float64(k)*math.Pi/5
-		q := vg.Point{X: pt.X + rad*vg.Length(math.Cos(a)), Y: pt.Y + rad*vg.Length(math.Sin(a))}
-		if k == 0 {
-			p.Move(q)
-		} else {
-			p.Line(q)
-		}
+		corners = append(corners, vg.Point{X: vg.Length(rad * math.Cos(a)), Y: vg.Length(rad * math.Sin(a))})
 	}
-	p.Close()
-	c.SetColor(sty.Color)
-	c.Fill(p)
+	polygonGlyph(c, sty, pt, corners)
 }

@@ -122,7 +122,7 @@ func Fig3B(s *Set, o Options) *Figure {
 	for _, c := range specs {
 		t, i := c.t, c.row
 		p := newPlot(c.subject, "number of PCs, k", "share of variance / R²")
-		p.Add(plotter.NewGrid())
+		p.Add(newGrid())
 		kmax := addCurves(r, p, c, false)
 		vt, ok1 := r.numMeta(t, "variance threshold", "var_threshold")
 		ft, ok2 := r.numMeta(t, "fit threshold (share of R²)", "fit_threshold")
@@ -139,7 +139,7 @@ func Fig3B(s *Set, o Options) *Figure {
 		panels = append(panels, p)
 	}
 	panels = append(panels, modelCurvePanels(r, modelPanels)...)
-	f.tile(panels, 9*vg.Centimeter, 7*vg.Centimeter, 12*vg.Millimeter)
+	f.tile(panels, 9*vg.Centimeter, 7*vg.Centimeter)
 	f.legend = &legendStrip{}
 	cum, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	cum.LineStyle = lineStyle(black, vg.Points(1.3), vg.Points(4), vg.Points(2))
@@ -158,14 +158,12 @@ func Fig3B(s *Set, o Options) *Figure {
 	return f
 }
 
-// grid lays panels out in rows of cols.
-// tile lays panels out on a grid of up to two columns of w × h tiles, with
-// extra height (the legend strip) below.
-func (f *Figure) tile(panels []*plot.Plot, w, h, extra vg.Length) {
+// tile lays panels out on a grid of up to two columns of w × h tiles.
+func (f *Figure) tile(panels []*plot.Plot, w, h vg.Length) {
 	cols := min(len(panels), 2)
 	f.Panels = grid(panels, cols)
 	f.Width = vg.Length(cols) * w
-	f.Height = vg.Length(len(f.Panels))*h + extra
+	f.Height = vg.Length(len(f.Panels)) * h
 }
 
 func grid(panels []*plot.Plot, cols int) [][]*plot.Plot {

@@ -109,7 +109,7 @@ func Fig7B(s *Set, o Options) *Figure {
 		return nil
 	}
 	n := len(labels)
-	f.Height = vg.Length(n)*7*vg.Millimeter + 35*vg.Millimeter
+	f.Height = vg.Length(n)*7*vg.Millimeter + 25*vg.Millimeter
 	rho := newPlot("correlation ρ", "ρ", "")
 	ratio := newPlot("relative fitting dimension", "D_fit / D_var", "")
 	maxRho, maxRatio := 0.0, 0.0
@@ -137,7 +137,7 @@ func Fig7B(s *Set, o Options) *Figure {
 		}
 	}
 	for _, pl := range []*plot.Plot{rho, ratio} {
-		pl.Add(plotter.NewGrid())
+		pl.Add(newGrid())
 		pl.NominalY(reversed(labels)...)
 		pl.Y.Min, pl.Y.Max = -0.6, float64(n)-0.4
 		pl.X.Min = 0
@@ -151,7 +151,7 @@ func Fig7B(s *Set, o Options) *Figure {
 	ratio.Y.Tick.Marker = blankTicks{}
 	f.Panels = [][]*plot.Plot{{rho, ratio}}
 	f.legend = &legendStrip{}
-	f.legend.add("published (paper, METHODS.md §6)", scatterThumb(pointStyle("paper")))
+	f.legend.add("published (paper)", scatterThumb(pointStyle("paper")))
 	f.legend.add("this analysis", scatterThumb(pointStyle("recording")))
 	if len(s.Kind("compare")) > 0 {
 		f.legend.add("model runs, aligned", scatterThumb(pointStyle("aligned")))

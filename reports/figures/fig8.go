@@ -41,7 +41,7 @@ func Fig8(s *Set, o Options) *Figure {
 		t, i := rc.t, rc.row
 		name := t.Str("recording", i)
 		m := t.Len("scaling_n", i)
-		mean, band := make(plotter.XYs, 0, m), make([]vg.Point, 0, 2*m)
+		mean := make(plotter.XYs, 0, m)
 		var lo, hi plotter.XYs
 		for j := 0; j < m; j++ {
 			at := ""
@@ -62,7 +62,6 @@ func Fig8(s *Set, o Options) *Figure {
 				hi = append(hi, plotter.XY{X: nv, Y: hv})
 			}
 		}
-		_ = band
 		if len(mean) < 2 {
 			r.note("%s: not drawn, ρ·√n is positive at fewer than two subset sizes", name)
 			continue
@@ -79,7 +78,7 @@ func Fig8(s *Set, o Options) *Figure {
 		p := newPlot(title, "neurons in subset, n", "ρ·√n")
 		p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 		p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-		p.Add(plotter.NewGrid())
+		p.Add(newGrid())
 		if len(lo) > 1 {
 			poly := append(append(plotter.XYs(nil), lo...), reverseXY(hi)...)
 			pg, err := plotter.NewPolygon(poly)
@@ -96,35 +95,36 @@ func Fig8(s *Set, o Options) *Figure {
 		x0, y0, x1 := mean[0].X, mean[0].Y, mean[len(mean)-1].X
 		ylo, yhi := y0, y0
 		for _, g := range []struct {
-			p     float64
-			label string
-		}{{0, "n^0"}, {0.25, "n^1/4"}, {0.5, "n^1/2"}} {
-			l, lab := guide(x0, y0, x1, g.p, g.label, grey)
+			p   float64
+			exp string
+		}{{0, "0"}, {0.25, "¼"}, {0.5, "½"}} {
+			l, lab := guide(x0, y0, x1, g.p, g.exp, grey)
 			p.Add(l, lab)
 			yhi = max(yhi, y0*math.Pow(x1/x0, g.p))
 		}
 		for _, v := range append(append(append(plotter.XYs(nil), mean...), lo...), hi...) {
 			ylo, yhi = min(ylo, v.Y), max(yhi, v.Y)
 		}
-		p.Y.Min, p.Y.Max = ylo/1.15, yhi*1.15
-		p.X.Min, p.X.Max = x0/1.1, x1*1.35 // room for the guide labels
+		// Room above the highest guide's label (half a line of text: a
+		// factor 1.1 on an axis of a decade or less, before rounding
+		// out to a tick), and right of the guides for their labels.
+		p.Y.Min, p.Y.Max = logBounds(ylo, yhi, 1.1)
+		p.X.Min, p.X.Max = x0/1.1, x1*1.45
 		panels = append(panels, p)
 	}
 	if len(panels) == 0 {
 		return nil
 	}
-	f.tile(panels, 9*vg.Centimeter, 8*vg.Centimeter, 12*vg.Millimeter)
+	f.tile(panels, 9*vg.Centimeter, 8*vg.Centimeter)
 	f.legend = &legendStrip{}
 	band, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
 	band.Color = transparent(lightGrey, 140)
 	band.LineStyle.Width = 0
 	mean, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
 	mean.LineStyle = lineStyle(black, vg.Points(1.2))
-	gd, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
-	gd.LineStyle = lineStyle(grey, vg.Points(0.8), vg.Points(3), vg.Points(2))
+	// The guides are labelled where they end (n⁰, n^¼, n^½).
 	f.legend.add("mean over draws", mean)
 	f.legend.add("2.5–97.5 % of draws", band)
-	f.legend.add("guides: slopes 0, 1/4, 1/2", gd)
 	return f
 }
 

@@ -1,5 +1,5 @@
 // Package figures draws the paper's figures from oblique's Arrow tables
-// with gonum.org/v1/plot, as SVG and PNG.
+// with gonum.org/v1/plot, as SVG, PNG and PDF.
 //
 // Every figure reads its numbers only through Table (an Arrow file read
 // whole), and records each number it draws as a Value that names the
@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +24,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -59,11 +62,12 @@ type Value struct {
 // Figure is one figure of the report: a grid of panels and the values
 // drawn in them.
 type Figure struct {
-	// ID names the files (ID.svg, ID.png) and the HTML anchor.
+	// ID names the files (ID.svg, ID.png, ID.pdf) and the HTML anchor.
 	ID, Title, Caption string
 	// Panels are drawn in a grid, row by row; a nil panel leaves its cell
 	// empty.
-	Panels        [][]*plot.Plot
+	Panels [][]*plot.Plot
+	// Width and Height are the panels'; Size adds the legend below them.
 	Width, Height vg.Length
 	Values        []Value
 	// Tables are the names of the tables the figure was drawn from.
@@ -72,13 +76,30 @@ type Figure struct {
 	Notes []string
 
 	legend *legendStrip
+	// rowsSpan lays each row of panels out across the whole width, on its
+	// own (a row of one panel above a row of two), instead of on a grid
+	// whose columns line up.
+	rowsSpan bool
+	// equal are the panels drawn with the same scale on both axes: their
+	// ranges are widened to the shape of the data area.
+	equal []*plot.Plot
+	// texts are the panels' titles and axis labels, which the figure
+	// draws: the titles at one height per row (gonum/plot puts each at
+	// the top of its panel's canvas, which plot.Align moves with the room
+	// the panel's tick labels need), the axis labels centred on the data
+	// (gonum/plot counts an axis label on a log axis as centred on the
+	// arithmetic mean of the axis' ends, which pads the data area away
+	// from the label's far side).
+	texts  map[*plot.Plot]panelTexts
+	ranges map[*plot.Plot][4]float64
 }
 
 // draw lays the panels out on c.
 func (f *Figure) draw(c vg.CanvasSizer) {
+	f.takeTexts()
 	dc := draw.New(c)
 	if h := f.legend.height(f.Width); h > 0 {
-		f.legend.draw(draw.Crop(dc, 0, 0, 0, -(f.Height - h)))
+		f.legend.draw(draw.Crop(dc, 0, 0, 0, -(dc.Max.Y - dc.Min.Y - h)))
 		dc = draw.Crop(dc, 0, 0, h, 0)
 	}
 	rows := len(f.Panels)
@@ -86,26 +107,158 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 	for _, r := range f.Panels {
 		cols = max(cols, len(r))
 	}
-	grid := make([][]*plot.Plot, rows)
-	for i, r := range f.Panels {
-		grid[i] = make([]*plot.Plot, cols)
-		copy(grid[i], r)
+	tiles := func(rows, cols int) draw.Tiles {
+		return draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
+			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
 	}
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
-	canvases := plot.Align(grid, tiles, dc)
+	var grid [][]*plot.Plot
+	var canvases [][]draw.Canvas
+	if f.rowsSpan && rows > 1 {
+		// Each row on its own band of the height, across the width.
+		h := (dc.Max.Y - dc.Min.Y) / vg.Length(rows)
+		for i, r := range f.Panels {
+			band := draw.Crop(dc, 0, 0, vg.Length(rows-1-i)*h, -vg.Length(i)*h)
+			grid = append(grid, r)
+			canvases = append(canvases, plot.Align([][]*plot.Plot{r}, tiles(1, len(r)), band)[0])
+		}
+	} else {
+		grid = make([][]*plot.Plot, rows)
+		for i, r := range f.Panels {
+			grid[i] = make([]*plot.Plot, cols)
+			copy(grid[i], r)
+		}
+		canvases = plot.Align(grid, tiles(rows, cols), dc)
+	}
 	for i := range grid {
+		// The titles of a row: at the top of its highest canvas (the one
+		// that needs the most room above its data).
+		var top vg.Length
 		for j, p := range grid[i] {
-			if p != nil {
-				p.Draw(canvases[i][j])
+			if p != nil && f.texts[p].title != "" {
+				top = max(top, canvases[i][j].Max.Y)
+			}
+		}
+		for j, p := range grid[i] {
+			if p == nil {
+				continue
+			}
+			cv, t := canvases[i][j], f.texts[p]
+			if t.title != "" {
+				// The title's room, kept by its placeholder in Align.
+				cv = draw.Crop(cv, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding))
+			}
+			saved := p.Title.Text
+			p.Title.Text = ""
+			f.equalScale(p, cv)
+			p.Draw(cv)
+			p.Title.Text = saved
+			t.draw(p, cv, top)
+		}
+	}
+}
+
+// panelTexts are a panel's title and axis labels.
+type panelTexts struct{ title, x, y string }
+
+// takeTexts moves the panels' titles and axis labels into f.texts,
+// leaving placeholders that keep their room in the layout: blank lines
+// for a title, a space (as tall as a label, and narrow) for a label.
+func (f *Figure) takeTexts() {
+	if f.texts != nil {
+		return
+	}
+	f.texts = map[*plot.Plot]panelTexts{}
+	for _, r := range f.Panels {
+		for _, p := range r {
+			if p == nil {
+				continue
+			}
+			t := panelTexts{p.Title.Text, p.X.Label.Text, p.Y.Label.Text}
+			f.texts[p] = t
+			if t.title != "" {
+				p.Title.Text = strings.Repeat(" \n", strings.Count(t.title, "\n")) + " "
+			}
+			if t.x != "" {
+				p.X.Label.Text = " "
+			}
+			if t.y != "" {
+				p.Y.Label.Text = " "
 			}
 		}
 	}
 }
 
+// draw draws the texts of p, drawn on cv (less its title's room): the
+// title centred on the data with its top at top, the axis labels where
+// gonum/plot puts them, centred on the data.
+func (t panelTexts) draw(p *plot.Plot, cv draw.Canvas, top vg.Length) {
+	dataC := p.DataCanvas(cv)
+	if t.title != "" {
+		sty := p.Title.TextStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		// As gonum/plot places a title: its box's top a descent above
+		// the canvas.
+		cv.FillText(sty, vg.Point{X: (dataC.Min.X + dataC.Max.X) / 2, Y: top + sty.FontExtents().Descent}, t.title)
+	}
+	if t.x != "" {
+		sty := p.X.Label.TextStyle
+		cv.FillText(sty, vg.Point{X: (dataC.Min.X + dataC.Max.X) / 2, Y: cv.Min.Y + sty.FontExtents().Descent}, t.x)
+	}
+	if t.y != "" {
+		sty := p.Y.Label.TextStyle
+		sty.Rotation += math.Pi / 2
+		x := cv.Min.X + sty.Height(t.y) - sty.FontExtents().Descent
+		cv.FillText(sty, vg.Point{X: x, Y: (dataC.Min.Y + dataC.Max.Y) / 2}, t.y)
+	}
+}
+
+// equalScale widens the range of one axis of p, when p is drawn with
+// equal scales, so that a unit has the same length on both axes of its
+// data area on cv.
+func (f *Figure) equalScale(p *plot.Plot, cv draw.Canvas) {
+	if !slices.Contains(f.equal, p) {
+		return
+	}
+	if f.ranges == nil {
+		f.ranges = map[*plot.Plot][4]float64{}
+	}
+	r, ok := f.ranges[p]
+	if !ok {
+		r = [4]float64{p.X.Min, p.X.Max, p.Y.Min, p.Y.Max}
+		f.ranges[p] = r
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = r[0], r[1], r[2], r[3]
+	dc := p.DataCanvas(cv)
+	w, h := float64(dc.Max.X-dc.Min.X), float64(dc.Max.Y-dc.Min.Y)
+	if w <= 0 || h <= 0 {
+		return
+	}
+	xr, yr := r[1]-r[0], r[3]-r[2]
+	if yr/xr < h/w {
+		mid, half := (r[2]+r[3])/2, xr*h/w/2
+		p.Y.Min, p.Y.Max = mid-half, mid+half
+	} else {
+		mid, half := (r[0]+r[1])/2, yr*w/h/2
+		p.X.Min, p.X.Max = mid-half, mid+half
+	}
+}
+
+// Size is the size of the figure: its panels and the legend strip below
+// them.
+func (f *Figure) Size() (w, h vg.Length) {
+	return f.Width, f.Height + f.legend.height(f.Width)
+}
+
 // SVG renders the figure as SVG.
 func (f *Figure) SVG() ([]byte, error) {
-	c := vgsvg.New(f.Width, f.Height)
+	c := vgsvg.New(f.Size())
+	return f.render(c, c)
+}
+
+// PDF renders the figure as PDF, its text as glyph outlines (see
+// pdfCanvas).
+func (f *Figure) PDF() ([]byte, error) {
+	c := pdfCanvas{vgpdf.New(f.Size())}
 	return f.render(c, c)
 }
 
@@ -114,7 +267,7 @@ const PNGDPI = 110
 
 // PNG renders the figure as PNG on a white background.
 func (f *Figure) PNG() ([]byte, error) {
-	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))
+	c := vgimg.NewWith(vgimg.UseWH(f.Size()), vgimg.UseDPI(PNGDPI), vgimg.UseBackgroundColor(color.White))
 	return f.render(c, vgimg.PngCanvas{Canvas: c})
 }
 

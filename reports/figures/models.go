@@ -167,7 +167,7 @@ func modelCurvePanels(r *recorder, specs [][]curveSpec) []*plot.Plot {
 			kmax = min(kmax, max(10, 3*int(dims)))
 		}
 		p := newPlot(strings.Join(names, " vs "), "number of PCs, k", "share of variance / R²")
-		p.Add(plotter.NewGrid())
+		p.Add(newGrid())
 		for j, c := range group {
 			c.limit = kmax
 			addCurves(r, p, c, false)
@@ -204,10 +204,12 @@ func (r *recorder) numMetaJSON(t *Table, quantity, key string) (float64, bool) {
 	return v, true
 }
 
-// taskStrip draws one quantity of every run as dots per task, aligned
-// runs left of the task's tick and oblique right, with the mean over
-// seeds from the models-settings table as a bar when it is given.
-func taskStrip(r *recorder, s *Set, p *plot.Plot, col, meanCol, quantity string, log bool) bool {
+// taskStrip draws one quantity of every run as dots per task on a log
+// axis, aligned runs left of the task's tick and oblique right, with the
+// mean over seeds from the models-settings table as a bar when it is
+// given. width is the panel's: the task names are turned when they do
+// not fit side by side in it.
+func taskStrip(r *recorder, s *Set, p *plot.Plot, col, meanCol, quantity string, width vg.Length) bool {
 	runs := modelRuns(s)
 	tasks := tasksOf(runs)
 	if len(tasks) == 0 {
@@ -223,7 +225,7 @@ func taskStrip(r *recorder, s *Set, p *plot.Plot, col, meanCol, quantity string,
 	seedIdx := map[string]int{}
 	for _, rr := range runs {
 		v, ok := r.num(rr.t, quantity, rr.name, "", col, rr.row)
-		if !ok || log && v <= 0 {
+		if !ok || v <= 0 {
 			continue
 		}
 		key := rr.task + "/" + rr.regim
@@ -244,13 +246,10 @@ func taskStrip(r *recorder, s *Set, p *plot.Plot, col, meanCol, quantity string,
 				continue
 			}
 			v, ok := r.num(t, quantity+", mean over seeds", task+" "+regime, "", meanCol, i)
-			if !ok || log && v <= 0 {
+			if !ok || v <= 0 {
 				continue
 			}
-			x := float64(k) + off[regime]
-			l, _ := plotter.NewLine(plotter.XYs{{X: x - 0.13, Y: v}, {X: x + 0.13, Y: v}})
-			l.LineStyle = lineStyle(regimeColour(regime), vg.Points(2))
-			p.Add(l)
+			p.Add(meanBar(float64(k)+off[regime], v, regime))
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
@@ -259,20 +258,23 @@ func taskStrip(r *recorder, s *Set, p *plot.Plot, col, meanCol, quantity string,
 	}
 	p.NominalX(tasks...)
 	p.X.Min, p.X.Max = -0.6, float64(len(tasks))-0.4
-	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	if log {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = niceTicks{}
-		p.Y.Min, p.Y.Max = lo/1.5, hi*1.5
-	} else {
-		pad := 0.08 * (hi - lo)
-		if pad == 0 {
-			pad = 0.1 * math.Abs(hi)
-		}
-		p.Y.Min, p.Y.Max = math.Min(0, lo-pad), hi+pad
+	// The names side by side when the longest fits in its share of the
+	// data area (the width less about 2 cm of axis); else turned by 45°,
+	// which puts neighbours 0.7 of their spacing apart across their
+	// baselines, more than a line of text in the narrowest panel (Fig.
+	// 3A's third of 17 cm).
+	var longest vg.Length
+	for _, t := range tasks {
+		longest = max(longest, p.X.Tick.Label.Width(t))
 	}
-	p.Add(plotter.NewGrid())
+	if longest > 0.9*(width-2*vg.Centimeter)/vg.Length(len(tasks)) {
+		p.X.Tick.Label.Rotation = math.Pi / 4
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = niceTicks{}
+	p.Y.Min, p.Y.Max = logBounds(lo, hi, 1.1)
+	p.Add(newGrid())
 	return true
 }
 
@@ -284,9 +286,18 @@ func regimeLegend(withMeans bool) *legendStrip {
 	}
 	if withMeans {
 		m, _ := plotter.NewLine(plotter.XYs{{}, {X: 1}})
-		m.LineStyle = lineStyle(grey, vg.Points(2))
+		m.LineStyle = lineStyle(darker(grey, 0.6), vg.Points(2))
 		l.add("mean over seeds", m)
 	}
+	return l
+}
+
+// meanBar marks a mean over seeds at x: a bar wider than the spread of
+// the dots, drawn over them in a darker shade of the regime's colour so
+// that dots of the same colour do not hide it.
+func meanBar(x, v float64, regime string) plot.Plotter {
+	l, _ := plotter.NewLine(plotter.XYs{{X: x - 0.15, Y: v}, {X: x + 0.15, Y: v}})
+	l.LineStyle = lineStyle(darker(rgba(regimeColour(regime)), 0.6), vg.Points(2))
 	return l
 }
 
@@ -324,7 +335,7 @@ func Fig3A(s *Set, o Options) *Figure {
 		{"state_norm", "state_norm_mean", "‖x‖", "states ‖x‖"},
 	} {
 		p := newPlot(q.title, "", q.name)
-		if taskStrip(r, s, p, q.col, q.mean, q.name, true) {
+		if taskStrip(r, s, p, q.col, q.mean, q.name, f.Width/3) {
 			panels = append(panels, p)
 		}
 	}
@@ -332,7 +343,7 @@ func Fig3A(s *Set, o Options) *Figure {
 		return nil
 	}
 	f.Panels = [][]*plot.Plot{panels}
-	f.Height = 8*vg.Centimeter + 10*vg.Millimeter
+	f.Height = 8 * vg.Centimeter
 	f.legend = regimeLegend(means)
 	return f
 }
@@ -348,13 +359,13 @@ func Fig3C(s *Set, o Options) *Figure {
 		"D_var (fewest PCs with > 90 % of the variance) and D_fit (fewest PCs whose decoder reaches R² > 0.9, the model rule of "+
 			"METHODS.md §4) of every network; the marker is the task, the colour the regime. Dashed: D_fit = D_var. "+
 			"Runs with the same pair of dimensions are spread slightly around it. "+
-			"Runs whose D_fit is undefined (no k reaches the threshold) are left out.", 12*vg.Centimeter, 11*vg.Centimeter)
+			"Runs whose D_fit is undefined (no k reaches the threshold) are left out.", 12*vg.Centimeter, 10*vg.Centimeter)
 	p := newPlot("", "variance dimension D_var", "fitting dimension D_fit")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = niceTicks{}, niceTicks{}
-	p.Add(plotter.NewGrid())
+	p.Add(newGrid())
 	tasks := tasksOf(runs)
-	lo, hi := math.Inf(1), math.Inf(-1)
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	at := map[[2]float64]int{} // runs drawn at each point so far
 	for _, rr := range runs {
 		dv, ok1 := r.num(rr.t, "D_var", rr.name, "", "d_var", rr.row)
@@ -381,29 +392,65 @@ func Fig3C(s *Set, o Options) *Figure {
 		sc, _ := plotter.NewScatter(plotter.XYs{{X: x, Y: y}})
 		sc.GlyphStyle = glyph(regimeColour(rr.regim), taskShape(indexOf(tasks, rr.task)), vg.Points(3.2))
 		p.Add(sc)
-		lo, hi = min(lo, dv, df), max(hi, dv, df)
+		xlo, xhi, ylo, yhi = min(xlo, dv), max(xhi, dv), min(ylo, df), max(yhi, df)
 	}
-	if math.IsInf(lo, 1) {
+	if math.IsInf(xlo, 1) {
 		return nil
 	}
-	lo, hi = lo/1.4, hi*1.4
+	// Each axis spans its own dimension (the diagonal crosses the panel
+	// where the ranges overlap).
+	x0, x1 := logBounds(xlo, xhi, 1.2)
+	y0, y1 := logBounds(ylo, yhi, 1.2)
+	lo, hi := min(x0, y0), max(x1, y1)
 	d, _ := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
 	d.LineStyle = lineStyle(grey, vg.Points(0.8), vg.Points(3), vg.Points(2))
 	p.Add(d)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
+	// After Add, which widens the ranges to the diagonal's.
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x0, x1, y0, y1
 	f.Panels = [][]*plot.Plot{{p}}
 	f.legend = regimeLegend(false)
 	for i, t := range tasks {
 		f.legend.add(t, scatterThumb(glyph(grey, taskShape(i), vg.Points(3.2))))
 	}
-	f.Height += f.legend.height(f.Width)
 	return f
 }
 
-// taskShape is the marker of the i-th task.
+// taskShape is the marker of the i-th task: filled shapes that differ in
+// outline (an open and a filled triangle read as one shape).
 func taskShape(i int) draw.GlyphDrawer {
-	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, diamondGlyph{}, invertedPyramid{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
 	return shapes[i%len(shapes)]
+}
+
+// diamondGlyph is a filled square standing on a corner.
+type diamondGlyph struct{}
+
+func (diamondGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	polygonGlyph(c, sty, pt, []vg.Point{{X: 0, Y: 1.2}, {X: 1.2, Y: 0}, {X: 0, Y: -1.2}, {X: -1.2, Y: 0}})
+}
+
+// invertedPyramid is a filled triangle standing on its apex.
+type invertedPyramid struct{}
+
+func (invertedPyramid) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	polygonGlyph(c, sty, pt, []vg.Point{{X: -1.1, Y: 0.7}, {X: 1.1, Y: 0.7}, {X: 0, Y: -1.2}})
+}
+
+// polygonGlyph fills the polygon of corners (in units of the radius)
+// around pt.
+func polygonGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point, corners []vg.Point) {
+	var p vg.Path
+	for i, q := range corners {
+		q = vg.Point{X: pt.X + q.X*sty.Radius, Y: pt.Y + q.Y*sty.Radius}
+		if i == 0 {
+			p.Move(q)
+		} else {
+			p.Line(q)
+		}
+	}
+	p.Close()
+	c.SetColor(sty.Color)
+	c.Fill(p)
 }
 
 // Fig5 draws the relative susceptibility AUC_out/AUC_pc of every run per
@@ -420,12 +467,13 @@ func Fig5(s *Set, o Options) *Figure {
 			"Bottom: for the chosen runs, the task loss in the scored window after a perturbation against its amplitude |Δx|/√N, "+
 			"one line per perturbation time.", 17*vg.Centimeter, 0)
 	top := newPlot("relative susceptibility", "", "AUC_out / AUC_pc")
-	if !taskStrip(r, s, top, "rel_susceptibility", "rel_susceptibility_mean", "relative susceptibility", true) {
+	if !taskStrip(r, s, top, "rel_susceptibility", "rel_susceptibility_mean", "relative susceptibility", f.Width) {
 		return nil
 	}
 	refLine(top, 1, "")
 	panels := [][]*plot.Plot{{top}}
 	var bottom []*plot.Plot
+	var lossHi float64 // the highest loss drawn
 	for _, rr := range chosenRuns(modelRuns(s), o) {
 		t, i := rr.t, rr.row
 		na := t.Len("pert_amplitudes", i)
@@ -434,7 +482,7 @@ func Fig5(s *Set, o Options) *Figure {
 		}
 		n, _ := t.Num("n", i)
 		p := newPlot(rr.name, "amplitude |Δx| / √N", "loss after perturbation")
-		p.Add(plotter.NewGrid())
+		p.Add(newGrid())
 		drawn := false
 		for _, d := range []struct {
 			col, name string
@@ -448,6 +496,7 @@ func Fig5(s *Set, o Options) *Figure {
 					v, ok2 := r.num(t, "loss after perturbation, "+d.name, rr.name, fmt.Sprintf("amplitude %d, time %d", a, ti), d.col, i, a, ti)
 					if ok1 && ok2 && n > 0 {
 						pts = append(pts, plotter.XY{X: amp / math.Sqrt(n), Y: v})
+						lossHi = max(lossHi, v)
 					}
 				}
 				if len(pts) > 1 {
@@ -460,16 +509,21 @@ func Fig5(s *Set, o Options) *Figure {
 		}
 		r.num(t, "N", rr.name, "", "n", i)
 		if drawn {
-			p.Y.Min = 0
 			bottom = append(bottom, p)
 		}
 	}
 	if len(bottom) > 0 {
+		// One loss scale for the runs, from 0 to a labelled tick above
+		// the highest curve.
+		for _, p := range bottom {
+			p.Y.Min, p.Y.Max = 0, niceMax(lossHi)
+		}
 		panels = append(panels, bottom)
 		top.Title.Text = "relative susceptibility per task"
 	}
 	f.Panels = panels
-	f.Height = vg.Length(len(panels))*7.5*vg.Centimeter + 12*vg.Millimeter
+	f.rowsSpan = true // the strip of tasks across the width, the runs below
+	f.Height = vg.Length(len(panels)) * 7.5 * vg.Centimeter
 	f.legend = regimeLegend(len(s.Kind("models-settings")) > 0)
 	if len(bottom) > 0 {
 		for _, d := range []struct {
@@ -496,9 +550,9 @@ func Fig6(s *Set, o Options) *Figure {
 		"Left: ratio of the trial-to-trial residual variance along output directions to that along random directions "+
 			"(> 1 aligned, < 1 oblique; METHODS.md §5); dots runs, bars means over seeds (log scale). Right: for the chosen runs, "+
 			"the mean residual variance along random directions, directions in the output-weight plane and in the top-2-PC plane.",
-		17*vg.Centimeter, 8*vg.Centimeter+12*vg.Millimeter)
+		17*vg.Centimeter, 8*vg.Centimeter)
 	left := newPlot("noise ratio per task", "", "var_out / var_random")
-	if !taskStrip(r, s, left, "noise_ratio", "noise_ratio_mean", "noise ratio out/random", true) {
+	if !taskStrip(r, s, left, "noise_ratio", "noise_ratio_mean", "noise ratio out/random", f.Width/2) {
 		return nil
 	}
 	refLine(left, 1, "")
@@ -506,7 +560,7 @@ func Fig6(s *Set, o Options) *Figure {
 	chosen := chosenRuns(modelRuns(s), o)
 	var runLegend []legendItem
 	if len(chosen) > 0 {
-		right := newPlot("residual variance", "", "mean variance along direction")
+		right := newPlot("residual variance per direction", "", "mean variance")
 		right.Y.Scale = plot.LogScale{}
 		right.Y.Tick.Marker = niceTicks{}
 		cats := []struct{ col, name string }{{"noise_var_random_mean", "random"}, {"noise_var_out_mean", "output plane"}, {"noise_var_pc_mean", "PC plane"}}
@@ -530,8 +584,8 @@ func Fig6(s *Set, o Options) *Figure {
 		if !math.IsInf(lo, 1) {
 			right.NominalX("random", "output plane", "PC plane")
 			right.X.Min, right.X.Max = -0.5, 2.5
-			right.Y.Min, right.Y.Max = lo/2, hi*2
-			right.Add(plotter.NewGrid())
+			right.Y.Min, right.Y.Max = logBounds(lo, hi, 1.3)
+			right.Add(newGrid())
 			row = append(row, right)
 		}
 	}
@@ -551,7 +605,7 @@ func Fig4C(s *Set, o Options) *Figure {
 	}
 	f, r := newFigure("fig4c", "Fig. 4C: dissimilarity between networks trained from different seeds",
 		"Shape distance (Williams et al. 2021, α = 1; METHODS.md §5) between the states of every pair of networks of a task and "+
-			"regime; dots pairs, bars the mean. Oblique networks differ more.", 12*vg.Centimeter, 8*vg.Centimeter+10*vg.Millimeter)
+			"regime; dots pairs, bars the mean. Oblique networks differ more.", 12*vg.Centimeter, 8*vg.Centimeter)
 	p := newPlot("", "", "dissimilarity (rad)")
 	var tasks []string
 	pos := map[string]int{}
@@ -580,9 +634,7 @@ func Fig4C(s *Set, o Options) *Figure {
 				drawn = true
 			}
 			if v, ok := r.num(t, "dissimilarity, mean over pairs", subject, "", "dissimilarity_mean", i); ok {
-				l, _ := plotter.NewLine(plotter.XYs{{X: x - 0.13, Y: v}, {X: x + 0.13, Y: v}})
-				l.LineStyle = lineStyle(regimeColour(regime), vg.Points(2))
-				p.Add(l)
+				p.Add(meanBar(x, v, regime))
 				hi = max(hi, v)
 			}
 		}
@@ -592,8 +644,8 @@ func Fig4C(s *Set, o Options) *Figure {
 	}
 	p.NominalX(tasks...)
 	p.X.Min, p.X.Max = -0.6, float64(len(tasks))-0.4
-	p.Y.Min, p.Y.Max = 0, hi*1.1
-	p.Add(plotter.NewGrid())
+	p.Y.Min, p.Y.Max = 0, niceMax(hi)
+	p.Add(newGrid())
 	f.Panels = [][]*plot.Plot{{p}}
 	f.legend = regimeLegend(true)
 	return f

@@ -1,12 +1,14 @@
 // Package page writes oblique's HTML report: one self-contained
 // index.html (no network access needed: figures are inline SVG, styles and
-// the small error-recording script are inline) beside the figures as SVG
-// and PNG files and the Arrow tables they were drawn from.
+// the small error-recording script are inline) beside the figures as SVG,
+// PNG and PDF files and the Arrow tables they were drawn from.
 //
 // The page's table of values has one row per number drawn, with the
 // table, column, row and list index it came from (data-* attributes, the
 // value at full precision in data-value), so that tests and readers can
-// check every number against the files.
+// check every number against the files; each figure's values are a
+// collapsed section (<details>), so that the page opens on the figures
+// however many values they draw.
 package page
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,8 +50,8 @@ type Report struct {
 	Notes []string
 }
 
-// Write writes dir/index.html and the figures' SVG and PNG files into
-// dir/figures. The tables must already be in dir/tables.
+// Write writes dir/index.html and the figures' SVG, PNG and PDF files
+// into dir/figures. The tables must already be in dir/tables.
 func Write(dir string, r *Report) error {
 	fdir := filepath.Join(dir, FiguresDir)
 	if err := os.MkdirAll(fdir, 0o755); err != nil {
@@ -67,7 +70,11 @@ func Write(dir string, r *Report) error {
 		if err != nil {
 			return err
 		}
-		for name, b := range map[string][]byte{f.ID + ".svg": svg, f.ID + ".png": png} {
+		pdf, err := f.PDF()
+		if err != nil {
+			return err
+		}
+		for name, b := range map[string][]byte{f.ID + ".svg": svg, f.ID + ".png": png, f.ID + ".pdf": pdf} {
 			if err := writeBytes(filepath.Join(fdir, name), b); err != nil {
 				return err
 			}
@@ -76,6 +83,10 @@ func Write(dir string, r *Report) error {
 			ID: f.ID, Title: f.Title, Caption: f.Caption, Notes: f.Notes, Tables: f.Tables,
 			SVG: template.HTML(inlineSVG(svg, f.ID)),
 			Src: FiguresDir + "/" + f.ID, Count: len(f.Values),
+			// Shown at up to 1.6 times its size (9 pt tick labels at
+			// most about 19 px): the column's width for the figures of
+			// two or three panels, less for one panel.
+			MaxWidth: int(math.Round(f.Width.Points() * 96 / 72 * 1.6)),
 		})
 		g := valueGroup{Figure: f.ID, Title: f.Title}
 		for _, v := range f.Values {
@@ -120,7 +131,10 @@ type tableInfo struct {
 	Fields           []fieldInfo
 }
 
-type kv struct{ Key, Value string }
+type kv struct {
+	Key   string
+	Value template.HTML
+}
 
 type fieldInfo struct{ Name, Type, Unit, Doc string }
 
@@ -132,7 +146,7 @@ func tableData(t *figures.Table) tableInfo {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		ti.Meta = append(ti.Meta, kv{k, t.Meta[k]})
+		ti.Meta = append(ti.Meta, kv{k, metaHTML(t.Meta[k])})
 	}
 	for _, f := range t.Schema.Fields() {
 		fi := fieldInfo{Name: f.Name, Type: f.Type.String()}
@@ -152,7 +166,7 @@ type figureData struct {
 	Notes, Tables      []string
 	SVG                template.HTML
 	Src                string
-	Count              int
+	Count, MaxWidth    int
 }
 
 type valueInfo struct {

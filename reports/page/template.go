@@ -26,14 +26,20 @@ window.addEventListener("error", function (e) {
 body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 2em auto; max-width: 62em; padding: 0 1em; color: #111; line-height: 1.4; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 figure { margin: 1.5em 0; } figcaption { font-size: 0.92em; color: #333; }
-svg.plot { max-width: 100%; height: auto; display: block; }
+.plot-box { margin: 0 auto; } svg.plot { width: 100%; height: auto; display: block; }
 table { border-collapse: collapse; font-size: 0.85em; }
 th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .ref { font-family: "Liberation Mono", monospace; font-size: 0.95em; }
 .notes { color: #555; font-size: 0.9em; }
 #page-errors { color: #a00; white-space: pre-wrap; }
-.settings { max-width: 30em; overflow-wrap: anywhere; }
+table.meta > tbody > tr > th { white-space: nowrap; }
+table.meta td { overflow-wrap: anywhere; }
+table.kv { font-size: 1em; margin: 0.1em 0; }
+table.kv th { background: #f6f6f6; font-weight: normal; white-space: nowrap; overflow-wrap: normal; }
+details { margin: 0.4em 0; }
+summary { cursor: pointer; }
+details.values > table { margin: 0.4em 0 1em; }
 </style>
 </head>
 <body>
@@ -48,9 +54,9 @@ the <a href="#values">table of values</a> gives every number drawn, where it com
 <section class="figure" id="{{.ID}}">
 <h2 id="{{.ID}}-title">{{.Title}}</h2>
 <figure data-figure="{{.ID}}" data-values="{{.Count}}">
-{{.SVG}}
+<div class="plot-box" style="max-width: {{.MaxWidth}}px">{{.SVG}}</div>
 <figcaption>{{.Caption}} Drawn from {{range $i, $t := .Tables}}{{if $i}}, {{end}}<a href="tables/{{$t}}">{{$t}}</a>{{end}}.
-Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcaption>
+Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.pdf">PDF</a>, <a href="{{.Src}}.png">PNG</a>.</figcaption>
 </figure>
 {{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </section>
@@ -61,7 +67,7 @@ Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcapti
 <section class="table-info" id="table-{{.Name}}" data-table="{{.Name}}">
 <h3><a href="{{.Href}}">{{.Name}}</a> — {{if .Kind}}{{.Kind}}{{else}}(no kind){{end}}, {{.Rows}} rows, {{.Columns}} columns</h3>
 <table class="meta"><tr><th>metadata</th><th>value</th></tr>
-{{range .Meta}}<tr><td><code>{{.Key}}</code></td><td class="settings">{{.Value}}</td></tr>{{end}}
+{{range .Meta}}<tr><th><code>{{.Key}}</code></th><td>{{.Value}}</td></tr>{{end}}
 </table>
 <details><summary>columns</summary>
 <table class="schema"><tr><th>column</th><th>type</th><th>unit</th><th>meaning</th></tr>
@@ -71,17 +77,16 @@ Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.png">PNG</a>.</figcapti
 {{end}}
 
 <h2 id="values">Values</h2>
-<p>Every number drawn in the figures, figure by figure. <em>source</em> is <code>table:column[row][index…]</code>
-(rows and list indices from 0; <code>@key</code> is schema metadata, <code>@key.Field</code> a field of JSON metadata);
-the value is shown to 4 digits, the <code>data-value</code> attribute holds it in full; <em>settings</em> links to the
-metadata of the table that holds it.</p>
-<table id="values-table">
-<thead><tr><th>figure</th><th>quantity</th><th>recording / run</th><th>at</th><th>value</th><th>source</th><th>seed</th><th>settings</th></tr></thead>
-{{range .Groups}}<tbody class="values" data-figure="{{.Figure}}">
-<tr><th colspan="8"><a href="#{{.Figure}}">{{.Title}}</a>: {{len .Values}} values</th></tr>
-{{range .Values}}<tr data-figure="{{.Figure}}" data-table="{{.Table}}" data-column="{{.Column}}" data-row="{{.Row}}" data-index="{{.Index}}" data-value="{{.Full}}"><td>{{.Figure}}</td><td>{{.Quantity}}</td><td>{{.Subject}}</td><td>{{.At}}</td><td class="num">{{.Shown}}</td><td class="ref">{{.Ref}}</td><td>{{.Seed}}</td><td><a href="#table-{{.Table}}">{{.Table}}</a></td></tr>
-{{end}}</tbody>
-{{end}}</table>
+<p>Every number drawn in the figures, figure by figure (open a figure's list to see them). <em>source</em> is
+<code>table:column[row][index…]</code> (rows and list indices from 0; <code>@key</code> is schema metadata,
+<code>@key.Field</code> a field of JSON metadata) and links to the metadata (the settings) of the table that holds it;
+the value is shown to 4 digits, the <code>data-value</code> attribute holds it in full.</p>
+<div id="values-table">
+{{range .Groups}}<details class="values" data-figure="{{.Figure}}"><summary>{{.Title}}: {{len .Values}} values</summary>
+<table><thead><tr><th>quantity</th><th>recording / run</th><th>at</th><th>value</th><th>source</th><th>seed</th></tr></thead><tbody>
+{{range .Values}}<tr data-figure="{{.Figure}}" data-table="{{.Table}}" data-column="{{.Column}}" data-row="{{.Row}}" data-index="{{.Index}}" data-value="{{.Full}}"><td>{{.Quantity}}</td><td>{{.Subject}}</td><td>{{.At}}</td><td class="num">{{.Shown}}</td><td class="ref"><a href="#table-{{.Table}}">{{.Ref}}</a></td><td>{{.Seed}}</td></tr>
+{{end}}</tbody></table></details>
+{{end}}</div>
 
 <div id="page-check" hidden></div>
 <script>
