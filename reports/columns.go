@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
@@ -23,5 +25,11 @@ var (
 // printError writes "NAME: error: …" for an item's error, without
 // repeating the name when the error already starts with it.
 func printError(w io.Writer, name string, err error) {
-	fmt.Fprintf(w, "%s: error: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
+	msg := strings.TrimPrefix(err.Error(), name+": ")
+	// "open NAME: no such file or directory" says NAME a second time.
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == name && msg == pe.Error() {
+		msg = pe.Err.Error()
+	}
+	fmt.Fprintf(w, "%s: error: %s\n", name, msg)
 }
