@@ -19,15 +19,18 @@ const (
 	userblockFile = "testdata/userblock.h5"
 )
 
+// mazeFile is the NWB file of the nlb-maze preset's tests.
+const mazeFile = "../../presets/testdata/maze_like.nwb"
+
 // dumpFiles are read whole in every mode by TestModesAgree.
 var dumpFiles = []string{typesFile, convertFile, userblockFile, mazeFile,
 	"../nwb/testdata/nlb_uint8.nwb", "../nwb/testdata/pynapple_A8604-211122.nwb"}
 
-// dump reads everything in the file below p and writes one line per
-// result or error: attributes, dataset descriptions and every read that
-// the dataset's dtype allows, whole and by row ranges (floats by their
-// bits, so that NaN, -0 and every rounding count).
-func dump(f *hdf5.File, p string, out *[]string) {
+// dump reads everything in the file below p (but an NWB file's schema) and
+// writes one line per result or error: attributes, dataset descriptions and
+// every read that the dataset's dtype allows, whole and by a row range
+// (floats by their bits, so that NaN, -0 and every rounding count).
+func dump(f *hdf5.File, p string, out *[]string, prefetch bool) {
 	add := func(what string, v any, err error) {
 		if err != nil {
 			*out = append(*out, p+" "+what+" error: "+err.Error())
@@ -44,6 +47,14 @@ func dump(f *hdf5.File, p string, out *[]string) {
 	}
 	names, err := f.AttrNames(p)
 	add("attrs", names, err)
+	if prefetch {
+		// Everything the calls below ask, and paths that are not there.
+		qs := []hdf5.Query{{Path: p}, {Path: p, Dataset: true}, {Path: p + "/nothing"}, {Path: p, Attr: "nothing"}}
+		for _, n := range names {
+			qs = append(qs, hdf5.Query{Path: p, Attr: n})
+		}
+		f.Prefetch(qs...)
+	}
 	for _, n := range names {
 		v, err := f.Attr(p, n)
 		if f, ok := v.(float64); ok {
@@ -58,34 +69,33 @@ func dump(f *hdf5.File, p string, out *[]string) {
 		ms, err := f.Members(p)
 		add("members", ms, err)
 		for _, m := range ms {
-			if m.Link == "" {
-				dump(f, strings.TrimSuffix(p, "/")+"/"+m.Name, out)
+			// /specifications holds the NWB schema, as JSON strings.
+			if m.Link == "" && m.Name != "specifications" {
+				dump(f, strings.TrimSuffix(p, "/")+"/"+m.Name, out, prefetch)
 			}
 		}
 	case hdf5.KindDataset:
 		d, err := f.Dataset(p)
 		add("dataset", d, err)
+		// The whole dataset, and the rows but the first and last (or
+		// none), into a slice given.
 		rows := d.Rows()
-		ranges := [][2]int{{0, -1}}
-		if rows >= 2 {
-			ranges = append(ranges, [2]int{1, rows - 2}, [2]int{rows - 1, 1}, [2]int{rows, 0})
-		}
+		ranges := [][2]int{{0, -1}, {min(1, rows), max(rows-2, 0)}}
 		for _, r := range ranges {
 			what := fmt.Sprintf("[%d,%d)", r[0], r[0]+r[1])
 			switch {
-			case d.Dtype.IsNumeric():
+			case d.Dtype.IsNumeric() && r[1] < 0:
 				v, err := f.ReadFloat64Range(p, r[0], r[1])
 				add("floats"+what, v, err)
 				iv, err := f.ReadIntsRange(p, r[0], r[1])
 				add("ints"+what, iv, err)
-				if r[1] >= 0 {
-					dst := make([]float64, r[1]*max(1, d.Len()/max(1, rows))+1)
-					v, err := f.ReadFloat64RangeTo(p, r[0], r[1], dst)
-					if err == nil && len(v) > 0 && &v[0] != &dst[0] {
-						err = errors.New("not read into dst")
-					}
-					add("floats to"+what, v, err)
+			case d.Dtype.IsNumeric():
+				dst := make([]float64, r[1]*max(1, d.Len()/max(1, rows))+1)
+				v, err := f.ReadFloat64RangeTo(p, r[0], r[1], dst)
+				if err == nil && len(v) > 0 && &v[0] != &dst[0] {
+					err = errors.New("not read into dst")
 				}
+				add("floats to"+what, v, err)
 			case d.Dtype.Class == hdf5.String:
 				v, err := f.ReadStringsRange(p, r[0], r[1])
 				add("strings"+what, v, err)
@@ -97,7 +107,7 @@ func dump(f *hdf5.File, p string, out *[]string) {
 	}
 }
 
-func dumpFile(t *testing.T, name, mode string, direct bool) []string {
+func dumpFile(t *testing.T, name, mode string, direct, prefetch bool) []string {
 	t.Helper()
 	t.Setenv(hdf5.ModeEnv, mode)
 	was := hdf5.SetDirectReads(direct)
@@ -108,21 +118,23 @@ func dumpFile(t *testing.T, name, mode string, direct bool) []string {
 		t.Errorf("%s, %s: direct reads %v, want %v", name, mode, hdf5.DirectReads(f), direct)
 	}
 	var out []string
-	dump(f, "/", &out)
+	dump(f, "/", &out, prefetch)
 	return out
 }
 
-// TestModesAgree reads every file whole with the library in a reader
-// process and in this one, with direct reads of contiguous datasets and
-// without: every value, description and error must be the same.
+// TestModesAgree reads every file whole with the library in this process
+// (what the package did before reader processes) and in a reader process,
+// with direct reads of contiguous datasets and without, with queries
+// prefetched and without: every value, description and error must be the
+// same.
 func TestModesAgree(t *testing.T) {
 	for _, name := range dumpFiles {
-		want := dumpFile(t, name, "inprocess", false)
+		want := dumpFile(t, name, "inprocess", false, false)
 		for _, c := range []struct {
-			mode   string
-			direct bool
-		}{{"inprocess", true}, {"isolated", false}, {"isolated", true}} {
-			got := dumpFile(t, name, c.mode, c.direct)
+			mode             string
+			direct, prefetch bool
+		}{{"isolated", false, false}, {"isolated", true, false}, {"isolated", true, true}} {
+			got := dumpFile(t, name, c.mode, c.direct, c.prefetch)
 			if slices.Equal(got, want) {
 				continue
 			}
@@ -135,7 +147,7 @@ func TestModesAgree(t *testing.T) {
 					w = want[i]
 				}
 				if g != w {
-					t.Errorf("%s, %s, direct reads %v: line %d\n got %s\nwant %s", name, c.mode, c.direct, i, g, w)
+					t.Errorf("%s, %s, direct reads %v, prefetch %v: line %d\n got %s\nwant %s", name, c.mode, c.direct, c.prefetch, i, g, w)
 					break
 				}
 			}

@@ -73,6 +73,28 @@ func Open(name string) (*File, error) {
 	return f, nil
 }
 
+// batcher is a backend that answers several queries at once: a reader
+// process, for which each call is a round trip.
+type batcher interface {
+	batch(asks []ask) []answer
+}
+
+// ask is a query for a batch; siblings asks a stat to list the path's
+// parent too.
+type ask struct {
+	q        Query
+	siblings bool
+}
+
+// answer is what a batch gives for an ask: a stat's (or a dataset's
+// description in stat.Info and stat.Layout), or an attribute's value.
+type answer struct {
+	ask   ask
+	stat  statInfo
+	value any
+	err   error
+}
+
 // statInfo is what a backend's stat learns: the kind of the path and, for
 // a dataset, its description and layout (IsSet); asked for, the names of
 // the links of the path's parent group, in name order (nil when it has more
@@ -187,6 +209,26 @@ func (f *File) Attr(p, name string) (any, error) {
 	}
 	v, err := f.c.attr(p, name, f.b)
 	return v, wrap(f.name, p, name, err)
+}
+
+// Query names what a later call will ask: Stat(Path) when Attr is empty and
+// Dataset false, Dataset(Path) when Dataset is set, Attr(Path, Attr) when
+// Attr is set.
+type Query struct {
+	Path    string
+	Attr    string
+	Dataset bool
+}
+
+// Prefetch gets, in one go, the answers to the calls that qs name, so that
+// those calls then ask nothing more of the library. With a reader process
+// it saves a round trip a call; in process it does nothing (each call costs
+// what it would). It asks the library for nothing those calls would not,
+// and reports nothing: each call returns its own result or error.
+func (f *File) Prefetch(qs ...Query) {
+	if b, ok := f.b.(batcher); ok && !f.closed.Load() {
+		f.c.prefetch(qs, b)
+	}
 }
 
 // ReadFloat64 reads a whole numeric dataset as float64, in row-major order.

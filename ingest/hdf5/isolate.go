@@ -347,6 +347,35 @@ func (r *remote) do(q request) (*response, error) {
 	return resp, resp.Err.err()
 }
 
+var _ batcher = (*remote)(nil)
+
+func (r *remote) batch(asks []ask) []answer {
+	q := request{Op: opBatch, Batch: make([]request, len(asks))}
+	for i, a := range asks {
+		b := request{Op: opStat, Path: a.q.Path, Siblings: a.siblings}
+		switch {
+		case a.q.Attr != "":
+			b.Op, b.Name = opAttr, a.q.Attr
+		case a.q.Dataset:
+			b.Op = opDataset
+		}
+		q.Batch[i] = b
+	}
+	resp, err := r.do(q)
+	if err != nil {
+		return nil // the calls will say
+	}
+	out := make([]answer, 0, len(resp.Batch))
+	for i, b := range resp.Batch[:min(len(resp.Batch), len(asks))] {
+		a := answer{ask: asks[i], stat: b.Stat, value: nonNil(b.Value), err: b.Err.err()}
+		if asks[i].q.Dataset {
+			a.stat.Info, a.stat.Layout = b.Info, b.Layout
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 func (r *remote) stat(p string, siblings bool) (statInfo, error) {
 	resp, err := r.do(request{Op: opStat, Path: p, Siblings: siblings})
 	if resp == nil {

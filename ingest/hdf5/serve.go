@@ -127,6 +127,17 @@ func (s *server) do(q request) (r response) {
 		r.Value, err = s.h.attr(q.Path, q.Name)
 	case q.Op == opRead:
 		r.Value, r.Shared, err = s.read(q)
+	case q.Op == opBatch:
+		for _, b := range q.Batch {
+			if b.Op != opStat && b.Op != opDataset && b.Op != opAttr {
+				b.Op = 0 // an unknown request: an error
+			}
+			a := s.do(b)
+			r.Batch = append(r.Batch, a)
+			if a.Faulted {
+				break
+			}
+		}
 	default:
 		err = fmt.Errorf("internal error: unknown request %d", q.Op)
 	}

@@ -22,6 +22,7 @@ const (
 	opAttrNames
 	opAttr
 	opRead
+	opBatch
 )
 
 type request struct {
@@ -32,6 +33,9 @@ type request struct {
 	Want         want
 	// Siblings asks opStat for the link names of the path's parent.
 	Siblings bool
+	// Batch holds the requests of an opBatch: opStat, opDataset or
+	// opAttr.
+	Batch []request
 }
 
 type response struct {
@@ -50,6 +54,9 @@ type response struct {
 	// Shared is the number of values a numeric read left in shared
 	// memory, float64 or int64 as the request's Want says.
 	Shared int
+	// Batch holds the responses of an opBatch, one a request; fewer after
+	// a fault.
+	Batch []response
 }
 
 // The types an attribute value or a read can have, registered with gob as
