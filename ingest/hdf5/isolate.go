@@ -55,35 +55,38 @@ func executable() (string, error) {
 	return os.Executable()
 }
 
+// errSpawn prefixes the errors of starting a reader process.
+var errSpawn = "cannot start an HDF5 reader process (" + ModeEnv + "=inprocess reads in this process instead, without a time limit)"
+
 // spawn starts a reader process.
 func spawn() (*child, error) {
 	exe, err := executable()
 	if err != nil {
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	respR, respW, err := os.Pipe()
 	if err != nil {
 		reqR.Close()
 		reqW.Close()
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	shm, err := newShared()
 	if err != nil {
 		for _, f := range []*os.File{reqR, reqW, respR, respW} {
 			f.Close()
 		}
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	lifeR, lifeW, err := os.Pipe()
 	if err != nil {
 		for _, f := range []*os.File{reqR, reqW, respR, respW, shm} {
 			f.Close()
 		}
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	c := &child{req: reqW, resp: respR, life: lifeW, shm: shared{f: shm}, stderr: &tail{}, done: make(chan struct{})}
 	c.cmd = exec.Command(exe)
@@ -99,7 +102,7 @@ func spawn() (*child, error) {
 		for _, f := range []*os.File{reqW, respR, lifeW, shm} {
 			f.Close()
 		}
-		return nil, fmt.Errorf("cannot start an HDF5 reader process: %w", err)
+		return nil, fmt.Errorf("%s: %w", errSpawn, err)
 	}
 	c.bw = bufio.NewWriterSize(reqW, 4<<10)
 	c.enc = gob.NewEncoder(c.bw)
