@@ -22,3 +22,28 @@ func BenchmarkCall(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOpen times opening and closing a file: in process; with a
+// reader from the pool (every Open but a program's first); and with a new
+// reader each time (StopReaders first), which starts the test binary again.
+func BenchmarkOpen(b *testing.B) {
+	for _, c := range []struct{ name, mode string }{
+		{"inprocess", "inprocess"}, {"isolated-pooled", "isolated"}, {"isolated-started", "isolated"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.Setenv(ModeEnv, c.mode)
+			for b.Loop() {
+				if c.name == "isolated-started" {
+					b.StopTimer()
+					StopReaders()
+					b.StartTimer()
+				}
+				f, err := Open("testdata/types.h5")
+				if err != nil {
+					b.Skip(err)
+				}
+				f.Close()
+			}
+		})
+	}
+}
