@@ -10,12 +10,13 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
+	"github.com/oblique-neuro/oblique/internal/testcost"
 )
 
 // fuzzLimit is the HDF5 time limit of each input: a mutated file that
 // makes the library loop ends as an error (hdf5.ErrTimeout) this soon. It
-// is the time spent on the whole file: well under the 10 s after which the
-// fuzzer takes an input for a hang of the Go code, long enough for the many
+// is the time spent on the whole file: well under the 10 s of the watchdog
+// that takes an input for a hang of the Go code, long enough for the many
 // small calls of a normal read on a loaded machine.
 const fuzzLimit = 3 * time.Second
 
@@ -51,6 +52,8 @@ func FuzzNWB(f *testing.F) {
 	f.Setenv(hdf5.ModeEnv, "isolated")
 	name := filepath.Join(f.TempDir(), "fuzz.nwb")
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// A hang of the Go side (the library's are errors) is a crasher.
+		defer testcost.Watchdog(10 * time.Second)()
 		if err := os.WriteFile(name, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
