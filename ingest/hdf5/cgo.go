@@ -13,6 +13,7 @@ package hdf5
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <hdf5.h>
 
 // ---- Fault guard ----
@@ -205,6 +206,100 @@ static int obl_typeinfo_(hid_t t, obl_tinfo *o) {
 
 static int obl_typeinfo(hid_t t, obl_tinfo *o) { OBL_GUARDED(int, -1, obl_typeinfo_(t, o)) }
 
+// obl_lay says where the elements of a dataset are when the Go side can
+// read them from the file itself (direct reads): contiguous storage that is
+// allocated, in this file (no external storage), of exactly npoints × size
+// bytes, holding integers of 1, 2, 4 or 8 bytes without padding bits or
+// IEEE floats of 4 or 8 bytes, either byte order.
+typedef struct {
+	int direct;
+	haddr_t addr;
+	int bigendian;
+} obl_lay;
+
+static int obl_layout_(hid_t ds, hid_t ft, const obl_tinfo *ti, obl_lay *o) {
+	memset(o, 0, sizeof *o);
+	size_t size = ti->size;
+	if (size != 1 && size != 2 && size != 4 && size != 8) {
+		return 0;
+	}
+	switch (ti->cls) {
+	case H5T_INTEGER:
+		if (H5Tget_precision(ft) != 8 * size || H5Tget_offset(ft) != 0) {
+			return 0;
+		}
+		break;
+	case H5T_FLOAT:
+		if (H5Tequal(ft, H5T_IEEE_F32LE) <= 0 && H5Tequal(ft, H5T_IEEE_F32BE) <= 0 &&
+		    H5Tequal(ft, H5T_IEEE_F64LE) <= 0 && H5Tequal(ft, H5T_IEEE_F64BE) <= 0) {
+			return 0;
+		}
+		break;
+	default:
+		return 0;
+	}
+	H5T_order_t order = H5Tget_order(ft);
+	if (order != H5T_ORDER_LE && order != H5T_ORDER_BE) {
+		return 0;
+	}
+	hid_t pl = H5Dget_create_plist(ds);
+	if (pl < 0) {
+		return -1;
+	}
+	H5D_layout_t l = H5Pget_layout(pl);
+	int next = H5Pget_external_count(pl);
+	H5Pclose(pl);
+	if (l != H5D_CONTIGUOUS || next != 0) {
+		return 0;
+	}
+	hid_t sp = H5Dget_space(ds);
+	if (sp < 0) {
+		return -1;
+	}
+	hssize_t np = H5Sget_simple_extent_npoints(sp);
+	H5Sclose(sp);
+	haddr_t a = H5Dget_offset(ds);
+	if (np < 0 || a == HADDR_UNDEF || H5Dget_storage_size(ds) != (hsize_t)np * size) {
+		return 0;
+	}
+	o->direct = 1;
+	o->addr = a;
+	o->bigendian = order == H5T_ORDER_BE;
+	return 0;
+}
+
+static int obl_layout(hid_t ds, hid_t ft, const obl_tinfo *ti, obl_lay *o) {
+	OBL_GUARDED(int, -1, obl_layout_(ds, ft, ti, o))
+}
+
+// obl_file_ident gives the device and inode of the file f, when the library
+// reads it through the default (sec2) driver: 1 then, 0 for another driver,
+// -1 on an error.
+static int obl_file_ident_(hid_t f, unsigned long long *dev, unsigned long long *ino) {
+	hid_t fapl = H5Fget_access_plist(f);
+	if (fapl < 0) {
+		return -1;
+	}
+	if (H5Pget_driver(fapl) != H5FD_SEC2) {
+		H5Pclose(fapl);
+		return 0;
+	}
+	void *h = NULL;
+	herr_t r = H5Fget_vfd_handle(f, fapl, &h);
+	H5Pclose(fapl);
+	struct stat st;
+	if (r < 0 || h == NULL || fstat(*(int *)h, &st) < 0) {
+		return -1;
+	}
+	*dev = (unsigned long long)st.st_dev;
+	*ino = (unsigned long long)st.st_ino;
+	return 1;
+}
+
+static int obl_file_ident(hid_t f, unsigned long long *dev, unsigned long long *ino) {
+	OBL_GUARDED(int, -1, obl_file_ident_(f, dev, ino))
+}
+
 // obl_exists returns 1 if every link along the absolute path exists, 0 if
 // one does not, -1 on a library error.
 static int obl_exists_(hid_t f, const char *path) {
@@ -323,8 +418,7 @@ typedef struct {
 	size_t len, cap;
 } obl_names;
 
-static herr_t obl_attr_cb(hid_t loc, const char *name, const H5A_info_t *info, void *data) {
-	obl_names *o = (obl_names *)data;
+static herr_t obl_names_add(obl_names *o, const char *name) {
 	size_t m = strlen(name) + 1;
 	if (o->len + m > o->cap) {
 		size_t c = o->cap ? 2 * o->cap : 256;
@@ -343,12 +437,49 @@ static herr_t obl_attr_cb(hid_t loc, const char *name, const H5A_info_t *info, v
 	return 0;
 }
 
+static herr_t obl_attr_cb(hid_t loc, const char *name, const H5A_info_t *info, void *data) {
+	return obl_names_add((obl_names *)data, name);
+}
+
 static herr_t obl_attr_names_(hid_t obj, obl_names *o) {
 	hsize_t idx = 0;
 	return H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, obl_attr_cb, o);
 }
 
 static herr_t obl_attr_names(hid_t obj, obl_names *o) { OBL_GUARDED(herr_t, -1, obl_attr_names_(obj, o)) }
+
+// obl_link_names collects the names of the links of the group at path, at
+// most max of them (more is set when there are more).
+typedef struct {
+	obl_names names;
+	size_t max, n;
+	int more;
+} obl_lnames;
+
+static herr_t obl_lname_cb(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+	obl_lnames *o = (obl_lnames *)data;
+	if (o->n == o->max) {
+		o->more = 1;
+		return 1;
+	}
+	o->n++;
+	return obl_names_add(&o->names, name);
+}
+
+static herr_t obl_link_names_(hid_t f, const char *path, obl_lnames *o) {
+	hid_t g = H5Gopen2(f, path, H5P_DEFAULT);
+	if (g < 0) {
+		return -1;
+	}
+	hsize_t idx = 0;
+	herr_t r = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, obl_lname_cb, o);
+	H5Gclose(g);
+	return r < 0 ? -1 : 0;
+}
+
+static herr_t obl_link_names(hid_t f, const char *path, obl_lnames *o) {
+	OBL_GUARDED(herr_t, -1, obl_link_names_(f, path, o))
+}
 
 // obl_refname writes the path of the object a reference points at.
 static ssize_t obl_refname(hid_t loc, int region, const void *ref, char *buf, size_t cap) {
@@ -432,7 +563,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
+	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -441,11 +572,15 @@ import (
 	h5 "gonum.org/v1/hdf5"
 )
 
-// handle is an open file. Its fields are guarded by mu.
+// handle is a file open in the HDF5 library of this process. Its fields
+// are guarded by mu.
 type handle struct {
 	f      *h5.File
 	closed bool
+	id     fileIdent
 }
+
+var _ backend = (*handle)(nil)
 
 // mu serializes every call into the HDF5 library. Debian builds it
 // thread-safe, which only means it takes its own global lock; its error
@@ -453,10 +588,18 @@ type handle struct {
 // OS thread from silencing to reading the stack.
 var mu sync.Mutex
 
-func init() {
-	// Without the guard a fault still crashes the program, as it would
-	// anyway; there is nothing better to do than go on.
-	_ = C.obl_guard_install()
+func init() { installGuard() }
+
+var guardOnce sync.Once
+
+// installGuard installs the fault guard, once. The package's init does;
+// so does a reader process (serve), whose init may run first.
+func installGuard() {
+	guardOnce.Do(func() {
+		// Without the guard a fault still crashes the program, as it
+		// would anyway; there is nothing better to do than go on.
+		_ = C.obl_guard_install()
+	})
 }
 
 var (
@@ -516,23 +659,13 @@ func libErr(what string) error {
 	return errors.New(what)
 }
 
+// openFile opens name in the HDF5 library of this process.
 func openFile(name string) (*handle, error) {
-	st, err := os.Stat(name)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return nil, pe.Err
-		}
+	if err := checkFile(name); err != nil {
 		return nil, err
 	}
-	if st.IsDir() {
-		return nil, errors.New("is a directory, not an HDF5 file")
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("is not a regular file")
-	}
 	var h *handle
-	err = call(func() error {
+	err := call(func() error {
 		if !h5.IsHDF5(name) {
 			var o C.obl_err
 			C.obl_errmsg(&o)
@@ -546,10 +679,19 @@ func openFile(name string) (*handle, error) {
 			return libErr("cannot open")
 		}
 		h = &handle{f: f}
+		var dev, ino C.ulonglong
+		switch C.obl_file_ident(h.fid(), &dev, &ino) {
+		case 1:
+			h.id = fileIdent{OK: true, Dev: uint64(dev), Ino: uint64(ino)}
+		default:
+			C.obl_quiet()
+		}
 		return nil
 	})
 	return h, err
 }
+
+func (h *handle) ident() fileIdent { return h.id }
 
 func (h *handle) fid() C.hid_t { return C.hid_t(h.f.ID()) }
 
@@ -576,12 +718,39 @@ func (h *handle) locked(fn func() error) error {
 	})
 }
 
-func (h *handle) stat(p string) (k Kind, err error) {
+func (h *handle) stat(p string, siblings bool) (s statInfo, err error) {
 	err = h.locked(func() error {
-		k, err = h.kind(p)
+		if siblings {
+			s.Siblings = h.linkNames(path.Dir(p))
+		}
+		s.Kind, err = h.kind(p)
 		return err
 	})
-	return k, err
+	if err == nil && s.Kind == KindDataset {
+		var derr error
+		s.Info, s.Layout, derr = h.dataset(p)
+		s.IsSet = derr == nil
+	}
+	return s, err
+}
+
+// linkNames lists the links of the group at g: nil when it has more than
+// maxListed or cannot be listed. Call it with mu held.
+func (h *handle) linkNames(g string) []string {
+	cg := C.CString(g)
+	defer cfree(cg)
+	o := C.obl_lnames{max: maxListed}
+	defer func() { cfree(o.names.buf) }()
+	if C.obl_link_names(h.fid(), cg, &o) < 0 || o.more != 0 {
+		C.obl_quiet()
+		return nil
+	}
+	names := []string{}
+	if o.names.len > 0 {
+		raw := C.GoStringN(o.names.buf, C.int(o.names.len))
+		names = strings.Split(strings.TrimSuffix(raw, "\x00"), "\x00")
+	}
+	return names
 }
 
 // kind returns what the absolute path p names. Call it with mu held.
@@ -806,7 +975,7 @@ func space(s *h5.Dataspace) (shape []int, null bool, err error) {
 	return shape, false, nil
 }
 
-func (h *handle) dataset(p string) (info DatasetInfo, err error) {
+func (h *handle) dataset(p string) (info DatasetInfo, lay layout, err error) {
 	err = h.locked(func() error {
 		if err := h.need(p, KindDataset); err != nil {
 			return err
@@ -821,18 +990,28 @@ func (h *handle) dataset(p string) (info DatasetInfo, err error) {
 			return libErr("cannot read the datatype")
 		}
 		defer C.obl_tclose(ft)
-		if _, info.Dtype, err = typeInfo(ft); err != nil {
+		ti, d, err := typeInfo(ft)
+		if err != nil {
 			return err
 		}
+		info.Dtype = d
 		s := ds.Space()
 		if s == nil {
 			return libErr("cannot read the dataspace")
 		}
 		defer closeObj(s)
-		info.Shape, info.Null, err = space(s)
-		return err
+		if info.Shape, info.Null, err = space(s); err != nil || info.Null {
+			return err
+		}
+		var o C.obl_lay
+		if C.obl_layout(C.hid_t(ds.ID()), ft, &ti, &o) < 0 || o.direct == 0 || uint64(o.addr) > math.MaxInt64 {
+			C.obl_quiet() // not read directly; the library reads it
+			return nil
+		}
+		lay = layout{Direct: true, Offset: int64(o.addr), BigEndian: o.bigendian != 0}
+		return nil
 	})
-	return info, err
+	return info, lay, err
 }
 
 func (h *handle) attrNames(p string) (names []string, err error) {
@@ -987,22 +1166,11 @@ func first(v any) any {
 	return v
 }
 
-// empty returns a zero-length result of the type a read of w gives.
-func empty(w want) any {
-	switch w {
-	case wantFloat:
-		return []float64{}
-	case wantInt:
-		return []int64{}
-	case wantString:
-		return []string{}
-	case wantRef:
-		return []Ref{}
-	}
-	return nil
-}
-
-func (h *handle) read(p string, start, count int, w want, dst []float64) (v any, err error) {
+// read reads count rows from row start of the dataset at p, converting as w
+// asks. A numeric read goes into dst, a []float64 for wantFloat or a
+// []int64 for wantInt, when it can hold all the values; dst may also be a
+// func(n int) any that returns such a slice for n values.
+func (h *handle) read(p string, start, count int, w want, dst any) (v any, err error) {
 	err = h.locked(func() error {
 		if err := h.need(p, KindDataset); err != nil {
 			return err
@@ -1044,15 +1212,9 @@ func (h *handle) read(p string, start, count int, w want, dst []float64) (v any,
 		if count, err = rowRange(start, count, rows); err != nil {
 			return err
 		}
-		n := count
-		for _, d := range shape[min(1, len(shape)):] {
-			if d != 0 && n > maxElements/d {
-				return fmt.Errorf("%d rows of shape %v: more than %d elements, read fewer rows", count, shape, maxElements)
-			}
-			n *= d
-		}
-		if n > maxElements {
-			return fmt.Errorf("%d elements: more than %d, read fewer rows", n, maxElements)
+		n, err := elements(count, shape)
+		if err != nil {
+			return err
 		}
 		if n == 0 {
 			v = empty(w)
@@ -1086,9 +1248,9 @@ func (h *handle) read(p string, start, count int, w want, dst []float64) (v any,
 }
 
 // convert reads n elements of file type ft through rd and converts them as
-// w asks: []float64, []int64, []uint64, []bool, []string or []Ref. Call it
-// with mu held.
-func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.hid_t, unsafe.Pointer) C.herr_t, dst []float64) (any, error) {
+// w asks: []float64, []int64, []uint64, []bool, []string or []Ref; numbers
+// go into dst as read does. Call it with mu held.
+func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.hid_t, unsafe.Pointer) C.herr_t, dst any) (any, error) {
 	if d.IsInteger() && d.Size > 8 {
 		return nil, fmt.Errorf("dtype %d-byte integer: %w", d.Size, ErrUnsupported)
 	}
@@ -1104,7 +1266,11 @@ func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.
 		}
 		switch w {
 		case wantFloat:
-			out := make([]float64, n)
+			out, _ := into(dst, n).([]float64)
+			if len(out) < n {
+				out = make([]float64, n)
+			}
+			out = out[:n]
 			for i, x := range ints {
 				out[i] = float64(x)
 			}
@@ -1118,7 +1284,7 @@ func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.
 		}
 		return ints, nil
 	case w == wantFloat:
-		out := dst
+		out, _ := into(dst, n).([]float64)
 		if len(out) < n {
 			out = make([]float64, n)
 		}
@@ -1127,24 +1293,28 @@ func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.
 			return nil, libErr("cannot read")
 		}
 		return out, nil
-	case w == wantUint || (w == wantInt && d.Class == Uint && d.Size == 8):
+	case w == wantUint:
 		u := make([]uint64, n)
 		if rd(C.obl_native_uint64(), unsafe.Pointer(&u[0])) < 0 {
 			return nil, libErr("cannot read")
 		}
-		if w == wantUint {
-			return u, nil
-		}
-		out := make([]int64, n)
-		for i, x := range u {
-			if x > math.MaxInt64 {
-				return nil, fmt.Errorf("element %d: %d does not fit an int64", i, x)
-			}
-			out[i] = int64(x)
-		}
-		return out, nil
+		return u, nil
 	case w == wantInt:
-		out := make([]int64, n)
+		out, _ := into(dst, n).([]int64)
+		if len(out) < n {
+			out = make([]int64, n)
+		}
+		out = out[:n]
+		if d.Class == Uint && d.Size == 8 {
+			// Read as uint64 in place, then check each fits.
+			if rd(C.obl_native_uint64(), unsafe.Pointer(&out[0])) < 0 {
+				return nil, libErr("cannot read")
+			}
+			if err := uint64sFit(out); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
 		if rd(C.obl_native_int64(), unsafe.Pointer(&out[0])) < 0 {
 			return nil, libErr("cannot read")
 		}
@@ -1152,6 +1322,18 @@ func convert(fid, ft C.hid_t, ti C.obl_tinfo, d Dtype, n int, w want, rd func(C.
 	}
 	return nil, fmt.Errorf("dtype %v: %w", d, ErrUnsupported)
 }
+
+// into returns the slice a numeric read of n values may go into: dst
+// itself, or what dst returns when it is a func(n int) any.
+func into(dst any, n int) any {
+	if f, ok := dst.(func(int) any); ok {
+		return f(n)
+	}
+	return dst
+}
+
+// faulted reports a fault caught in the library.
+func faulted() bool { return C.obl_is_faulted() != 0 }
 
 // readEnum reads enum (and bool) values as their integer base.
 func readEnum(ft C.hid_t, ti C.obl_tinfo, n int, rd func(C.hid_t, unsafe.Pointer) C.herr_t) ([]int64, error) {

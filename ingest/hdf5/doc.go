@@ -35,25 +35,69 @@
 //	rec.nwb: /units/spike_times_index: dtype float32, want an integer
 //
 // Errors wrap the sentinels ErrNotFound, ErrDtype, ErrUnsupported, ErrClosed,
-// ErrNotHDF5 and ErrNoCgo, for errors.Is. Corrupt, truncated and non-HDF5
+// ErrNotHDF5, ErrFault, ErrTimeout and ErrNoCgo, for errors.Is. Corrupt, truncated and non-HDF5
 // files give errors, with the HDF5 library's own explanation where it has one
 // ("truncated file: eof = 1000, …"); the library's printing of error stacks to
 // stderr is switched off. Nothing here panics on a user's file.
 //
-// HDF5 1.10 trusts some sizes it reads (in the global heap that holds
-// variable-length strings, above all), so a corrupt file can make it fault.
-// Every call this package makes directly into the library (reading data,
-// attributes, types, links and references: where faults were seen) runs
-// under a guard: a SIGSEGV, SIGBUS, SIGFPE or SIGABRT on that thread during
-// the call returns an error wrapping ErrFault that names the file and path,
-// instead of killing the program. The library's state is then unknown, so
-// every later call in the process returns ErrFault too, and the C heap may
-// be damaged: a program should report the error and end. Faults outside
-// these calls reach Go's handler unchanged (a nil dereference is still a
-// panic). Opening the file, its groups and datasets goes through
-// gonum/hdf5 unguarded; HDF5 checks that metadata better, and no fault was
-// seen there in some 500 runs on randomly corrupted copies of the test
-// files.
+// # Reader processes and the time limit
+//
+// HDF5 1.10 trusts what it reads. A corrupt file can make it loop for ever
+// (a zeroed global heap address in an attribute: issue 17) or fault, and a
+// call stuck in C can be neither interrupted nor abandoned: it holds the
+// library's lock. So, by default, the library runs in a reader process: the
+// program itself started again (os.Executable, /proc/self/exe on Linux;
+// package initialisation makes it serve instead of running main, so every
+// binary linking this package can be one, test binaries included). Each
+// open File has a reader of its own; requests and answers go through two
+// pipes, the numbers the library reads through shared memory (a memfd on
+// Linux, an unlinked temporary file elsewhere) that both processes map and
+// that grows to the file's largest such read (given back, beyond 4 MiB,
+// when the file is closed). Starting a reader costs what starting the
+// program does (a few ms on an idle machine), once: closed files
+// give their reader back to a pool (two are kept) for the next file;
+// StopReaders ends the idle ones.
+//
+// Each file may spend DefaultTimeout (60 s) in the library, summed over its
+// calls from Open to Close; OBLIQUE_HDF5_TIMEOUT sets another limit (a Go
+// duration, or off). A call that reaches it gets its reader killed and
+// returns an error that names the file and wraps ErrTimeout; the file's
+// later calls return ErrTimeout too, and the other files go on with other
+// readers. A fault in the library kills only the reader: the call returns
+// an error wrapping ErrFault. A reader ends with its program however the
+// program ends: the request pipe closes; a lifeline pipe, which a reader
+// watches on a goroutine of its own, closes even while the library is stuck;
+// and on Linux the kernel kills it (parent-death signal). Readers have their
+// own process group, so that the terminal's Ctrl-C reaches the program only.
+//
+// OBLIQUE_HDF5=inprocess runs the library in the program instead, as before
+// reader processes existed: no time limit. There every call into the
+// library (reading data, attributes, types, links and references: where
+// faults were seen) runs under a guard: a SIGSEGV, SIGBUS, SIGFPE or SIGABRT
+// on that thread during the call returns an error wrapping ErrFault that
+// names the file and path, instead of killing the program. The library's
+// state is then unknown, so every later call in the process returns
+// ErrFault too, and the C heap may be damaged: a program should report the
+// error and end. Faults outside these calls reach Go's handler unchanged (a
+// nil dereference is still a panic). Opening the file, its groups and
+// datasets goes through gonum/hdf5 unguarded; HDF5 checks that metadata
+// better, and no fault was seen there in some 500 runs on randomly
+// corrupted copies of the test files. Readers use the same guard, so that
+// they answer with ErrFault before they are ended.
+//
+// # Speed
+//
+// A call answered by a reader costs a round trip through the pipes (some
+// 20 µs on an idle machine, more on a loaded one: BenchmarkCall), so File
+// asks for as little as it can. Contiguous datasets of plain numbers (most
+// spike times and behaviour in NWB files) are read by File itself with one
+// pread into the caller's slice and converted there, bit for bit as the
+// library converts (direct.go). What the library has said of the file is
+// kept (kinds of paths, dataset descriptions, small attributes, and the
+// link names of groups, so that asking for an absent member costs nothing),
+// and Prefetch answers the queries of several calls to come in one round
+// trip; package nwb uses it. Reading the nlb-maze preset's data makes some
+// fifteen round trips.
 //
 // # Build
 //
@@ -75,6 +119,8 @@
 // tested with an in-memory fake, and so that nothing else of the project
 // depends on how the bytes are read.
 //
-// HDF5 calls are serialized by a package-wide lock: a File may be used from
-// several goroutines, but reads do not run in parallel.
+// A File may be used from several goroutines. Its calls into the library
+// run one at a time (in process, those of all files do: the library is not
+// thread-safe), while its direct reads, and the calls of files open in
+// different readers, run in parallel.
 package hdf5

@@ -3,17 +3,44 @@ package hdf5
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"strings"
+	"sync/atomic"
 )
 
 // File is an HDF5 file open for reading. It implements Reader.
 type File struct {
-	name string
-	h    *handle
+	name   string
+	b      backend
+	raw    *os.File // the file, for direct reads; nil when they are off
+	size   int64    // raw's size
+	closed atomic.Bool
+	c      cache
 }
 
 var _ Reader = (*File)(nil)
+
+// backend is where the HDF5 library reads the file: in this process
+// (handle, cgo.go) or in a reader process (remote, isolate.go). Paths are
+// clean; errors do not name the file (File adds it).
+type backend interface {
+	close() error
+	// ident identifies the file the library opened, for direct reads.
+	ident() fileIdent
+	// stat says what p names, with what it learnt on the way; siblings
+	// asks for the names of the links of p's parent group too.
+	stat(p string, siblings bool) (statInfo, error)
+	members(p string) ([]Member, error)
+	// dataset describes a dataset and, for a null dataspace, says nothing
+	// of its layout.
+	dataset(p string) (DatasetInfo, layout, error)
+	attrNames(p string) ([]string, error)
+	attr(p, name string) (any, error)
+	// read reads count rows (-1: to the end) from row start, as w asks;
+	// numbers go into dst ([]float64 or []int64) when it holds them all.
+	read(p string, start, count int, w want, dst any) (any, error)
+}
 
 // maxElements bounds one read: 2³⁰ elements (8 GiB as float64). A larger
 // selection, or a corrupt header claiming one, is refused rather than
@@ -23,12 +50,84 @@ const maxElements = 1 << 30
 // Open opens an HDF5 file read-only. A missing file, a file without the
 // HDF5 signature (ErrNotHDF5), and a truncated or corrupt file give an error
 // naming the file.
+//
+// By default the HDF5 library runs in a reader process (see the package
+// documentation), within the time limit that OBLIQUE_HDF5_TIMEOUT sets;
+// OBLIQUE_HDF5=inprocess runs it in this process instead.
 func Open(name string) (*File, error) {
-	h, err := openFile(name)
+	cfg, err := readConfig()
 	if err != nil {
 		return nil, wrap(name, "", "", err)
 	}
-	return &File{name: name, h: h}, nil
+	var b backend
+	if cfg.inProcess {
+		b, err = openFile(name)
+	} else {
+		b, err = openRemote(name, cfg.limit)
+	}
+	if err != nil {
+		return nil, wrap(name, "", "", err)
+	}
+	f := &File{name: name, b: b}
+	f.raw, f.size = openRaw(name, b.ident())
+	return f, nil
+}
+
+// batcher is a backend that answers several queries at once: a reader
+// process, for which each call is a round trip.
+type batcher interface {
+	batch(asks []ask) []answer
+}
+
+// ask is a query for a batch; siblings asks a stat to list the path's
+// parent too.
+type ask struct {
+	q        Query
+	siblings bool
+}
+
+// answer is what a batch gives for an ask: a stat's (or a dataset's
+// description in stat.Info and stat.Layout), or an attribute's value.
+type answer struct {
+	ask   ask
+	stat  statInfo
+	value any
+	err   error
+}
+
+// statInfo is what a backend's stat learns: the kind of the path and, for
+// a dataset, its description and layout (IsSet); asked for, the names of
+// the links of the path's parent group, in name order (nil when it has more
+// than maxListed or cannot be listed).
+type statInfo struct {
+	Kind     Kind
+	IsSet    bool
+	Info     DatasetInfo
+	Layout   layout
+	Siblings []string
+}
+
+// maxListed bounds the group listings that stat makes.
+const maxListed = 1024
+
+// checkFile refuses, before the library sees it, a name that is missing,
+// a directory or not a regular file (a FIFO would block the library).
+func checkFile(name string) error {
+	st, err := os.Stat(name)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+		return err
+	}
+	if st.IsDir() {
+		return errors.New("is a directory, not an HDF5 file")
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("is not a regular file")
+	}
+	return nil
 }
 
 // Name returns the file name as given to Open.
@@ -36,28 +135,43 @@ func (f *File) Name() string { return f.name }
 
 // Close releases the file. Closing twice is not an error.
 func (f *File) Close() error {
-	return wrap(f.name, "", "", f.h.close())
+	if f.closed.Swap(true) {
+		return nil
+	}
+	if f.raw != nil {
+		f.raw.Close()
+	}
+	return wrap(f.name, "", "", f.b.close())
 }
 
 // Stat returns the kind of object path names, or an error wrapping
 // ErrNotFound.
 func (f *File) Stat(p string) (Kind, error) {
 	p = clean(p)
-	k, err := f.h.stat(p)
+	if f.closed.Load() {
+		return KindUnknown, wrap(f.name, p, "", ErrClosed)
+	}
+	k, err := f.c.stat(p, f.b)
 	return k, wrap(f.name, p, "", err)
 }
 
 // Members lists the links of the group at path, in name order.
 func (f *File) Members(p string) ([]Member, error) {
 	p = clean(p)
-	m, err := f.h.members(p)
+	if f.closed.Load() {
+		return nil, wrap(f.name, p, "", ErrClosed)
+	}
+	m, err := f.b.members(p)
 	return m, wrap(f.name, p, "", err)
 }
 
 // Dataset describes the dataset at path.
 func (f *File) Dataset(p string) (DatasetInfo, error) {
 	p = clean(p)
-	d, err := f.h.dataset(p)
+	if f.closed.Load() {
+		return DatasetInfo{Path: p}, wrap(f.name, p, "", ErrClosed)
+	}
+	d, _, err := f.c.dataset(p, f.b)
 	d.Path = p
 	return d, wrap(f.name, p, "", err)
 }
@@ -66,7 +180,10 @@ func (f *File) Dataset(p string) (DatasetInfo, error) {
 // order.
 func (f *File) AttrNames(p string) ([]string, error) {
 	p = clean(p)
-	n, err := f.h.attrNames(p)
+	if f.closed.Load() {
+		return nil, wrap(f.name, p, "", ErrClosed)
+	}
+	n, err := f.b.attrNames(p)
 	return n, wrap(f.name, p, "", err)
 }
 
@@ -87,8 +204,31 @@ func (f *File) AttrNames(p string) ([]string, error) {
 // ErrNotFound.
 func (f *File) Attr(p, name string) (any, error) {
 	p = clean(p)
-	v, err := f.h.attr(p, name)
+	if f.closed.Load() {
+		return nil, wrap(f.name, p, name, ErrClosed)
+	}
+	v, err := f.c.attr(p, name, f.b)
 	return v, wrap(f.name, p, name, err)
+}
+
+// Query names what a later call will ask: Stat(Path) when Attr is empty and
+// Dataset false, Dataset(Path) when Dataset is set, Attr(Path, Attr) when
+// Attr is set.
+type Query struct {
+	Path    string
+	Attr    string
+	Dataset bool
+}
+
+// Prefetch gets, in one go, the answers to the calls that qs name, so that
+// those calls then ask nothing more of the library. With a reader process
+// it saves a round trip a call; in process it does nothing (each call costs
+// what it would). It asks the library for nothing those calls would not,
+// and reports nothing: each call returns its own result or error.
+func (f *File) Prefetch(qs ...Query) {
+	if b, ok := f.b.(batcher); ok && !f.closed.Load() {
+		f.c.prefetch(qs, b)
+	}
 }
 
 // ReadFloat64 reads a whole numeric dataset as float64, in row-major order.
@@ -112,13 +252,12 @@ func (f *File) ReadFloat64Range(p string, start, count int) ([]float64, error) {
 // into a buffer reused from call to call spares allocating and clearing
 // one each time.
 func (f *File) ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error) {
-	p = clean(p)
-	if start < 0 || count < 0 {
-		return nil, wrap(f.name, p, "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
+	if count < 0 {
+		return nil, wrap(f.name, clean(p), "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
 	}
-	v, err := f.h.read(p, start, count, wantFloat, dst)
+	v, err := f.readInto(p, start, count, wantFloat, dst)
 	if err != nil {
-		return nil, wrap(f.name, p, "", err)
+		return nil, err
 	}
 	return v.([]float64), nil
 }
@@ -200,12 +339,40 @@ func (w want) accepts(d Dtype) error {
 }
 
 func (f *File) read(p string, start, count int, w want) (any, error) {
+	return f.readInto(p, start, count, w, nil)
+}
+
+// readInto reads count rows from row start (-1: to the end) as w asks:
+// directly from the file when it can (direct.go), else through the
+// library.
+func (f *File) readInto(p string, start, count int, w want, dst any) (any, error) {
 	p = clean(p)
 	if start < 0 || count < -1 {
 		return nil, wrap(f.name, p, "", fmt.Errorf("invalid row range: start %d, count %d", start, count))
 	}
-	v, err := f.h.read(p, start, count, w, nil)
+	if f.closed.Load() {
+		return nil, wrap(f.name, p, "", ErrClosed)
+	}
+	if v, ok, err := f.readDirect(p, start, count, w, dst); ok {
+		return v, wrap(f.name, p, "", err)
+	}
+	v, err := f.b.read(p, start, count, w, dst)
 	return v, wrap(f.name, p, "", err)
+}
+
+// empty returns a zero-length result of the type a read of w gives.
+func empty(w want) any {
+	switch w {
+	case wantFloat:
+		return []float64{}
+	case wantInt:
+		return []int64{}
+	case wantString:
+		return []string{}
+	case wantRef:
+		return []Ref{}
+	}
+	return nil
 }
 
 // rowRange checks rows [start, start+count) against a first dimension of
@@ -218,6 +385,22 @@ func rowRange(start, count, rows int) (int, error) {
 		return 0, fmt.Errorf("rows [%d, %d) out of range: the dataset has %d rows", start, start+count, rows)
 	}
 	return count, nil
+}
+
+// elements returns the number of elements in count rows of a dataset of
+// the given shape, or an error when there are more than maxElements.
+func elements(count int, shape []int) (int, error) {
+	n := count
+	for _, d := range shape[min(1, len(shape)):] {
+		if d != 0 && n > maxElements/d {
+			return 0, fmt.Errorf("%d rows of shape %v: more than %d elements, read fewer rows", count, shape, maxElements)
+		}
+		n *= d
+	}
+	if n > maxElements {
+		return 0, fmt.Errorf("%d elements: more than %d, read fewer rows", n, maxElements)
+	}
+	return n, nil
 }
 
 // clean makes p absolute and canonical: "units//id/" → "/units/id".

@@ -78,6 +78,27 @@ func (f *File) exists(p string) (hdf5.Kind, bool, error) {
 	return k, err == nil, err
 }
 
+// prefetch tells the reader what the next calls will ask, when it can
+// answer several queries at once (package hdf5's File does, in one round
+// trip to its reader process). Only what those calls read is named.
+func (f *File) prefetch(qs ...hdf5.Query) {
+	if p, ok := f.r.(interface{ Prefetch(...hdf5.Query) }); ok {
+		p.Prefetch(qs...)
+	}
+}
+
+// columnQueries names what reading the columns names of the table at p
+// asks (columnInfo, column).
+func columnQueries(p string, names ...string) []hdf5.Query {
+	var qs []hdf5.Query
+	for _, n := range names {
+		c := join(p, n)
+		qs = append(qs, hdf5.Query{Path: c, Dataset: true}, hdf5.Query{Path: c + "_index_index"},
+			hdf5.Query{Path: c, Attr: "description"}, hdf5.Query{Path: c, Attr: "table"}, hdf5.Query{Path: c + "_index"})
+	}
+	return qs
+}
+
 // attrString reads an optional string attribute: "" when absent.
 func (f *File) attrString(p, name string) (string, error) {
 	v, err := f.r.Attr(p, name)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
@@ -598,5 +599,59 @@ func TestEachSpikeTrain(t *testing.T) {
 	stop := errors.New("stop")
 	if err := f.EachSpikeTrain(func(int, []float64) error { return stop }); err != stop {
 		t.Errorf("the callback's error is not returned: %v", err)
+	}
+}
+
+// TestStuckFileInBatch is issue 17's HDF5 hang as `oblique inspect` meets
+// it in a batch: presets/testdata/maze_like.nwb with the global heap address
+// of the root's nwb_version attribute zeroed (8 bytes at 5783) makes HDF5
+// 1.10 loop for ever inside H5Aread. Inspect must return an error naming
+// the file and wrapping hdf5.ErrTimeout within the time limit, and the next
+// files of the batch must be read. So must Trials on a second reproducer.
+func TestStuckFileInBatch(t *testing.T) {
+	open(t, testFile("nlb_uint8"))
+	const maze = "../../presets/testdata/maze_like.nwb"
+	raw, err := os.ReadFile(maze)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(raw[5783:5791], make([]byte, 8))
+	stuck := filepath.Join(t.TempDir(), "stuck.nwb")
+	if err := os.WriteFile(stuck, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const limit = time.Second
+	t.Setenv(hdf5.TimeoutEnv, limit.String())
+	for i, name := range []string{testFile("nlb_uint8"), stuck, maze, testFile("nlb_uint64")} {
+		start := time.Now()
+		_, err := nwb.Inspect(name)
+		took := time.Since(start)
+		switch {
+		case name != stuck && err != nil:
+			t.Errorf("file %d of the batch, %s: %v", i, name, err)
+		case name == stuck && (!errors.Is(err, hdf5.ErrTimeout) || !strings.HasPrefix(fmt.Sprint(err), stuck+": /: ")):
+			t.Errorf("%s: %v\nwant an error naming the file and wrapping hdf5.ErrTimeout", stuck, err)
+		case name == stuck && took > limit+3*time.Second: // slack: starting the reader (not counted) and killing it, on a loaded machine
+			t.Errorf("%s: the error came after %v; the limit is %v", stuck, took, limit)
+		}
+	}
+	// Another loop, found by FuzzNWB: one byte of testdata/nlb_uint8.nwb
+	// (40168: 0x08 → 0xba) makes the library loop reading the strings of
+	// /intervals/trials/split.
+	raw, err = os.ReadFile(testFile("nlb_uint8"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[40168] = 0xba
+	if err := os.WriteFile(stuck, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := nwb.Open(stuck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Trials(); !errors.Is(err, hdf5.ErrTimeout) || !strings.HasPrefix(fmt.Sprint(err), stuck+": /intervals/trials/split: ") {
+		t.Errorf("%s: Trials: %v\nwant an error naming the file and the column, wrapping hdf5.ErrTimeout", stuck, err)
 	}
 }

@@ -140,6 +140,8 @@ func (f *File) Table(p string, columns ...string) (*Table, error) {
 	if k != hdf5.KindGroup {
 		return nil, f.errorf(p, "is a %v, not a table", k)
 	}
+	f.prefetch(hdf5.Query{Path: p, Attr: "neurodata_type"}, hdf5.Query{Path: p, Attr: "description"},
+		hdf5.Query{Path: p, Attr: "colnames"}, hdf5.Query{Path: join(p, "id")})
 	t := &Table{Path: p}
 	if t.Type, err = f.attrString(p, "neurodata_type"); err != nil {
 		return nil, err
@@ -159,6 +161,7 @@ func (f *File) Table(p string, columns ...string) (*Table, error) {
 		}
 		names = columns
 	}
+	f.prefetch(columnQueries(p, names...)...)
 	rows := -1
 	if _, ok, err := f.exists(join(p, "id")); err != nil {
 		return nil, err

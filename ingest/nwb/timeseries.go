@@ -148,11 +148,14 @@ func (f *File) seriesInfo(p string) (*TimeSeries, error) {
 	if k != hdf5.KindGroup {
 		return nil, f.errorf(p, "is a %v, not a TimeSeries group", k)
 	}
+	data, st := join(p, "data"), join(p, "starting_time")
+	f.prefetch(hdf5.Query{Path: p, Attr: "neurodata_type"}, hdf5.Query{Path: data},
+		hdf5.Query{Path: data, Attr: "unit"}, hdf5.Query{Path: data, Attr: "conversion"}, hdf5.Query{Path: data, Attr: "offset"},
+		hdf5.Query{Path: st}, hdf5.Query{Path: join(p, "timestamps")}, hdf5.Query{Path: st, Attr: "rate"})
 	ts := &TimeSeries{Path: p}
 	if ts.Type, err = f.attrString(p, "neurodata_type"); err != nil {
 		return nil, err
 	}
-	data := join(p, "data")
 	if _, ok, err := f.exists(data); err != nil {
 		return nil, err
 	} else if !ok {
@@ -167,7 +170,6 @@ func (f *File) seriesInfo(p string) (*TimeSeries, error) {
 	if ts.Offset, _, err = f.attrFloat(data, "offset", 0); err != nil {
 		return nil, err
 	}
-	st := join(p, "starting_time")
 	_, regular, err := f.exists(st)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ func (u *Units) Len() int { return len(u.SpikeTimes) }
 // Units reads /units: ids, spike trains and, where present, heldout,
 // obs_intervals and electrodes. It reads no other table.
 func (f *File) Units() (*Units, error) {
+	f.prefetchUnits()
 	idx, err := f.spikeIndex()
 	if err != nil {
 		return nil, err
@@ -54,6 +55,7 @@ func (f *File) Units() (*Units, error) {
 // SpikeTimes of the result is nil, and Count holds the number of units.
 // Read the trains with EachSpikeTrain.
 func (f *File) UnitsInfo() (u *Units, count int, err error) {
+	f.prefetchUnits()
 	idx, err := f.spikeIndex()
 	if err != nil {
 		return nil, 0, err
@@ -132,6 +134,13 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 		i = j
 	}
 	return nil
+}
+
+// prefetchUnits names what spikeIndex and unitColumns ask.
+func (f *File) prefetchUnits() {
+	qs := []hdf5.Query{{Path: UnitsPath + "/spike_times", Dataset: true}, {Path: UnitsPath + "/spike_times_index", Dataset: true},
+		{Path: UnitsPath + "/id"}, {Path: UnitsPath + "/heldout"}, {Path: UnitsPath + "/obs_intervals"}, {Path: UnitsPath + "/electrodes"}}
+	f.prefetch(append(qs, columnQueries(UnitsPath, "heldout", "obs_intervals", "electrodes")...)...)
 }
 
 // unitColumns reads the columns of /units other than the spike times for

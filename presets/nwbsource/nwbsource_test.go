@@ -2,10 +2,14 @@ package nwbsource_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/presets/nwbsource"
 )
 
@@ -77,4 +81,43 @@ func TestSource(t *testing.T) {
 	if v := data.At(0, 0) / float64(float32(0.05)); v != float64(int(v)) {
 		t.Errorf("hand_vel[0, 0] = %v: conversion not applied", data.At(0, 0))
 	}
+}
+
+// TestStuckFile is the reproducer of issue 17's HDF5 hang through the
+// nlb-maze preset (what `oblique analyze -preset nlb-maze` runs): the root's
+// nwb_version attribute with its global heap address zeroed (8 bytes at
+// 5783) makes HDF5 1.10 loop for ever in H5Aread. Load must return an error
+// that names the file and wraps hdf5.ErrTimeout once the time limit is
+// spent.
+func TestStuckFile(t *testing.T) {
+	raw, err := os.ReadFile(maze)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(raw[5783:5791], make([]byte, 8))
+	stuck := filepath.Join(t.TempDir(), "stuck.nwb")
+	if err := os.WriteFile(stuck, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const limit = time.Second
+	t.Setenv(hdf5.TimeoutEnv, limit.String())
+	p, err := presets.Get("nlb-maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, _, err = p.Load(stuck, presets.Opener{NWB: nwbsource.Open})
+	took := time.Since(start)
+	if errors.Is(err, hdf5.ErrNoCgo) {
+		t.Skip(err)
+	}
+	if !errors.Is(err, hdf5.ErrTimeout) || !strings.Contains(err.Error(), stuck+": ") {
+		t.Fatalf("Load(%s): %v\nwant an error naming the file and wrapping hdf5.ErrTimeout", stuck, err)
+	}
+	// The limit counts the time spent in the library since Open; 2 s of
+	// slack for starting the reader and killing it on a loaded machine.
+	if took > limit+2*time.Second {
+		t.Errorf("the error came after %v; the limit is %v", took, limit)
+	}
+	t.Logf("%v after %v", err, took)
 }
