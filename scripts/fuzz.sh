@@ -19,6 +19,9 @@ targets='
 ./manifest                   FuzzParse
 ./presets                    FuzzParse
 ./models                     FuzzParseSweep
+./models                     FuzzCheckpoint
+./models                     FuzzCheckpointContents
+./models                     FuzzRunInfo
 ./reports/figures            FuzzReadTable
 ./ingest/nwb                 FuzzNWB          -fuzzminimizetime=10x
 '

@@ -89,7 +89,10 @@ func ReadTable(path string) (t *Table, err error) {
 			}
 			return nil, fmt.Errorf("%s: record batch %d: %v", path, i, err)
 		}
-		for j := range rec.Schema().Fields() {
+		for j, fld := range rec.Schema().Fields() {
+			if n := rec.Column(j).Len(); int64(n) != rec.NumRows() {
+				return nil, unreadable(fmt.Sprintf("record batch %d: column %s has %d values for %d rows: corrupt", i, fld.Name, n, rec.NumRows()))
+			}
 			if budget -= cellCount(rec.Column(j)); budget < 0 {
 				return nil, unreadable(fmt.Sprintf("record batch %d claims more values (%d rows) than the file's size can hold: corrupt", i, rec.NumRows()))
 			}
