@@ -10,64 +10,6 @@ import (
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
-// TestBinRebin checks that direct binning at the coarse width equals
-// preprocess.BinSpikes on the 1 ms grid followed by preprocess.Rebin,
-// exactly, including spikes on bin edges, outside the grid and in the
-// dropped trailing partial bin.
-func TestBinRebin(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	base := preprocess.Grid{T0: 0, Width: 0.001, Bins: 10007} // 222 bins of 45 ms and 17 ms left over
-	trains := make([][]float64, 7)
-	for u := range trains {
-		for range 2000 {
-			trains[u] = append(trains[u], rng.Float64()*10.2-0.1)
-		}
-		// Edges: exact multiples of 1 ms and 45 ms, and 0.0449999999 s
-		// (bin 45 after rounding to 6 decimals, as nlb_tools does).
-		trains[u] = append(trains[u], 0, 0.045, 0.0449999999, 9.99, 10.006, 10.007, -1e-7, -0.0009, math.NaN())
-		// Spike times on the 1 µs grid, as NWB files store them, and
-		// times within a few ulps and a few µs of 1 ms edges.
-		for range 2000 {
-			ms := float64(rng.IntN(10100))
-			trains[u] = append(trains[u], math.Round((ms+rng.Float64())*1000)/1e6,
-				ms/1000, math.Nextafter(ms/1000, -1), math.Nextafter(ms/1000, 2), (ms-4e-3)/1000, (ms+4e-3)/1000,
-				(ms+0.5)/1000)
-		}
-	}
-	dense, _ := preprocess.BinSpikes(trains, base)
-	want, err := preprocess.Rebin(dense, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := binRebin(trains, base, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !mat.Equal(got, want) {
-		t.Fatal("binRebin differs from BinSpikes + Rebin")
-	}
-	// 16-bit counts: 65536 spikes in one bin are reported.
-	b, err := newBinner(base, 45, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	burst := make([]float64, 65535)
-	for i := range burst {
-		burst[i] = 1.0005
-	}
-	b.add(0, burst)
-	if b.overflow {
-		t.Error("65535 spikes in a bin reported as an overflow")
-	}
-	b.add(0, burst[:1])
-	if !b.overflow {
-		t.Error("65536 spikes in a bin not reported")
-	}
-	if _, err := binRebin(trains, preprocess.Grid{Width: 0.001, Bins: 30}, 45); err == nil {
-		t.Error("no error for a grid shorter than one bin")
-	}
-}
-
 // TestSmooth1 checks that the column smoothing of the NWB layout (smooth1,
 // and smoothAt for one element) gives
 // preprocess.Smooth's results bit for bit, for segments from the kernel's

@@ -48,6 +48,11 @@ type UnitStreamer interface {
 // NWB file and returns the recording (rates in Hz, behaviour on the same
 // bins, per-sample trial or segment ids, the fit window as the mask) and
 // the lag to apply.
+//
+// The trials are read first and decide which rows of the analysis grid the
+// recording holds (plan); the spikes are then counted on the rows the
+// smoothing of those reads only, while the behaviour, read on another
+// goroutine from the start, is decimated on those rows only.
 func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.Settings, error) {
 	n := p.NWB
 	fail := func(format string, args ...any) (*ingest.Recording, preprocess.Settings, error) {
@@ -62,6 +67,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		}
 		return nil, preprocess.Settings{}, fmt.Errorf("%s: %s", file, fmt.Sprintf(format, args...))
 	}
+	beh := readBehaviour(src, n.Behaviour)
+	defer beh.stop()
 	starts, err := src.FloatColumn(n.Trials, "start_time")
 	if err != nil {
 		return fail("%v", err)
@@ -110,46 +117,10 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if factor < 1 || math.Abs(float64(factor)*p.Bins.BaseMS-p.Bins.WidthMS) > 1e-9*p.Bins.WidthMS {
 		return fail("preset %s: [bins] width_ms %v is not a multiple of base_ms %v", p.Name, p.Bins.WidthMS, p.Bins.BaseMS)
 	}
-	bins, err := newBinner(base, factor, units)
-	if err != nil {
-		return fail("%v", err)
+	if base.Bins < factor {
+		return fail("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
 	}
-	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: bins.rows}
-	// The behaviour is read and decimated while the spikes are binned.
-	type behResult struct {
-		m   *behGrid
-		err error
-	}
-	behc := make(chan behResult, 1)
-	go func() {
-		m, err := onGrid(src, n.Behaviour, base, factor, p.Bins.DecimateOrder, grid.Bins)
-		behc <- behResult{m, err}
-	}()
-	if streaming {
-		err = stream.EachUnits(n.Units, func(first int, trains [][]float64) error {
-			if first < 0 || first+len(trains) > units {
-				return fmt.Errorf("%s: more spike trains than units", n.Units)
-			}
-			// Units count into their own bins: in parallel.
-			parallel(len(trains), func(k int) { bins.add(first+k, trains[k]) })
-			return nil
-		})
-	} else {
-		for u, t := range trains {
-			bins.add(u, t)
-		}
-	}
-	br := <-behc
-	if err != nil {
-		return fail("%v", err)
-	}
-	if bins.overflow {
-		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
-	}
-	if br.err != nil {
-		return fail("%v", br.err)
-	}
-	counts, beh := &bins.counts, br.m
+	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: base.Bins / factor}
 
 	keep, err := selectTrials(src, n.Trials, len(starts), p.Trials)
 	if err != nil {
@@ -162,16 +133,66 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if err != nil {
 		return fail("%v", err)
 	}
-	var b builder
+	var pl *plan
 	if p.Trials.Align != "" {
-		err = b.aligned(src, n.Trials, keep, grid, counts, beh, kernel, p)
+		align, err := src.FloatColumn(n.Trials, p.Trials.Align)
+		if err != nil {
+			return fail("%v", err)
+		}
+		pl, err = planAligned(align, keep, grid, len(kernel), p)
+		if err != nil {
+			return fail("%v", err)
+		}
 	} else {
-		err = b.recut(src, n.Recut, keep, starts, stops, base, grid, counts, beh, kernel, p)
+		pl, err = planRecut(keep, starts, stops, grid, len(kernel))
+		if err != nil {
+			return fail("%v", err)
+		}
+	}
+	if len(pl.rows) == 0 {
+		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
+	}
+	beh.start(behJob{base: base, q: factor, order: p.Bins.DecimateOrder, bins: grid.Bins, rows: pl.rows})
+
+	bins, err := preprocess.NewBinner(base, factor, units, pl.counted)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if streaming {
+		err = stream.EachUnits(n.Units, func(first int, trains [][]float64) error {
+			if first < 0 || first+len(trains) > units {
+				return fmt.Errorf("%s: more spike trains than units", n.Units)
+			}
+			// Units count into their own bins: in parallel.
+			parallel(len(trains), func(k int) { bins.Add(first+k, trains[k]) })
+			return nil
+		})
+	} else {
+		parallel(len(trains), func(u int) { bins.Add(u, trains[u]) })
 	}
 	if err != nil {
 		return fail("%v", err)
 	}
-	if b.x == nil || countTrue(b.fit) == 0 {
+	if bins.Overflow() {
+		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
+	}
+	b := builder{x: mat.NewDense(len(pl.rows), units, nil), trial: make([]int, len(pl.rows)), fit: make([]bool, len(pl.rows)), unit: "Hz"}
+	if p.Trials.Align != "" {
+		b.aligned(pl, grid, bins, kernel, p)
+	} else {
+		b.recut(pl, bins, kernel, grid)
+	}
+	z, err := beh.wait()
+	if err != nil {
+		return fail("%v", err)
+	}
+	b.z = z
+	if p.Trials.Align == "" {
+		if err := b.segments(src, n.Recut, pl.rows, base, grid, p); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if countTrue(b.fit) == 0 {
 		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
 	}
 	rec := b.recording(file, grid)
@@ -185,114 +206,169 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	return rec, p.settings(), nil
 }
 
-// counts holds spike counts unit by unit, each unit's bins contiguous:
-// unit u's count in row r is data[u·rows + r]. Counts per bin fit 16 bits
-// (65535 spikes in 45 ms would be 1.5 MHz); more is reported as an error. Counting a train touches few
-// memory pages, and smoothing reads each unit's trial as one run.
-type counts struct {
-	rows, units int
-	data        []uint16
-	overflow    bool // some bin got more than 65535 spikes
+// behaviour reads a behavioural TimeSeries on its own goroutine and, once
+// started with the grid and the rows the recording holds, puts it on them.
+type behaviour struct {
+	job     chan behJob
+	out     chan behOut
+	started bool
 }
 
-// binner bins spike times on the base grid and sums groups of factor base
-// bins, as preprocess.BinSpikes followed by preprocess.Rebin does
-// (nlb_tools: 1 ms bins, then resample; a trailing partial group dropped),
-// without making the dense base-grid matrix: each spike's base bin is
-// computed as nlb_tools computes it and counted in its group directly. At
-// 1 ms the dense matrix of an hour of 180 units would take 5 GB.
-type binner struct {
-	counts
-	base     preprocess.Grid
-	factor   int
-	inv      float64 // 1 / factor
-	invWidth float64 // 1 / base.Width
+type behJob struct {
+	base           preprocess.Grid
+	q, order, bins int
+	rows           []int // analysis-grid rows wanted, in order
 }
 
-func newBinner(base preprocess.Grid, factor, units int) (*binner, error) {
-	if factor < 1 || base.Bins < factor || base.Bins > math.MaxInt32 {
-		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
+type behOut struct {
+	z   *mat.Dense
+	err error
+}
+
+// readBehaviour starts reading the TimeSeries at path from src.
+func readBehaviour(src NWBSource, path string) *behaviour {
+	b := &behaviour{job: make(chan behJob, 1), out: make(chan behOut, 1)}
+	go func() {
+		data, times, _, err := src.TimeSeries(path)
+		j, ok := <-b.job
+		if !ok || err != nil {
+			b.out <- behOut{err: err}
+			return
+		}
+		g, err := onGrid(data, times, path, j.base, j.q, j.order, j.bins, j.rows)
+		if err != nil {
+			b.out <- behOut{err: err}
+			return
+		}
+		z := mat.NewDense(len(j.rows), g.channels(), nil)
+		for r, i := range j.rows {
+			g.row(i, z.RawRowView(r))
+		}
+		b.out <- behOut{z: z}
+	}()
+	return b
+}
+
+// start hands the goroutine the rows to compute.
+func (b *behaviour) start(j behJob) {
+	b.started = true
+	b.job <- j
+}
+
+// wait returns the behaviour on the rows given to start.
+func (b *behaviour) wait() (*mat.Dense, error) {
+	o := <-b.out
+	b.out <- behOut{} // for stop
+	return o.z, o.err
+}
+
+// stop waits for the goroutine to finish, telling it first that no rows
+// will come if none came, so that the file is not read after it is
+// closed.
+func (b *behaviour) stop() {
+	if !b.started {
+		close(b.job)
 	}
-	rows := base.Bins / factor
-	return &binner{counts: counts{rows: rows, units: units, data: make([]uint16, rows*units)},
-		base: base, factor: factor, inv: 1 / float64(factor), invWidth: 1 / base.Width}, nil
+	<-b.out
 }
 
-// add counts the spikes of unit u. Different units may be added from
-// different goroutines at once.
-func (b *binner) add(u int, times []float64) {
-	col := b.data[u*b.rows : (u+1)*b.rows]
-	// Locals, so that the loop keeps them in registers.
-	base, t0, invWidth, inv, factor, rows := b.base, b.base.T0, b.invWidth, b.inv, b.factor, b.rows
-	limit := rows * factor
-	for _, t := range times {
-		// The base bin is Index(t), nlb_tools' int(round(t/width, 6)),
-		// and the analysis bin that base bin over factor. Away from
-		// base-bin edges the base bin is the integer part of t/width, for
-		// which v = t·(1/width) is as good and far cheaper: below 1e9
-		// bins the two differ by less than 1e-6, so more than 1e-5 from
-		// an edge (where the rounding to 6 decimals matters) they have
-		// the same integer part; and then the analysis bin is the
-		// integer part of v/factor, whose product form v·(1/factor), off
-		// by less than 2.2e-7/factor, is more than 1e-5/factor from an
-		// integer. Near edges, and below 1 (where int() truncates toward
-		// zero), Index decides.
-		v := (t - t0) * invWidth
-		if v >= 1 && v < 1e9 {
-			if f := v - float64(int64(v)); f > 1e-5 && f < 1-1e-5 {
-				if q := int(v * inv); q < rows {
-					col[q]++
-					if col[q] == 0 {
-						b.overflow = true
-					}
+// plan says which rows of the analysis grid the recording holds and which
+// the smoothing reads.
+type plan struct {
+	rows    []int // the grid row of each sample of the recording, in order
+	counted []int // the grid rows whose spike counts the smoothing reads
+	cuts    []cut // aligned trials
+}
+
+// cut is one aligned trial: grid rows [from, to) are kept, at recording rows
+// out, out+1, …; the smoothing of trial window w reads rows [lo, hi).
+type cut struct {
+	w        preprocess.Window
+	trial    int
+	from, to int
+	out      int
+	lo, hi   int
+}
+
+// planAligned cuts each kept trial around its alignment event and keeps the
+// rows in the fit window (trial time) and the rows the lag pairs them with:
+// the rows the design reads, which are those Build gives from the whole
+// trials. Each trial is smoothed with its margins, so the counts read are
+// those of its kept rows and the kernel's reach around them within the
+// window.
+func planAligned(align []float64, keep []int, grid preprocess.Grid, taps int, p *Preset) (*plan, error) {
+	if len(align) <= slices.Max(keep) {
+		return nil, fmt.Errorf("%s: %d alignment times for %d trials", p.Trials.Align, len(align), slices.Max(keep)+1)
+	}
+	lag := p.settings().Lag(grid.Width)
+	margin := p.Smooth.MarginMS / 1000
+	shift := (taps - 1) / 2 // smoothing row i reads rows i+shift−taps+1 … i+shift
+	pl := &plan{}
+	for _, tr := range keep {
+		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
+		w, ok := clip(w, grid)
+		if !ok {
+			continue // the window lies outside the recording
+		}
+		if w.Rows() < taps {
+			return nil, fmt.Errorf("trial %d: preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", tr, w.Rows(), taps)
+		}
+		first, last := -1, -1
+		for i := w.InnerFrom; i < w.InnerTo; i++ {
+			if tm := w.TimeMS(grid, i); tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1] {
+				if first < 0 {
+					first = i
 				}
-				continue
+				last = i
 			}
 		}
-		i := base.Index(t)
-		if uint(i) >= uint(limit) {
-			continue
+		if first < 0 {
+			continue // no sample of this trial is fitted
 		}
-		q := i / factor
-		col[q]++
-		if col[q] == 0 {
-			b.overflow = true
+		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)
+		c := cut{w: w, trial: tr, from: from, to: to, out: len(pl.rows),
+			lo: max(w.From, from+shift-taps+1), hi: min(w.To, to+shift)}
+		pl.cuts = append(pl.cuts, c)
+		for i := from; i < to; i++ {
+			pl.rows = append(pl.rows, i)
 		}
-	}
-}
-
-// matrix returns the counts as samples × units.
-func (c *counts) matrix() *mat.Dense {
-	m := mat.NewDense(c.rows, max(c.units, 1), nil)
-	for u := 0; u < c.units; u++ {
-		for r, v := range c.data[u*c.rows : (u+1)*c.rows] {
-			m.Set(r, u, float64(v))
+		for i := c.lo; i < c.hi; i++ {
+			pl.counted = append(pl.counted, i)
 		}
 	}
-	return m
+	return pl, nil
 }
 
-// binRebin bins all trains and returns the counts as samples × units.
-func binRebin(trains [][]float64, base preprocess.Grid, factor int) (*mat.Dense, error) {
-	b, err := newBinner(base, factor, len(trains))
-	if err != nil {
-		return nil, err
+// planRecut concatenates the kept trials, which are smoothed as one series.
+func planRecut(keep []int, starts, stops []float64, grid preprocess.Grid, taps int) (*plan, error) {
+	pl := &plan{}
+	for _, tr := range keep {
+		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
+		w, ok := clip(w, grid)
+		if !ok {
+			continue // outside the recording
+		}
+		for i := w.From; i < w.To; i++ {
+			pl.rows = append(pl.rows, i)
+		}
 	}
-	for u, t := range trains {
-		b.add(u, t)
+	if len(pl.rows) == 0 {
+		return nil, fmt.Errorf("no trial rows")
 	}
-	return b.matrix(), nil
+	if len(pl.rows) < taps {
+		return nil, fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(pl.rows), taps)
+	}
+	pl.counted = pl.rows
+	return pl, nil
 }
 
-// onGrid reads a behavioural TimeSeries onto the base grid by its sample
-// times and decimates it to the analysis grid. Missing samples (gaps, NaN)
-// are filled by linear interpolation for the filter and are NaN again
-// afterwards where the kept sample was missing (nlb_tools' resample).
-func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int) (*behGrid, error) {
-	data, times, _, err := src.TimeSeries(path)
-	if err != nil {
-		return nil, err
-	}
+// onGrid puts a behavioural TimeSeries (data, one row a sample, and the
+// time of each sample in s) on the base grid by its sample times, to be
+// decimated to the analysis grid (behGrid.row) on rows, the rows wanted.
+// Missing samples (gaps, NaN) are filled by linear interpolation for the
+// filter and are NaN again afterwards where the kept sample was missing
+// (nlb_tools' resample).
+func onGrid(data *mat.Dense, times []float64, path string, base preprocess.Grid, q, order, bins int, rows []int) (*behGrid, error) {
 	dec, err := preprocess.NewDecimator(q, order)
 	if err != nil {
 		return nil, err
@@ -317,15 +393,16 @@ func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int
 		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
 	}
 	raw := data.RawMatrix()
-	if increasing && len(pos) > 0 && !hasNaN(raw) {
-		// Samples in time order on distinct bins, none NaN (the common
-		// case): the filled base-grid columns would be the samples, lines
-		// between them across gaps, and the first and last held before and
-		// after, so the decimation reads them from the samples instead of
-		// from a base-grid copy of every channel.
-		return &behGrid{raw: raw, pos: pos, baseBins: base.Bins, q: q, dec: dec, bins: bins}, nil
+	g := &behGrid{raw: raw, pos: pos, baseBins: base.Bins, q: q, dec: dec, bins: bins}
+	if increasing && len(pos) > 0 && !g.nanOn(rows) {
+		// Samples in time order on distinct bins, none that the rows read
+		// NaN (the common case): the filled base-grid columns would be the
+		// samples, lines between them across gaps, and the first and last
+		// held before and after, so the decimation reads them from the
+		// samples instead of from a base-grid copy of every channel.
+		return g, nil
 	}
-	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
+	g = &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
 	for j := range g.cols {
 		g.cols[j] = make([]float64, base.Bins)
 		g.gap[j] = make([]bool, bins)
@@ -481,6 +558,17 @@ func (g *behGrid) regularRow(i int, dst []float64) {
 	}
 	xs := g.span[:count]
 	first, _ := slices.BinarySearch(pos, int32(start)) // the first sample on or after start
+	if last := first + count - 1; last < len(pos) && pos[first] == int32(start) && pos[last] == int32(start+count-1) {
+		// A sample on every bin of the span (bins increase): the
+		// samples themselves.
+		for j := range dst[:raw.Cols] {
+			for m := range xs {
+				xs[m] = raw.Data[(first+m)*raw.Stride+j]
+			}
+			dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
+		}
+		return
+	}
 	for j := range dst[:raw.Cols] {
 		s := first
 		for m := range xs {
@@ -506,13 +594,39 @@ func (g *behGrid) regularRow(i int, dst []float64) {
 	}
 }
 
-// hasNaN reports whether m holds a NaN.
-func hasNaN(m blas64.General) bool {
-	for r := 0; r < m.Rows; r++ {
-		for _, v := range m.Data[r*m.Stride : r*m.Stride+m.Cols] {
-			if v != v {
-				return true
+// samples returns the samples [s0, s1) that regularRow reads for analysis
+// row i: those on the bins of the filter's span and the nearest one on
+// either side of it (the ends of the lines across gaps, or the sample held
+// before the first or after the last).
+func (g *behGrid) samples(i int) (s0, s1 int) {
+	start, count := g.dec.Span(i, g.baseBins)
+	first, _ := slices.BinarySearch(g.pos, int32(start))
+	end, _ := slices.BinarySearch(g.pos, int32(start+count))
+	return max(first-1, 0), min(end+1, len(g.pos))
+}
+
+// nanOn reports whether a sample that regularRow reads for one of rows is
+// NaN in some channel (the base-grid columns treat it as missing).
+func (g *behGrid) nanOn(rows []int) bool {
+	raw := g.raw
+	lo, hi := 0, 0 // samples [lo, hi) have been checked
+	for _, i := range rows {
+		s0, s1 := g.samples(i)
+		from, joined := s0, s0 >= lo && s0 <= hi
+		if joined {
+			from = max(s0, hi)
+		}
+		for s := from; s < s1; s++ {
+			for _, v := range raw.Data[s*raw.Stride : s*raw.Stride+raw.Cols] {
+				if v != v {
+					return true
+				}
 			}
+		}
+		if joined {
+			hi = max(hi, s1)
+		} else {
+			lo, hi = s0, s1
 		}
 	}
 	return false
@@ -657,7 +771,6 @@ type builder struct {
 	trial []int
 	fit   []bool
 	unit  string
-	notes []string
 }
 
 func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording {
@@ -668,29 +781,8 @@ func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording
 	}
 }
 
-// alloc sizes the arrays for t samples.
-func (b *builder) alloc(t, units, k int) {
-	b.x = mat.NewDense(t, units, nil)
-	b.z = mat.NewDense(t, k, nil)
-	b.trial = make([]int, t)
-	b.fit = make([]bool, t)
-	b.unit = "Hz"
-}
-
 // unitGroup is how many units share a cache line of an activity row.
 const unitGroup = 8
-
-// smoothCol smooths seg, one unit's counts over a trial or segment, as one
-// segment (numpy.convolve(…, 'same')), and writes the rates of its rows
-// from … to−1 to activity rows out, out+1, … in column u; sm is scratch of
-// seg's length.
-func (b *builder) smoothCol(u int, seg []float64, from, to, out int, kernel []float64, scale float64, sm []float64) {
-	smooth1(sm, seg, kernel)
-	raw := b.x.RawMatrix()
-	for r := from; r < to; r++ {
-		raw.Data[(out+r-from)*raw.Stride+u] = sm[r] * scale
-	}
-}
 
 // smooth1 writes numpy.convolve(x, kernel, 'same') to y: the sums of
 // preprocess.Smooth, in the same order (so the same bits), for one column.
@@ -725,80 +817,37 @@ func smooth1(y, x, kernel []float64) {
 	}
 }
 
-// aligned cuts each kept trial around its alignment event, smooths it with
-// its margins, and keeps the rows in the fit window (trial time) and the
-// rows the lag pairs them with: the rows the design reads, which are those
-// Build gives from the whole trials.
-func (b *builder) aligned(src NWBSource, table string, keep []int, grid preprocess.Grid, c *counts, beh *behGrid,
-	kernel []float64, p *Preset) error {
-	align, err := src.FloatColumn(table, p.Trials.Align)
-	if err != nil {
-		return err
-	}
-	lag := p.settings().Lag(grid.Width)
-	margin := p.Smooth.MarginMS / 1000
-	type cut struct {
-		w        preprocess.Window
-		trial    int
-		from, to int // grid rows kept
-		out      int // their first activity row
-	}
-	var cuts []cut
-	total := 0
-	for _, tr := range keep {
-		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
-		w, ok := clip(w, grid)
-		if !ok {
-			b.notes = append(b.notes, fmt.Sprintf("trial %d: window outside the recording, left out", tr))
-			continue
-		}
-		if w.Rows() < len(kernel) {
-			return fmt.Errorf("trial %d: preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", tr, w.Rows(), len(kernel))
-		}
-		first, last := -1, -1
-		for i := w.InnerFrom; i < w.InnerTo; i++ {
-			if tm := w.TimeMS(grid, i); tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1] {
-				if first < 0 {
-					first = i
-				}
-				last = i
-			}
-		}
-		if first < 0 {
-			continue // no sample of this trial is fitted
-		}
-		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)
-		cuts = append(cuts, cut{w: w, trial: tr, from: from, to: to, out: total})
-		total += to - from
-	}
-	if total == 0 {
-		return nil
-	}
-	b.alloc(total, c.units, beh.channels())
+// aligned writes the rates of the aligned trials of pl, each trial smoothed
+// with its margins, their trial ids and the fit window.
+func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, kernel []float64, p *Preset) {
 	scale := 1 / grid.Width
 	raw := b.x.RawMatrix()
 	// Units are done in groups that share the cache lines of the activity
 	// rows they write, trial after trial along their counts.
-	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
-		for _, ct := range cuts {
-			for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
-				seg := c.data[u*c.rows+ct.w.From : u*c.rows+ct.w.To]
+	parallel((c.Units+unitGroup-1)/unitGroup, func(g int) {
+		for _, ct := range pl.cuts {
+			// The counted rows lo … hi−1 of the trial window are
+			// consecutive rows of the counts. The smoothing of the kept
+			// rows reads no row of the window outside them, and lo and hi
+			// are the window's own ends where it reaches them: the sums
+			// over seg are those over the whole window.
+			at := c.Slot(ct.lo)
+			for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
+				seg := c.Unit(u)[at : at+ct.hi-ct.lo]
 				for i := ct.from; i < ct.to; i++ {
-					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = smoothAt(seg, i-ct.w.From, kernel) * scale
+					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = smoothAt(seg, i-ct.lo, kernel) * scale
 				}
 			}
 		}
 	})
-	for _, ct := range cuts {
+	for _, ct := range pl.cuts {
 		for i := ct.from; i < ct.to; i++ {
 			r := ct.out + i - ct.from
-			beh.row(i, b.z.RawRowView(r))
 			b.trial[r] = ct.trial
 			tm := ct.w.TimeMS(grid, i)
 			b.fit[r] = tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1]
 		}
 	}
-	return nil
 }
 
 // smoothAt returns element i of numpy.convolve(seg, kernel, 'same'), with
@@ -835,42 +884,32 @@ func clip(w preprocess.Window, g preprocess.Grid) (preprocess.Window, bool) {
 	return w, w.InnerFrom < w.InnerTo
 }
 
-// recut concatenates the kept trials, smooths the whole series, and cuts it
-// again wherever the recut TimeSeries (MC_RTT's target position) changes;
-// the fit window is in time from each cut.
-func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []float64, base, grid preprocess.Grid,
-	c *counts, bg *behGrid, kernel []float64, p *Preset) error {
-	var rows []int
-	for _, tr := range keep {
-		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
-		w, ok := clip(w, grid)
-		if !ok {
-			b.notes = append(b.notes, fmt.Sprintf("trial %d: outside the recording, left out", tr))
-			continue
-		}
-		for i := w.From; i < w.To; i++ {
-			rows = append(rows, i)
-		}
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("no trial rows")
-	}
-	if len(rows) < len(kernel) {
-		return fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(rows), len(kernel))
-	}
-	b.alloc(len(rows), c.units, bg.channels())
+// recut writes the rates of the concatenated trials of pl, smoothed as one
+// series.
+func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid preprocess.Grid) {
 	scale := 1 / grid.Width
-	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
+	rows := pl.rows
+	raw := b.x.RawMatrix()
+	parallel((c.Units+unitGroup-1)/unitGroup, func(g int) {
 		buf := make([]float64, 2*len(rows))
-		for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
-			col := c.data[u*c.rows : (u+1)*c.rows]
-			seg := buf[:len(rows)]
+		seg, sm := buf[:len(rows)], buf[len(rows):]
+		for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
+			col := c.Unit(u)
 			for r, i := range rows {
-				seg[r] = float64(col[i])
+				seg[r] = float64(col[c.Slot(i)])
 			}
-			b.smoothCol(u, seg, 0, len(rows), 0, kernel, scale, buf[len(rows):])
+			smooth1(sm, seg, kernel)
+			for r, v := range sm {
+				raw.Data[r*raw.Stride+u] = v * scale
+			}
 		}
 	})
+}
+
+// segments cuts the concatenated trials again wherever the recut
+// TimeSeries (MC_RTT's target position) changes, and sets the segment ids
+// and the fit window, in time from each cut.
+func (b *builder) segments(src NWBSource, on string, rows []int, base, grid preprocess.Grid, p *Preset) error {
 	// The event series is sampled (not filtered) at each bin's start: the
 	// sample placed on that base bin, as for the behaviour.
 	data, times, _, err := src.TimeSeries(on)
@@ -913,7 +952,6 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 			t := float64(r-cuts[seg]) * grid.Width * 1000
 			fit = t >= p.Fit.WindowMS[0] && t < p.Fit.WindowMS[1]
 		}
-		bg.row(rows[r], b.z.RawRowView(r))
 		b.trial[r], b.fit[r] = id, fit
 	}
 	return nil

@@ -87,51 +87,95 @@ func (f *File) EachSpikeTrain(fn func(unit int, times []float64) error) error {
 // the units whose spikes one read brought in (at least one), so that the
 // caller can work on them in parallel. trains is only valid during the
 // call.
+//
+// The next block is read while fn works on the current one (into a second
+// buffer), so that reading and working overlap; no read is under way once
+// EachSpikeBlock has returned.
 func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) error {
 	idx, err := f.spikeIndex()
 	if err != nil {
 		return err
 	}
-	const p = UnitsPath + "/spike_times"
-	into, canReuse := f.r.(interface {
-		ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
-	})
-	var buf []float64
+	type block struct {
+		first, end int // units first … end−1
+		data       []float64
+		err        error
+	}
+	free := make(chan []float64, 2) // the two buffers, when not in use
+	free <- nil
+	free <- nil
+	ready := make(chan block, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(ready)
+		for i := 0; i < len(idx); {
+			// Units i … j−1 fit one block (or unit i alone is larger).
+			lo, hi := bounds(idx, i)
+			j := i + 1
+			for j < len(idx) {
+				_, h := bounds(idx, j)
+				if h-lo > spikeBlock {
+					break
+				}
+				hi, j = h, j+1
+			}
+			var buf []float64
+			select {
+			case buf = <-free:
+			case <-done:
+				return
+			}
+			b := block{first: i, end: j}
+			b.data, b.err = f.readSpikes(lo, hi-lo, buf)
+			select {
+			case ready <- b:
+			case <-done:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			i = j
+		}
+	}()
+	defer func() {
+		close(done)
+		for range ready { // wait for the reader to stop
+		}
+	}()
 	var trains [][]float64
-	for i := 0; i < len(idx); {
-		// Units i … j−1 fit one block (or unit i alone is larger).
-		lo, hi := bounds(idx, i)
-		j := i + 1
-		for j < len(idx) {
-			_, h := bounds(idx, j)
-			if h-lo > spikeBlock {
-				break
-			}
-			hi, j = h, j+1
+	for b := range ready {
+		if b.err != nil {
+			return b.err
 		}
-		var block []float64
-		if canReuse {
-			if cap(buf) < hi-lo {
-				buf = make([]float64, hi-lo)
-			}
-			block, err = into.ReadFloat64RangeTo(p, lo, hi-lo, buf[:hi-lo])
-		} else {
-			block, err = f.r.ReadFloat64Range(p, lo, hi-lo)
-		}
-		if err != nil {
-			return err
-		}
+		lo, _ := bounds(idx, b.first)
 		trains = trains[:0]
-		for u := i; u < j; u++ {
-			a, b := bounds(idx, u)
-			trains = append(trains, block[a-lo:b-lo:b-lo])
+		for u := b.first; u < b.end; u++ {
+			a, c := bounds(idx, u)
+			trains = append(trains, b.data[a-lo:c-lo:c-lo])
 		}
-		if err := fn(i, trains); err != nil {
+		if err := fn(b.first, trains); err != nil {
 			return err
 		}
-		i = j
+		free <- b.data
 	}
 	return nil
+}
+
+// readSpikes reads count spike times from row start, into buf when the
+// reader can and buf is large enough.
+func (f *File) readSpikes(start, count int, buf []float64) ([]float64, error) {
+	const p = UnitsPath + "/spike_times"
+	into, ok := f.r.(interface {
+		ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
+	})
+	if !ok {
+		return f.r.ReadFloat64Range(p, start, count)
+	}
+	if cap(buf) < count {
+		buf = make([]float64, count)
+	}
+	return into.ReadFloat64RangeTo(p, start, count, buf[:count])
 }
 
 // unitColumns reads the columns of /units other than the spike times for
