@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
@@ -42,6 +41,29 @@ type UnitStreamer interface {
 	// in file order, trains[k] being unit first+k, until every unit has
 	// been passed; trains is only valid during the call.
 	EachUnits(path string, fn func(first int, trains [][]float64) error) error
+}
+
+// SeriesStreamer is an NWBSource that can also read a TimeSeries a piece
+// at a time, so that a long recording's behaviour need not all be in
+// memory: nlb uses it when the source has it.
+type SeriesStreamer interface {
+	// OpenSeries opens the TimeSeries at path for reading in pieces.
+	OpenSeries(path string) (SeriesReader, error)
+}
+
+// SeriesReader reads one TimeSeries a piece at a time.
+type SeriesReader interface {
+	// Rows returns the number of samples and Cols the number of values
+	// (channels) of each.
+	Rows() int
+	Cols() int
+	// ReadData reads samples start … start+count−1 (count ≥ 0), row-major
+	// with the conversion applied, into dst when it is large enough (else
+	// into a new slice), and returns them.
+	ReadData(start, count int, dst []float64) ([]float64, error)
+	// ReadTimes reads the times (s) of the same samples as ReadData does:
+	// those TimeSeries returns.
+	ReadTimes(start, count int, dst []float64) ([]float64, error)
 }
 
 // nlb runs the Neural Latents Benchmark processing (METHODS.md §2) on one
@@ -206,72 +228,6 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	return rec, p.settings(), nil
 }
 
-// behaviour reads a behavioural TimeSeries on its own goroutine and, once
-// started with the grid and the rows the recording holds, puts it on them.
-type behaviour struct {
-	job     chan behJob
-	out     chan behOut
-	started bool
-}
-
-type behJob struct {
-	base           preprocess.Grid
-	q, order, bins int
-	rows           []int // analysis-grid rows wanted, in order
-}
-
-type behOut struct {
-	z   *mat.Dense
-	err error
-}
-
-// readBehaviour starts reading the TimeSeries at path from src.
-func readBehaviour(src NWBSource, path string) *behaviour {
-	b := &behaviour{job: make(chan behJob, 1), out: make(chan behOut, 1)}
-	go func() {
-		data, times, _, err := src.TimeSeries(path)
-		j, ok := <-b.job
-		if !ok || err != nil {
-			b.out <- behOut{err: err}
-			return
-		}
-		g, err := onGrid(data, times, path, j.base, j.q, j.order, j.bins, j.rows)
-		if err != nil {
-			b.out <- behOut{err: err}
-			return
-		}
-		z := mat.NewDense(len(j.rows), g.channels(), nil)
-		for r, i := range j.rows {
-			g.row(i, z.RawRowView(r))
-		}
-		b.out <- behOut{z: z}
-	}()
-	return b
-}
-
-// start hands the goroutine the rows to compute.
-func (b *behaviour) start(j behJob) {
-	b.started = true
-	b.job <- j
-}
-
-// wait returns the behaviour on the rows given to start.
-func (b *behaviour) wait() (*mat.Dense, error) {
-	o := <-b.out
-	b.out <- behOut{} // for stop
-	return o.z, o.err
-}
-
-// stop waits for the goroutine to finish, telling it first that no rows
-// will come if none came, so that the file is not read after it is
-// closed.
-func (b *behaviour) stop() {
-	if !b.started {
-		close(b.job)
-	}
-	<-b.out
-}
-
 // plan says which rows of the analysis grid the recording holds and which
 // the smoothing reads.
 type plan struct {
@@ -362,276 +318,6 @@ func planRecut(keep []int, starts, stops []float64, grid preprocess.Grid, taps i
 	return pl, nil
 }
 
-// onGrid puts a behavioural TimeSeries (data, one row a sample, and the
-// time of each sample in s) on the base grid by its sample times, to be
-// decimated to the analysis grid (behGrid.row) on rows, the rows wanted.
-// Missing samples (gaps, NaN) are filled by linear interpolation for the
-// filter and are NaN again afterwards where the kept sample was missing
-// (nlb_tools' resample).
-func onGrid(data *mat.Dense, times []float64, path string, base preprocess.Grid, q, order, bins int, rows []int) (*behGrid, error) {
-	dec, err := preprocess.NewDecimator(q, order)
-	if err != nil {
-		return nil, err
-	}
-	// Samples are placed at their nearest base bin, as nlb_tools matches
-	// them to its timestamps.
-	pos := make([]int32, len(times))
-	increasing := true
-	invWidth := 1 / base.Width
-	for s, t := range times {
-		// round(t/width), as t·(1/width) unless that is within 1e-6 of
-		// a half (it is off by far less everywhere).
-		v := t * invWidth
-		i := math.Round(v)
-		if math.Abs(math.Abs(v-i)-0.5) < 1e-6 {
-			i = math.Round(t / base.Width)
-		}
-		pos[s] = -1
-		if i >= 0 && i < float64(base.Bins) {
-			pos[s] = int32(i)
-		}
-		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
-	}
-	raw := data.RawMatrix()
-	g := &behGrid{raw: raw, pos: pos, baseBins: base.Bins, q: q, dec: dec, bins: bins}
-	if increasing && len(pos) > 0 && !g.nanOn(rows) {
-		// Samples in time order on distinct bins, none that the rows read
-		// NaN (the common case): the filled base-grid columns would be the
-		// samples, lines between them across gaps, and the first and last
-		// held before and after, so the decimation reads them from the
-		// samples instead of from a base-grid copy of every channel.
-		return g, nil
-	}
-	g = &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
-	for j := range g.cols {
-		g.cols[j] = make([]float64, base.Bins)
-		g.gap[j] = make([]bool, bins)
-	}
-	var placed []int
-	if increasing {
-		placed = placeIncreasing(g.cols, g.gap, q, pos, raw)
-	} else {
-		placed = make([]int, raw.Cols)
-		parallel(raw.Cols, func(j int) {
-			col := g.cols[j]
-			for i := range col {
-				col[i] = math.NaN()
-			}
-			for s, i := range pos {
-				if i >= 0 {
-					col[i] = raw.Data[s*raw.Stride+j]
-				}
-			}
-			missing := fillLinear(col)
-			placed[j] = len(col) - countTrue(missing)
-			for r := range g.gap[j] {
-				g.gap[j][r] = missing[r*q]
-			}
-		})
-	}
-	for _, n := range placed {
-		if n == 0 {
-			return nil, fmt.Errorf("%s: no sample falls on the recording's time grid", path)
-		}
-	}
-	return g, nil
-}
-
-// placeIncreasing puts the samples (rows of data) at base bins pos[s],
-// which increase with s, each channel in its column, and fills the bins
-// between them as fillLinear does (interpolation between non-NaN samples,
-// the nearest one at the ends; NaN samples count as missing), in one pass.
-// gap[j][r] reports that bin r·q got no sample of channel j. It returns
-// how many bins each channel's samples filled.
-func placeIncreasing(cols [][]float64, gap [][]bool, q int, pos []int32, data blas64.General) []int {
-	k := len(cols)
-	placed := make([]int, k)
-	last := make([]int, k) // the last bin with a sample of each channel
-	for j := range cols {
-		last[j] = -1
-		for r := range gap[j] {
-			gap[j][r] = true
-		}
-	}
-	next, nextBin := 0, 0 // the next analysis bin r, and its base bin r·q
-	for s, p32 := range pos {
-		i := int(p32)
-		for nextBin < i {
-			next, nextBin = next+1, nextBin+q
-		}
-		onBin := nextBin == i && next < len(gap[0])
-		row := data.Data[s*data.Stride : s*data.Stride+k]
-		for j, x := range row {
-			if x != x { // NaN
-				continue
-			}
-			col, l := cols[j], last[j]
-			if l == -1 {
-				for b := 0; b < i; b++ {
-					col[b] = x
-				}
-			} else if i > l+1 {
-				for b := l + 1; b < i; b++ {
-					f := float64(b-l) / float64(i-l)
-					col[b] = col[l] + f*(x-col[l])
-				}
-			}
-			col[i] = x
-			last[j] = i
-			placed[j]++
-			if onBin {
-				gap[j][next] = false
-			}
-		}
-	}
-	for j, col := range cols {
-		if l := last[j]; l >= 0 {
-			for b := l + 1; b < len(col); b++ {
-				col[b] = col[l]
-			}
-		}
-	}
-	return placed
-}
-
-// behGrid is behaviour on the analysis grid: each channel on the base grid
-// with its gaps filled, decimated (scipy.signal.decimate) sample by sample
-// when asked, and NaN where the base-grid sample at the start of the bin
-// was missing (nlb_tools' resample). Only the samples the design uses are
-// computed.
-//
-// A series whose samples lie on increasing bins, none NaN, is not copied
-// onto the base grid: raw holds it (sample s on base bin pos[s]), and row
-// computes the filter's span from it as placeIncreasing fills the columns
-// (lines between samples across gaps, the first and last held before and
-// after them).
-type behGrid struct {
-	cols     [][]float64
-	gap      [][]bool // gap[j][r]: channel j had no sample at the start of bin r
-	dec      *preprocess.Decimator
-	bins     int
-	baseBins int // the length of each base-grid column
-
-	raw  blas64.General // the samples, or no rows
-	pos  []int32        // the base bin of each sample, increasing
-	q    int            // base bins per analysis bin
-	span []float64      // scratch for the values of one filter span
-}
-
-// channels returns the number of behavioural channels.
-func (g *behGrid) channels() int {
-	if g.cols == nil {
-		return g.raw.Cols
-	}
-	return len(g.cols)
-}
-
-// row writes analysis row i, one value a channel, to dst.
-func (g *behGrid) row(i int, dst []float64) {
-	if g.cols == nil {
-		g.regularRow(i, dst)
-		return
-	}
-	for j, col := range g.cols {
-		if g.gap[j][i] {
-			dst[j] = math.NaN()
-		} else {
-			dst[j] = g.dec.At(col, i)
-		}
-	}
-}
-
-// regularRow is row for samples on increasing bins without NaN: the same
-// values, bit for bit, as the base-grid columns give (TestRegularBehaviour).
-func (g *behGrid) regularRow(i int, dst []float64) {
-	raw, pos := g.raw, g.pos
-	b := int32(i * g.q)
-	if _, found := slices.BinarySearch(pos, b); !found {
-		for j := range dst[:raw.Cols] {
-			dst[j] = math.NaN() // no sample at the start of the bin
-		}
-		return
-	}
-	start, count := g.dec.Span(i, g.baseBins)
-	if cap(g.span) < count {
-		g.span = make([]float64, count)
-	}
-	xs := g.span[:count]
-	first, _ := slices.BinarySearch(pos, int32(start)) // the first sample on or after start
-	if last := first + count - 1; last < len(pos) && pos[first] == int32(start) && pos[last] == int32(start+count-1) {
-		// A sample on every bin of the span (bins increase): the
-		// samples themselves.
-		for j := range dst[:raw.Cols] {
-			for m := range xs {
-				xs[m] = raw.Data[(first+m)*raw.Stride+j]
-			}
-			dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
-		}
-		return
-	}
-	for j := range dst[:raw.Cols] {
-		s := first
-		for m := range xs {
-			bin := int32(start + m)
-			for s < len(pos) && pos[s] < bin {
-				s++
-			}
-			switch {
-			case s < len(pos) && pos[s] == bin:
-				xs[m] = raw.Data[s*raw.Stride+j]
-			case s == 0: // before the first sample
-				xs[m] = raw.Data[j]
-			case s == len(pos): // after the last
-				xs[m] = raw.Data[(len(pos)-1)*raw.Stride+j]
-			default: // between samples s−1 and s, as placeIncreasing fills it
-				l, r := pos[s-1], pos[s]
-				lv, rv := raw.Data[(s-1)*raw.Stride+j], raw.Data[s*raw.Stride+j]
-				f := float64(bin-l) / float64(r-l)
-				xs[m] = lv + f*(rv-lv)
-			}
-		}
-		dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
-	}
-}
-
-// samples returns the samples [s0, s1) that regularRow reads for analysis
-// row i: those on the bins of the filter's span and the nearest one on
-// either side of it (the ends of the lines across gaps, or the sample held
-// before the first or after the last).
-func (g *behGrid) samples(i int) (s0, s1 int) {
-	start, count := g.dec.Span(i, g.baseBins)
-	first, _ := slices.BinarySearch(g.pos, int32(start))
-	end, _ := slices.BinarySearch(g.pos, int32(start+count))
-	return max(first-1, 0), min(end+1, len(g.pos))
-}
-
-// nanOn reports whether a sample that regularRow reads for one of rows is
-// NaN in some channel (the base-grid columns treat it as missing).
-func (g *behGrid) nanOn(rows []int) bool {
-	raw := g.raw
-	lo, hi := 0, 0 // samples [lo, hi) have been checked
-	for _, i := range rows {
-		s0, s1 := g.samples(i)
-		from, joined := s0, s0 >= lo && s0 <= hi
-		if joined {
-			from = max(s0, hi)
-		}
-		for s := from; s < s1; s++ {
-			for _, v := range raw.Data[s*raw.Stride : s*raw.Stride+raw.Cols] {
-				if v != v {
-					return true
-				}
-			}
-		}
-		if joined {
-			hi = max(hi, s1)
-		} else {
-			lo, hi = s0, s1
-		}
-	}
-	return false
-}
-
 // parallel calls fn(i) for i = 0 … n−1 from up to GOMAXPROCS goroutines.
 func parallel(n int, fn func(i int)) {
 	workers := min(n, runtime.GOMAXPROCS(0))
@@ -663,38 +349,6 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// fillLinear fills NaN entries by linear interpolation between the nearest
-// finite neighbours, and with the nearest finite value at the ends (as
-// numpy.interp, and pandas' interpolate(limit_direction='both')). It
-// returns which entries were missing.
-func fillLinear(v []float64) []bool {
-	missing := make([]bool, len(v))
-	last := -1
-	for i, x := range v {
-		if math.IsNaN(x) {
-			missing[i] = true
-			continue
-		}
-		if last == -1 {
-			for j := 0; j < i; j++ {
-				v[j] = x
-			}
-		} else {
-			for j := last + 1; j < i; j++ {
-				f := float64(j-last) / float64(i-last)
-				v[j] = v[last] + f*(x-v[last])
-			}
-		}
-		last = i
-	}
-	if last >= 0 {
-		for j := last + 1; j < len(v); j++ {
-			v[j] = v[last]
-		}
-	}
-	return missing
 }
 
 func countTrue(b []bool) int {

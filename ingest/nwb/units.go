@@ -1,6 +1,8 @@
 package nwb
 
 import (
+	"sync"
+
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 )
 
@@ -98,12 +100,29 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 	}
 	type block struct {
 		first, end int // units first … end−1
+		buf        int // the buffer its times are in
 		data       []float64
 		err        error
 	}
-	free := make(chan []float64, 2) // the two buffers, when not in use
-	free <- nil
-	free <- nil
+	// Two buffers, from a pool when the reader reads into buffers, so
+	// that analysing file after file does not take fresh memory for each.
+	var bufs [2][]float64
+	_, into := f.r.(floatsInto)
+	if into {
+		for k := range bufs {
+			bufs[k] = *spikeBuffers.Get().(*[]float64)
+		}
+		defer func() {
+			for _, b := range bufs {
+				if cap(b) == spikeBlock {
+					spikeBuffers.Put(&b)
+				}
+			}
+		}()
+	}
+	free := make(chan int, 2) // the buffers not in use
+	free <- 0
+	free <- 1
 	ready := make(chan block, 1)
 	done := make(chan struct{})
 	go func() {
@@ -119,14 +138,16 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 				}
 				hi, j = h, j+1
 			}
-			var buf []float64
+			b := block{first: i, end: j}
 			select {
-			case buf = <-free:
+			case b.buf = <-free:
 			case <-done:
 				return
 			}
-			b := block{first: i, end: j}
-			b.data, b.err = f.readSpikes(lo, hi-lo, buf)
+			if into && cap(bufs[b.buf]) < hi-lo {
+				bufs[b.buf] = make([]float64, hi-lo)
+			}
+			b.data, b.err = f.readFloats(UnitsPath+"/spike_times", lo, hi-lo, bufs[b.buf][:cap(bufs[b.buf])])
 			select {
 			case ready <- b:
 			case <-done:
@@ -157,26 +178,13 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 		if err := fn(b.first, trains); err != nil {
 			return err
 		}
-		free <- b.data
+		free <- b.buf
 	}
 	return nil
 }
 
-// readSpikes reads count spike times from row start, into buf when the
-// reader can and buf is large enough.
-func (f *File) readSpikes(start, count int, buf []float64) ([]float64, error) {
-	const p = UnitsPath + "/spike_times"
-	into, ok := f.r.(interface {
-		ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
-	})
-	if !ok {
-		return f.r.ReadFloat64Range(p, start, count)
-	}
-	if cap(buf) < count {
-		buf = make([]float64, count)
-	}
-	return into.ReadFloat64RangeTo(p, start, count, buf[:count])
-}
+// spikeBuffers holds buffers of spikeBlock spike times for EachSpikeBlock.
+var spikeBuffers = sync.Pool{New: func() any { b := make([]float64, spikeBlock); return &b }}
 
 // unitColumns reads the columns of /units other than the spike times for
 // n units.
