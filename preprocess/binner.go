@@ -21,11 +21,12 @@ type Counts struct {
 func (c *Counts) Unit(u int) []uint16 { return c.Data[u*c.Rows : (u+1)*c.Rows : (u+1)*c.Rows] }
 
 // Binner counts spike times in the bins of a coarse grid whose bins are
-// groups of factor bins of a base grid: the counts BinSpikes on the base grid
-// followed by Rebin give (nlb_tools: 1 ms bins, then resample; a trailing
-// partial group dropped), without the dense base-grid matrix, each spike's
-// base bin computed as Grid.Index computes it. At 1 ms the dense matrix of
-// an hour of 180 units would take 5 GB.
+// groups of factor bins of a base grid, as nlb_tools bins spikes at 1 ms and
+// then resamples (sums) to the analysis width, a trailing partial group
+// dropped: each spike's base bin is Grid.Index (int(round(t/width, 6)));
+// spikes off the base grid are not counted. It counts into the coarse bins
+// directly, without the dense base-grid matrix (at 1 ms that of an hour of
+// 180 units would take 5 GB). Factor 1 bins on the base grid.
 //
 // Only the coarse bins named when it is made are counted (spikes in the
 // others are skipped), so that a design that reads a few rows around each

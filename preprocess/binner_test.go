@@ -32,20 +32,32 @@ func edgeTrains(rng *rand.Rand, units int) [][]float64 {
 	return trains
 }
 
+// reference counts each spike in bin Index(t)/factor of the coarse grid,
+// one spike at a time, dropping spikes off the base grid and in its
+// trailing partial group: what Binner counts, by its definition.
+func reference(trains [][]float64, base preprocess.Grid, factor int) *mat.Dense {
+	bins := base.Bins / factor
+	m := mat.NewDense(bins, len(trains), nil)
+	for u, tr := range trains {
+		for _, t := range tr {
+			if i := base.Index(t); i >= 0 && i < bins*factor {
+				m.Set(i/factor, u, m.At(i/factor, u)+1)
+			}
+		}
+	}
+	return m
+}
+
 // TestBinner checks that direct binning at the coarse width equals
-// BinSpikes on the 1 ms grid followed by Rebin, exactly, including spikes
-// on bin edges, outside the grid and in the dropped trailing partial bin;
+// counting spike by spike, exactly, including spikes on bin edges, outside
+// the grid and in the dropped trailing partial bin;
 // that counting only some rows gives those rows' counts; and that 16-bit
 // counts report an overflow.
 func TestBinner(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	base := preprocess.Grid{T0: 0, Width: 0.001, Bins: 10007} // 222 bins of 45 ms and 17 ms left over
 	trains := edgeTrains(rng, 7)
-	dense, _ := preprocess.BinSpikes(trains, base)
-	want, err := preprocess.Rebin(dense, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := reference(trains, base, 45)
 	all, err := preprocess.NewBinner(base, 45, len(trains), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +66,7 @@ func TestBinner(t *testing.T) {
 		all.Add(u, tr)
 	}
 	if all.Bins() != 222 || !mat.Equal(all.Matrix(), want) {
-		t.Fatal("Binner differs from BinSpikes + Rebin")
+		t.Fatal("Binner differs from binning spike by spike")
 	}
 
 	// Some rows, in any order and repeated: row r of the counts is the
@@ -107,11 +119,7 @@ func TestBinner(t *testing.T) {
 		}
 		sorted[len(trains)] = append(slices.Clone(sorted[0]), 0.5+t0)                   // out of order
 		sorted[len(trains)+1] = slices.Insert(slices.Clone(sorted[1]), 100, math.NaN()) // a NaN
-		dense, _ := preprocess.BinSpikes(sorted, g)
-		want, err := preprocess.Rebin(dense, 45)
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := reference(sorted, g, 45)
 		for trial := range 20 {
 			var rows []int
 			for q := range 222 {
@@ -169,6 +177,50 @@ func TestBinner(t *testing.T) {
 	} {
 		if _, err := preprocess.NewBinner(c.base, c.factor, 1, c.rows); err == nil {
 			t.Errorf("%+v, factor %d, rows %v: no error", c.base, c.factor, c.rows)
+		}
+	}
+}
+
+// TestSmoothAt checks SmoothColumn against the sum of its definition, and
+// SmoothAt (on floats and on 16-bit counts) against SmoothColumn, bit for
+// bit, for series from the kernel's length up, with kernels of 6, 12 and
+// 18 taps.
+func TestSmoothAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, sigma := range []float64{45, 90, 135} {
+		kernel, err := preprocess.GaussianKernel(sigma, 45)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := len(kernel)
+		for l := m; l < m+30; l++ {
+			counts := make([]uint16, l)
+			x := make([]float64, l)
+			for i := range x {
+				counts[i] = uint16(rng.IntN(20))
+				x[i] = float64(counts[i])
+			}
+			got := make([]float64, l)
+			if err := preprocess.SmoothColumn(got, x, kernel); err != nil {
+				t.Fatal(err)
+			}
+			for i, g := range got {
+				var w float64
+				for k, v := range kernel {
+					if src := i + (m-1)/2 - k; src >= 0 && src < l {
+						w += v * x[src]
+					}
+				}
+				if math.Float64bits(g) != math.Float64bits(w) {
+					t.Fatalf("σ %v, %d bins (kernel %d): y[%d] = %v, want %v", sigma, l, m, i, g, w)
+				}
+				if a := preprocess.SmoothAt(counts, i, kernel); math.Float64bits(a) != math.Float64bits(w) {
+					t.Fatalf("σ %v, %d bins (kernel %d): SmoothAt(counts, %d) = %v, want %v", sigma, l, m, i, a, w)
+				}
+				if a := preprocess.SmoothAt(x, i, kernel); math.Float64bits(a) != math.Float64bits(w) {
+					t.Fatalf("σ %v, %d bins (kernel %d): SmoothAt(x, %d) = %v, want %v", sigma, l, m, i, a, w)
+				}
+			}
 		}
 	}
 }

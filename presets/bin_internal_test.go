@@ -13,45 +13,6 @@ import (
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
-// TestSmooth1 checks that the column smoothing of the NWB layout (smooth1,
-// and smoothAt for one element) gives
-// preprocess.Smooth's results bit for bit, for segments from the kernel's
-// length up, with kernels of 6, 12 and 18 taps.
-func TestSmooth1(t *testing.T) {
-	rng := rand.New(rand.NewPCG(2, 2))
-	for _, sigma := range []float64{45, 90, 135} {
-		kernel, err := preprocess.GaussianKernel(sigma, 45)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for l := len(kernel); l < len(kernel)+40; l++ {
-			x := mat.NewDense(l, 1, nil)
-			col := make([]float64, l)
-			counts := make([]uint16, l)
-			for i := range col {
-				counts[i] = uint16(rng.IntN(5))
-				col[i] = float64(counts[i])
-				x.Set(i, 0, col[i])
-			}
-			want, err := preprocess.Smooth(x, kernel, []preprocess.Segment{{From: 0, To: l}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := make([]float64, l)
-			smooth1(got, col, kernel)
-			for i, g := range got {
-				w := want.At(i, 0)
-				if math.Float64bits(g) != math.Float64bits(w) {
-					t.Fatalf("σ %v, %d bins (kernel %d): y[%d] = %v, preprocess.Smooth %v", sigma, l, len(kernel), i, g, w)
-				}
-				if a := smoothAt(counts, i, kernel); math.Float64bits(a) != math.Float64bits(w) {
-					t.Fatalf("σ %v, %d bins (kernel %d): smoothAt(%d) = %v, preprocess.Smooth %v", sigma, l, len(kernel), i, a, w)
-				}
-			}
-		}
-	}
-}
-
 // TestPlaceIncreasing checks the one-pass placement of behaviour samples
 // against the general path (NaN grid, samples placed, fillLinear), bit for
 // bit, with gaps, NaN samples and samples missing at the ends.

@@ -1,6 +1,7 @@
 package presets
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -201,8 +202,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	b := builder{x: mat.NewDense(len(pl.rows), units, nil), trial: make([]int, len(pl.rows)), fit: make([]bool, len(pl.rows)), unit: "Hz"}
 	if p.Trials.Align != "" {
 		b.aligned(pl, grid, bins, kernel, p)
-	} else {
-		b.recut(pl, bins, kernel, grid)
+	} else if err := b.recut(pl, bins, kernel, grid); err != nil {
+		return fail("%v", err)
 	}
 	z, err := beh.wait()
 	if err != nil {
@@ -310,9 +311,6 @@ func planRecut(keep []int, starts, stops []float64, grid preprocess.Grid, taps i
 	}
 	if len(pl.rows) == 0 {
 		return nil, fmt.Errorf("no trial rows")
-	}
-	if len(pl.rows) < taps {
-		return nil, fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(pl.rows), taps)
 	}
 	pl.counted = pl.rows
 	return pl, nil
@@ -438,39 +436,6 @@ func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording
 // unitGroup is how many units share a cache line of an activity row.
 const unitGroup = 8
 
-// smooth1 writes numpy.convolve(x, kernel, 'same') to y: the sums of
-// preprocess.Smooth, in the same order (so the same bits), for one column.
-func smooth1(y, x, kernel []float64) {
-	m, l := len(kernel), len(x)
-	shift := (m - 1) / 2
-	// y[i] = Σ_k kernel[k]·x[i + shift − k] over the k that land inside x;
-	// for lo ≤ i < hi all of them do.
-	lo, hi := m-1-shift, l-shift
-	edge := func(i int) {
-		var acc float64
-		for k, w := range kernel {
-			if src := i + shift - k; src >= 0 && src < l {
-				acc += w * x[src]
-			}
-		}
-		y[i] = acc
-	}
-	for i := 0; i < min(lo, l); i++ {
-		edge(i)
-	}
-	for i := lo; i < hi; i++ {
-		win := x[i+shift-m+1 : i+shift+1]
-		var acc float64
-		for k, w := range kernel {
-			acc += w * win[m-1-k]
-		}
-		y[i] = acc
-	}
-	for i := max(hi, lo); i < l; i++ {
-		edge(i)
-	}
-}
-
 // aligned writes the rates of the aligned trials of pl, each trial smoothed
 // with its margins, their trial ids and the fit window.
 func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, kernel []float64, p *Preset) {
@@ -489,7 +454,7 @@ func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, 
 			for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
 				seg := c.Unit(u)[at : at+ct.hi-ct.lo]
 				for i := ct.from; i < ct.to; i++ {
-					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = smoothAt(seg, i-ct.lo, kernel) * scale
+					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = preprocess.SmoothAt(seg, i-ct.lo, kernel) * scale
 				}
 			}
 		}
@@ -504,30 +469,6 @@ func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, 
 	}
 }
 
-// smoothAt returns element i of numpy.convolve(seg, kernel, 'same'), with
-// preprocess.Smooth's sums in the same order (so the same bits).
-func smoothAt(seg []uint16, i int, kernel []float64) float64 {
-	shift := (len(kernel) - 1) / 2
-	if len(kernel) == 6 && i >= 3 && i+2 < len(seg) {
-		// σ = bin width: all six taps inside, the same sums unrolled.
-		w := seg[i-3 : i+3]
-		acc := kernel[0] * float64(w[5])
-		acc += kernel[1] * float64(w[4])
-		acc += kernel[2] * float64(w[3])
-		acc += kernel[3] * float64(w[2])
-		acc += kernel[4] * float64(w[1])
-		acc += kernel[5] * float64(w[0])
-		return acc
-	}
-	var acc float64
-	for k, w := range kernel {
-		if src := i + shift - k; src >= 0 && src < len(seg) {
-			acc += w * float64(seg[src])
-		}
-	}
-	return acc
-}
-
 // clip cuts a trial window to the rows of the grid, as nlb_tools'
 // make_trial_data slices its data frame by time: a trial that reaches past
 // the end of the recording (or before its start) keeps the rows that exist,
@@ -540,11 +481,12 @@ func clip(w preprocess.Window, g preprocess.Grid) (preprocess.Window, bool) {
 
 // recut writes the rates of the concatenated trials of pl, smoothed as one
 // series.
-func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid preprocess.Grid) {
+func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid preprocess.Grid) error {
 	scale := 1 / grid.Width
 	rows := pl.rows
 	raw := b.x.RawMatrix()
-	parallel((c.Units+unitGroup-1)/unitGroup, func(g int) {
+	errs := make([]error, (c.Units+unitGroup-1)/unitGroup)
+	parallel(len(errs), func(g int) {
 		buf := make([]float64, 2*len(rows))
 		seg, sm := buf[:len(rows)], buf[len(rows):]
 		for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
@@ -552,12 +494,15 @@ func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid p
 			for r, i := range rows {
 				seg[r] = float64(col[c.Slot(i)])
 			}
-			smooth1(sm, seg, kernel)
+			if errs[g] = preprocess.SmoothColumn(sm, seg, kernel); errs[g] != nil {
+				return
+			}
 			for r, v := range sm {
 				raw.Data[r*raw.Stride+u] = v * scale
 			}
 		}
 	})
+	return errors.Join(errs...)
 }
 
 // segments cuts the concatenated trials again wherever the recut
