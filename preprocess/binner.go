@@ -151,43 +151,45 @@ func (b *Binner) Add(u int, times []float64) {
 // computing their bins. ok is false, and col partly counted, when the times
 // are not in order (or hold a NaN). wrapped reports an overflow.
 func (b *Binner) addSorted(col []uint16, times []float64) (wrapped, ok bool) {
-	s, n := 0, len(times)
-	prev := math.Inf(-1)
+	s, prev := 0, math.Inf(-1)
 	for _, r := range b.runs {
-		for ; s < n; s++ { // before the run
-			t := times[s]
-			if !(t >= prev) {
-				return false, false
-			}
-			if t >= r.lo {
-				break
-			}
-			prev = t
+		if s, prev, ok = before(times, s, prev, r.lo); !ok {
+			return false, false
 		}
-		e := s
-		for ; e < n; e++ { // in it
-			t := times[e]
-			if !(t >= prev) {
-				return false, false
-			}
-			if t >= r.hi {
-				break
-			}
-			prev = t
+		var e int
+		if e, prev, ok = before(times, s, prev, r.hi); !ok {
+			return false, false
 		}
 		if b.add(col, times[s:e]) {
 			wrapped = true
 		}
 		s = e
 	}
-	for ; s < n; s++ { // after the last run
+	for ; s < len(times); s++ { // the rest in order too
+		if !(times[s] >= prev) {
+			return false, false
+		}
+		prev = times[s]
+	}
+	return wrapped, true
+}
+
+// before returns the first index from s on whose time is limit or later,
+// and the time before it (prev when none), checking that the times from s
+// on up to there do not decrease from prev; ok is false when they do, or a
+// NaN comes first.
+func before(times []float64, s int, prev, limit float64) (end int, last float64, ok bool) {
+	for ; s < len(times); s++ {
 		t := times[s]
 		if !(t >= prev) {
-			return false, false
+			return s, prev, false
+		}
+		if !(t < limit) {
+			break
 		}
 		prev = t
 	}
-	return wrapped, true
+	return s, prev, true
 }
 
 // add counts times into col, a unit's counts, and reports whether a count

@@ -119,6 +119,8 @@ func TestBinner(t *testing.T) {
 		}
 		sorted[len(trains)] = append(slices.Clone(sorted[0]), 0.5+t0)                   // out of order
 		sorted[len(trains)+1] = slices.Insert(slices.Clone(sorted[1]), 100, math.NaN()) // a NaN
+		// +Inf, then a time that belongs in a counted bin: out of order.
+		sorted = append(sorted, append(slices.Clone(sorted[2]), math.Inf(1), sorted[2][len(sorted[2])/2]))
 		want := reference(sorted, g, 45)
 		for trial := range 20 {
 			var rows []int

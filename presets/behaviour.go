@@ -6,11 +6,11 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/oblique-neuro/oblique/internal/bufpool"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -132,8 +132,8 @@ func streamRows(sr SeriesReader, j behJob) (*mat.Dense, error) {
 	// One buffer: a block of times first, then a block of samples and the
 	// samples one row reads (at most its filter's span and the sample on
 	// either side) kept from the block before.
-	buf := getBuffer((seriesBlock + j.order + 3) * k)
-	defer putBuffer(buf)
+	buf := buffers.Get((seriesBlock + j.order + 3) * k)
+	defer buffers.Put(buf)
 	invWidth := 1 / j.base.Width
 	for start := 0; start < n; start += seriesBlock {
 		times, err := sr.ReadTimes(start, min(seriesBlock, n-start), buf[:min(seriesBlock, n-start)])
@@ -190,17 +190,7 @@ func streamRows(sr SeriesReader, j behJob) (*mat.Dense, error) {
 
 // buffers holds streamRows' buffers, so that analysing file after file does
 // not take fresh memory for each.
-var buffers sync.Pool
-
-// getBuffer returns a buffer of n values from buffers, or a new one.
-func getBuffer(n int) []float64 {
-	if b, ok := buffers.Get().(*[]float64); ok && cap(*b) >= n {
-		return (*b)[:n]
-	}
-	return make([]float64, n)
-}
-
-func putBuffer(b []float64) { buffers.Put(&b) }
+var buffers bufpool.Pool
 
 // seriesRows returns the series data (one row a sample), sampled at times
 // (s), on the rows of j.

@@ -1,9 +1,8 @@
 package nwb
 
 import (
-	"sync"
-
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/bufpool"
 )
 
 // UnitsPath is where NWB keeps the units table.
@@ -110,12 +109,12 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 	_, into := f.r.(floatsInto)
 	if into {
 		for k := range bufs {
-			bufs[k] = *spikeBuffers.Get().(*[]float64)
+			bufs[k] = spikeBuffers.Get(spikeBlock)
 		}
 		defer func() {
 			for _, b := range bufs {
-				if cap(b) == spikeBlock {
-					spikeBuffers.Put(&b)
+				if cap(b) == spikeBlock { // not one grown for a large unit
+					spikeBuffers.Put(b)
 				}
 			}
 		}()
@@ -184,7 +183,7 @@ func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) erro
 }
 
 // spikeBuffers holds buffers of spikeBlock spike times for EachSpikeBlock.
-var spikeBuffers = sync.Pool{New: func() any { b := make([]float64, spikeBlock); return &b }}
+var spikeBuffers bufpool.Pool
 
 // unitColumns reads the columns of /units other than the spike times for
 // n units.
