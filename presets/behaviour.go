@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/internal/bufpool"
+	"github.com/oblique-neuro/oblique/internal/par"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -451,7 +452,7 @@ func onGrid(raw blas64.General, times []float64, path string, j behJob) (*behGri
 		placed = placeIncreasing(g.cols, g.gap, q, pos, raw)
 	} else {
 		placed = make([]int, raw.Cols)
-		parallel(raw.Cols, func(c int) {
+		par.For(raw.Cols, 0, func(c int) {
 			col := g.cols[c]
 			for i := range col {
 				col[i] = math.NaN()
@@ -466,7 +467,7 @@ func onGrid(raw blas64.General, times []float64, path string, j behJob) (*behGri
 			for r := range g.gap[c] {
 				g.gap[c][r] = missing[r*q]
 			}
-		})
+		}, nil)
 	}
 	for _, n := range placed {
 		if n == 0 {

@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/par"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -187,11 +186,11 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 				return fmt.Errorf("%s: more spike trains than units", n.Units)
 			}
 			// Units count into their own bins: in parallel.
-			parallel(len(trains), func(k int) { bins.Add(first+k, trains[k]) })
+			par.For(len(trains), 0, func(k int) { bins.Add(first+k, trains[k]) }, nil)
 			return nil
 		})
 	} else {
-		parallel(len(trains), func(u int) { bins.Add(u, trains[u]) })
+		par.For(len(trains), 0, func(u int) { bins.Add(u, trains[u]) }, nil)
 	}
 	if err != nil {
 		return fail("%v", err)
@@ -316,39 +315,6 @@ func planRecut(keep []int, starts, stops []float64, grid preprocess.Grid, taps i
 	return pl, nil
 }
 
-// parallel calls fn(i) for i = 0 … n−1 from up to GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
 func countTrue(b []bool) int {
 	n := 0
 	for _, v := range b {
@@ -443,7 +409,7 @@ func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, 
 	raw := b.x.RawMatrix()
 	// Units are done in groups that share the cache lines of the activity
 	// rows they write, trial after trial along their counts.
-	parallel((c.Units+unitGroup-1)/unitGroup, func(g int) {
+	par.For((c.Units+unitGroup-1)/unitGroup, 0, func(g int) {
 		for _, ct := range pl.cuts {
 			// The counted rows lo … hi−1 of the trial window are
 			// consecutive rows of the counts. The smoothing of the kept
@@ -458,7 +424,7 @@ func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, 
 				}
 			}
 		}
-	})
+	}, nil)
 	for _, ct := range pl.cuts {
 		for i := ct.from; i < ct.to; i++ {
 			r := ct.out + i - ct.from
@@ -486,7 +452,7 @@ func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid p
 	rows := pl.rows
 	raw := b.x.RawMatrix()
 	errs := make([]error, (c.Units+unitGroup-1)/unitGroup)
-	parallel(len(errs), func(g int) {
+	par.For(len(errs), 0, func(g int) {
 		buf := make([]float64, 2*len(rows))
 		seg, sm := buf[:len(rows)], buf[len(rows):]
 		for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
@@ -501,7 +467,7 @@ func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid p
 				raw.Data[r*raw.Stride+u] = v * scale
 			}
 		}
-	})
+	}, nil)
 	return errors.Join(errs...)
 }
 
