@@ -236,6 +236,29 @@ func (d *Decimator) AtSpan(xs []float64, k, n int) float64 {
 	return taps(rs, xs[:len(rs)])
 }
 
+// AtStrided returns At(x, k) for a series x of length n whose samples the
+// Span(k, n) names are xs[off], xs[off+stride], … (one channel of samples
+// stored row by row): the same value, bit for bit.
+func (d *Decimator) AtStrided(xs []float64, off, stride, k, n int) float64 {
+	if d.q == 1 {
+		return xs[off]
+	}
+	rs, _ := d.span(k, n)
+	_ = xs[off+(len(rs)-1)*stride] // one bounds check
+	var a0, a1, a2, a3 float64
+	j, i := 0, off
+	for ; j+4 <= len(rs); j, i = j+4, i+4*stride {
+		a0 += rs[j] * xs[i]
+		a1 += rs[j+1] * xs[i+stride]
+		a2 += rs[j+2] * xs[i+2*stride]
+		a3 += rs[j+3] * xs[i+3*stride]
+	}
+	for ; j < len(rs); j, i = j+1, i+stride {
+		a0 += rs[j] * xs[i]
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
 // span returns the reversed taps that sample k of a series of length len
 // applies, and the index of x the first of them multiplies.
 func (d *Decimator) span(k, length int) (rs []float64, start int) {
@@ -246,7 +269,8 @@ func (d *Decimator) span(k, length int) (rs []float64, start int) {
 	return d.r[n-hi : n-lo+1], c - hi
 }
 
-// taps returns Σ rs[j]·xs[j] in the order At has always used.
+// taps returns Σ rs[j]·xs[j] in the order At has always used (and
+// AtStrided uses).
 func taps(rs, xs []float64) float64 {
 	xs = xs[:len(rs)]
 	// Four partial sums break the chain of dependent additions.

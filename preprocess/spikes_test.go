@@ -134,6 +134,22 @@ func TestDecimateMatchesScipy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// AtStrided, on the series stored as one channel of three, gives
+		// At's values bit for bit.
+		d, err := preprocess.NewDecimator(c.Q, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]float64, 3*len(c.X))
+		for i, x := range c.X {
+			rows[3*i+1] = x
+		}
+		for k := range y {
+			start, _ := d.Span(k, len(c.X))
+			if a := d.AtStrided(rows, 3*start+1, 3, k, len(c.X)); math.Float64bits(a) != math.Float64bits(y[k]) {
+				t.Fatalf("q = %d: AtStrided(%d) = %v, At %v", c.Q, k, a, y[k])
+			}
+		}
 		if len(y) != len(c.Y) {
 			t.Fatalf("q = %d, %d samples: %d outputs, scipy %d", c.Q, len(c.X), len(y), len(c.Y))
 		}
