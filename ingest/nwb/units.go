@@ -264,7 +264,7 @@ func (f *File) unitColumns(n int) (*Units, error) {
 
 // unitColumn reads a column of /units and checks it has n rows.
 func (f *File) unitColumn(name string, n int) (*Column, error) {
-	c, err := f.column(UnitsPath, name)
+	c, err := f.ColumnValues(UnitsPath, name) // values: Units keeps no description
 	if err != nil {
 		return nil, err
 	}
