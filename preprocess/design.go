@@ -9,6 +9,7 @@
 package preprocess
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -233,6 +234,18 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 // samples of 1e6 neurons stay below 1e215, and above 1e-200.
 const maxMagnitude, minMagnitude = 1e100, 1e-100
 
+// ErrNonFinite is wrapped by Build's errors for designs whose values the
+// analysis cannot compute with in float64 (sums of squares that would
+// overflow or underflow), whose results would be NaN, infinite or
+// meaningless. Package pipeline's ErrNonFinite is this one.
+var ErrNonFinite = errors.New("non-finite values")
+
+// nonFinite is an error wrapping ErrNonFinite without adding to its message.
+type nonFinite struct{ msg string }
+
+func (e *nonFinite) Error() string { return e.msg }
+func (e *nonFinite) Unwrap() error { return ErrNonFinite }
+
 // magnitudes reports a design whose activity (largest magnitude xmax, in
 // unit, after scaling by scale) or behaviour (zmax) the analysis cannot
 // compute with, naming the recording's files and the cause.
@@ -244,17 +257,17 @@ func magnitudes(rec *ingest.Recording, xmax, zmax float64, unit string, scale fl
 	}
 	switch {
 	case xmax > maxMagnitude:
-		return fmt.Errorf("%s: activity %s reaches %.3g %s on the samples used%s: beyond %g, where the analysis' sums of squares overflow",
-			rec.Name, rec.Source("activity"), xmax, unit, conv, maxMagnitude)
+		return &nonFinite{fmt.Sprintf("%s: activity %s reaches %.3g %s on the samples used%s: beyond %g, where the analysis' sums of squares overflow",
+			rec.Name, rec.Source("activity"), xmax, unit, conv, maxMagnitude)}
 	case xmax > 0 && xmax < minMagnitude:
-		return fmt.Errorf("%s: activity %s is at most %.3g %s on the samples used%s: below %g, where the analysis' sums of squares underflow%s",
-			rec.Name, rec.Source("activity"), xmax, unit, conv, minMagnitude, hint)
+		return &nonFinite{fmt.Sprintf("%s: activity %s is at most %.3g %s on the samples used%s: below %g, where the analysis' sums of squares underflow%s",
+			rec.Name, rec.Source("activity"), xmax, unit, conv, minMagnitude, hint)}
 	case zmax > maxMagnitude:
-		return fmt.Errorf("%s: behaviour %s reaches %.3g on the samples used: beyond %g, where the analysis' sums of squares overflow",
-			rec.Name, rec.Source("behaviour"), zmax, maxMagnitude)
+		return &nonFinite{fmt.Sprintf("%s: behaviour %s reaches %.3g on the samples used: beyond %g, where the analysis' sums of squares overflow",
+			rec.Name, rec.Source("behaviour"), zmax, maxMagnitude)}
 	case zmax > 0 && zmax < minMagnitude:
-		return fmt.Errorf("%s: behaviour %s is at most %.3g on the samples used: below %g, where the analysis' sums of squares underflow",
-			rec.Name, rec.Source("behaviour"), zmax, minMagnitude)
+		return &nonFinite{fmt.Sprintf("%s: behaviour %s is at most %.3g on the samples used: below %g, where the analysis' sums of squares underflow",
+			rec.Name, rec.Source("behaviour"), zmax, minMagnitude)}
 	}
 	return nil
 }

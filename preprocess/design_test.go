@@ -1,6 +1,7 @@
 package preprocess_test
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -157,6 +158,10 @@ func TestBuildOverflow(t *testing.T) {
 		_, err := preprocess.Build(c.rec, c.s)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
+		}
+		// Values beyond what the sums hold are ErrNonFinite.
+		if scale := err != nil && strings.Contains(err.Error(), "sums of squares"); errors.Is(err, preprocess.ErrNonFinite) != scale {
+			t.Errorf("%s: errors.Is(%v, ErrNonFinite) = %v", c.name, err, !scale)
 		}
 	}
 }
