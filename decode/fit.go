@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/oblique-neuro/oblique/internal/bufpool"
 	"github.com/oblique-neuro/oblique/internal/linalg"
 )
 
@@ -321,7 +322,7 @@ func (d *Decomposition) stream(tg *targets, alphas []float64, ps pass, workers i
 			lg = pk.g.Stride()
 		}
 		const n = chunkRows
-		orig := getBuf(n * (p + 2*k + 2*ls + lh + lz + lg + na + na*k))
+		orig := bufs.Get(n * (p + 2*k + 2*ls + lh + lz + lg + na + na*k))
 		buf := orig
 		take := func(size int) []float64 {
 			out := buf[:size:size]
@@ -386,7 +387,7 @@ func (d *Decomposition) stream(tg *targets, alphas []float64, ps pass, workers i
 				pathRows(acc, sb, ls, zct, m, c, ht, zt, rows, na, k, ps.k0, ps.k1, inv)
 			}
 		}
-		putBuf(orig)
+		bufs.Put(orig)
 		return acc
 	}, func(s int, a *accum) {
 		if s == 0 {
@@ -502,13 +503,4 @@ func pathRows(acc *accum, sb []float64, lds int, zct, m, c, ht, zt []float64, ro
 
 // bufs recycles the blocks of the passes over the samples, so that the
 // many fits of an analysis do not each allocate theirs.
-var bufs sync.Pool
-
-func getBuf(n int) []float64 {
-	if v, ok := bufs.Get().(*[]float64); ok && cap(*v) >= n {
-		return (*v)[:n]
-	}
-	return make([]float64, n)
-}
-
-func putBuf(b []float64) { bufs.Put(&b) }
+var bufs bufpool.Pool

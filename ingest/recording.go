@@ -126,8 +126,11 @@ func (r *Recording) Neurons() int {
 	return n
 }
 
-// Validate checks that the parts agree in shape. Values (NaN, Inf) are
-// checked where they are used, because unused samples may hold them.
+// Validate checks that the parts agree in shape, and that the decoder and
+// its offset are finite: every reader (manifests, presets) calls it, so that
+// they accept the same recordings. The values of activity and behaviour
+// (NaN, Inf) are checked where they are used, because unused samples may
+// hold them.
 func (r *Recording) Validate() error {
 	if r.Activity == nil {
 		return fmt.Errorf("%s: no activity", r.Name)
@@ -169,6 +172,11 @@ func (r *Recording) Validate() error {
 		}
 		if err := finite(r.Decoder); err != nil {
 			return fmt.Errorf("%s: decoder %s: %w", r.Name, r.Source("decoder"), err)
+		}
+		for i, v := range r.Offset {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s: decoder offset %s: non-finite value %v at entry %d", r.Name, r.Source("offset"), v, i)
+			}
 		}
 	}
 	for _, p := range []struct {

@@ -235,18 +235,7 @@ func applyAngleMask(rec *ingest.Recording, dirs *mat.Dense, exclude []float64) e
 	if len(rec.Mask) != t {
 		return kinderr.New(ErrInvalid, "%s: mask angle_of %s has %d rows, the keep mask %d", rec.Name, rec.Source("mask"), t, len(rec.Mask))
 	}
-	for i := 0; i < t; i++ {
-		a := math.Atan2(dirs.At(i, 1), dirs.At(i, 0)) * 180 / math.Pi
-		a = math.Mod(a, 360)
-		if a < 0 {
-			a += 360
-		}
-		for _, b := range exclude {
-			if math.Abs(a-b) <= 1e-8+1e-5*math.Abs(b) {
-				rec.Mask[i] = false
-			}
-		}
-	}
+	preprocess.ExcludeAngles(rec.Mask, dirs, exclude)
 	return nil
 }
 

@@ -58,8 +58,10 @@ type AnalyzeOptions struct {
 
 // ErrNonFinite is wrapped by the error of a recording whose activity,
 // behaviour or measures are not finite numbers (an overflow, or a decoder
-// that did not converge).
-var ErrNonFinite = errors.New("non-finite values")
+// that did not converge), or whose design's values are beyond what the
+// analysis' float64 sums hold (preprocess.Build): it is
+// preprocess.ErrNonFinite.
+var ErrNonFinite = preprocess.ErrNonFinite
 
 // ErrManifestWithPreset is wrapped by the error for a manifest given with a
 // preset, which reads data files instead.

@@ -9,6 +9,7 @@
 package preprocess
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -165,6 +166,7 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 		x = mat.NewDense(len(rows), n, nil)
 		z = mat.NewDense(len(rows), k, nil)
 	}
+	var xmax, zmax float64 // the largest magnitudes of the design
 	for r, i := range rows {
 		src := rec.Activity.RawRowView(i - lag)
 		dst := x.RawRowView(r)
@@ -178,6 +180,7 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 				return nil, fmt.Errorf("%s: activity %s has %v at sample %d, neuron %d, which overflows when converted to Hz (bin width %v s)",
 					rec.Name, rec.Source("activity"), v, i-lag, j, rec.BinWidth)
 			}
+			xmax = max(xmax, math.Abs(dst[j]))
 		}
 		zs := rec.Behaviour.RawRowView(i)
 		for j, v := range zs {
@@ -191,6 +194,12 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 			}
 		}
 		copy(z.RawRowView(r), zs)
+		for _, v := range zs {
+			zmax = max(zmax, math.Abs(v))
+		}
+	}
+	if err := magnitudes(rec, xmax, zmax, unit, scale); err != nil {
+		return nil, err
 	}
 	d := &Design{Name: rec.Name, X: x, Z: z, Unit: unit, Rows: rows, LagBins: lag, Channels: rec.Channels}
 	if dropped > 0 {
@@ -214,6 +223,53 @@ func build(rec *ingest.Recording, s Settings, take bool) (*Design, error) {
 		d.ZMean = linalg.Centre(z)
 	}
 	return d, nil
+}
+
+// The analysis sums products of values over samples and neurons in
+// float64 (covariances, Gram matrices, the decompositions): a design whose
+// largest value is beyond maxMagnitude overflows there, one whose largest
+// value is below minMagnitude (but not 0) underflows, and either gives NaN
+// results. Real data lie far inside: rates of 1e-3 to 1e3 Hz, behaviour in
+// any unit within a few powers of ten of 1. Their squares summed over 1e9
+// samples of 1e6 neurons stay below 1e215, and above 1e-200.
+const maxMagnitude, minMagnitude = 1e100, 1e-100
+
+// ErrNonFinite is wrapped by Build's errors for designs whose values the
+// analysis cannot compute with in float64 (sums of squares that would
+// overflow or underflow), whose results would be NaN, infinite or
+// meaningless. Package pipeline's ErrNonFinite is this one.
+var ErrNonFinite = errors.New("non-finite values")
+
+// nonFinite is an error wrapping ErrNonFinite without adding to its message.
+type nonFinite struct{ msg string }
+
+func (e *nonFinite) Error() string { return e.msg }
+func (e *nonFinite) Unwrap() error { return ErrNonFinite }
+
+// magnitudes reports a design whose activity (largest magnitude xmax, in
+// unit, after scaling by scale) or behaviour (zmax) the analysis cannot
+// compute with, naming the recording's files and the cause.
+func magnitudes(rec *ingest.Recording, xmax, zmax float64, unit string, scale float64) error {
+	conv, hint := "", ""
+	if scale != 1 {
+		conv = fmt.Sprintf(" after the conversion from counts per %v s bin to Hz (×%.3g)", rec.BinWidth, scale)
+		hint = " (is the bin width in seconds?)"
+	}
+	switch {
+	case xmax > maxMagnitude:
+		return &nonFinite{fmt.Sprintf("%s: activity %s reaches %.3g %s on the samples used%s: beyond %g, where the analysis' sums of squares overflow",
+			rec.Name, rec.Source("activity"), xmax, unit, conv, maxMagnitude)}
+	case xmax > 0 && xmax < minMagnitude:
+		return &nonFinite{fmt.Sprintf("%s: activity %s is at most %.3g %s on the samples used%s: below %g, where the analysis' sums of squares underflow%s",
+			rec.Name, rec.Source("activity"), xmax, unit, conv, minMagnitude, hint)}
+	case zmax > maxMagnitude:
+		return &nonFinite{fmt.Sprintf("%s: behaviour %s reaches %.3g on the samples used: beyond %g, where the analysis' sums of squares overflow",
+			rec.Name, rec.Source("behaviour"), zmax, maxMagnitude)}
+	case zmax > 0 && zmax < minMagnitude:
+		return &nonFinite{fmt.Sprintf("%s: behaviour %s is at most %.3g on the samples used: below %g, where the analysis' sums of squares underflow",
+			rec.Name, rec.Source("behaviour"), zmax, minMagnitude)}
+	}
+	return nil
 }
 
 // inPlace reports whether the design's rows can be written over the

@@ -1,6 +1,7 @@
 package preprocess_test
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -121,12 +122,21 @@ func TestEvery(t *testing.T) {
 
 // TestBuildOverflow checks that values the arithmetic cannot hold give an
 // error that says so, instead of Inf reaching the decomposition (which
-// panicked) or a lag wrapping round to a negative bin count.
+// panicked), a lag wrapping round to a negative bin count, or values whose
+// squares overflow or underflow giving NaN results.
 func TestBuildOverflow(t *testing.T) {
 	tiny := recording(10, 0)
 	tiny.BinWidth = 1e-320 // 1/width is +Inf
 	huge := recording(10, 0)
 	huge.Activity.Set(3, 1, 1e308) // finite counts, +Inf in Hz
+	big := recording(10, 0)
+	big.Activity.Scale(1e300, big.Activity) // finite in Hz, squares overflow
+	wide := recording(10, 0)
+	wide.BinWidth = 1e305 // bin_ms = 1e308: rates below 1e-303 Hz
+	bigZ := recording(10, 0)
+	bigZ.Behaviour.Set(4, 0, -1e200)
+	smallZ := recording(10, 0)
+	smallZ.Behaviour.Scale(1e-250, smallZ.Behaviour)
 	cases := []struct {
 		name string
 		rec  *ingest.Recording
@@ -138,11 +148,20 @@ func TestBuildOverflow(t *testing.T) {
 		{"lag", recording(10, 0), preprocess.Settings{LagMS: 1e300}, "lag of 1e+300 ms (2.22e+298 bins"},
 		{"negative lag", recording(10, 0), preprocess.Settings{LagMS: -1e300}, "(-2.22e+298 bins"},
 		{"long lag", recording(10, 0), preprocess.Settings{LagMS: 450}, "lag of 450 ms (10 bins; 10 samples)"},
+		{"large activity", big, preprocess.Settings{}, "r: activity r reaches 2e+303 Hz on the samples used after the conversion from counts per 0.045 s bin to Hz (×22.2): beyond 1e+100, where the analysis' sums of squares overflow"},
+		{"large counts", big, preprocess.Settings{KeepCounts: true}, "reaches 9e+301 counts/bin on the samples used: beyond"},
+		{"wide bins", wide, preprocess.Settings{}, "activity r is at most 9e-304 Hz on the samples used after the conversion from counts per 1e+305 s bin to Hz (×1e-305): below 1e-100, where the analysis' sums of squares underflow (is the bin width in seconds?)"},
+		{"large behaviour", bigZ, preprocess.Settings{}, "behaviour r reaches 1e+200 on the samples used: beyond 1e+100"},
+		{"small behaviour", smallZ, preprocess.Settings{}, "behaviour r is at most 9e-248 on the samples used: below 1e-100"},
 	}
 	for _, c := range cases {
 		_, err := preprocess.Build(c.rec, c.s)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
+		}
+		// Values beyond what the sums hold are ErrNonFinite.
+		if scale := err != nil && strings.Contains(err.Error(), "sums of squares"); errors.Is(err, preprocess.ErrNonFinite) != scale {
+			t.Errorf("%s: errors.Is(%v, ErrNonFinite) = %v", c.name, err, !scale)
 		}
 	}
 }

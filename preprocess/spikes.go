@@ -3,13 +3,12 @@ package preprocess
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Spike-time steps (METHODS.md §2). Each matches a named reference call:
-// nlb_tools' binning and resampling, scipy.signal.windows.gaussian with
-// numpy.convolve(…, 'same'), and scipy.signal.decimate(x, q, n, ftype='fir').
+// nlb_tools' binning and resampling (Binner), scipy.signal.windows.gaussian
+// with numpy.convolve(…, 'same') (GaussianKernel, SmoothColumn, SmoothAt),
+// and scipy.signal.decimate(x, q, n, ftype='fir') (Decimate, Decimator).
 
 // Grid is a regular time grid: bin i covers [T0 + i·Width, T0 + (i+1)·Width)
 // seconds.
@@ -46,47 +45,6 @@ func roundDecimals(x float64, d int) float64 {
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// BinSpikes counts each unit's spikes (seconds) in the bins of g and returns
-// bins × units counts. Spikes outside the grid are not counted; the number
-// of them is returned so that callers can say so.
-func BinSpikes(trains [][]float64, g Grid) (counts *mat.Dense, outside int) {
-	counts = mat.NewDense(g.Bins, max(len(trains), 1), nil)
-	if len(trains) == 0 {
-		return mat.NewDense(g.Bins, 0, nil), 0
-	}
-	raw := counts.RawMatrix()
-	for u, train := range trains {
-		for _, t := range train {
-			i := g.Index(t)
-			if i < 0 || i >= g.Bins {
-				outside++
-				continue
-			}
-			raw.Data[i*raw.Stride+u]++
-		}
-	}
-	return counts, outside
-}
-
-// Rebin sums counts over groups of factor consecutive bins (nlb_tools
-// resample for spikes); a trailing partial group is dropped (METHODS.md §2).
-func Rebin(counts *mat.Dense, factor int) (*mat.Dense, error) {
-	t, n := counts.Dims()
-	if factor < 1 || t < factor {
-		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", t, factor)
-	}
-	out := mat.NewDense(t/factor, n, nil)
-	for i := 0; i < t/factor; i++ {
-		dst := out.RawRowView(i)
-		for k := 0; k < factor; k++ {
-			for j, v := range counts.RawRowView(i*factor + k) {
-				dst[j] += v
-			}
-		}
-	}
-	return out, nil
-}
-
 // GaussianKernel returns the smoothing kernel for a Gaussian of sd sigma on
 // bins of width width (same unit): s = int(round(sigma/width)) bins and
 // scipy.signal.windows.gaussian(6·s, s, sym=True) normalised to sum 1, as the
@@ -110,51 +68,61 @@ func GaussianKernel(sigma, width float64) ([]float64, error) {
 	return w, nil
 }
 
-// Segment is a half-open range of rows [From, To) smoothed on its own (a
-// trial with its margins, or a continuous stretch).
-type Segment struct{ From, To int }
-
-// Smooth convolves every column of x with kernel within each segment, as
-// numpy.convolve(column, kernel, 'same') does on the segment alone, and
-// returns the result (rows outside all segments are copied unchanged). A
-// segment shorter than the kernel is an error: numpy would return more
-// samples than it was given.
-func Smooth(x *mat.Dense, kernel []float64, segments []Segment) (*mat.Dense, error) {
-	t, n := x.Dims()
-	out := mat.DenseCopyOf(x)
-	m := len(kernel)
-	// 'same' keeps the full convolution's samples (m−1)/2 … (m−1)/2+len−1:
-	// y[i] = Σ_k kernel[k]·x[i + (m−1)/2 − k].
+// SmoothColumn writes numpy.convolve(x, kernel, 'same') to dst (len(x)
+// values): dst[i] = Σ_k kernel[k]·x[i + (m−1)/2 − k] over the k that land
+// inside x, m = len(kernel), summed in the order of k. A series shorter
+// than the kernel is an error: numpy would return more samples than it was
+// given.
+func SmoothColumn(dst, x, kernel []float64) error {
+	m, l := len(kernel), len(x)
+	if l < m {
+		return fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", l, m)
+	}
+	dst = dst[:l]
 	shift := (m - 1) / 2
-	col := make([]float64, t)
-	for _, s := range segments {
-		if s.From < 0 || s.To > t || s.From > s.To {
-			return nil, fmt.Errorf("preprocess: segment [%d, %d) outside %d rows", s.From, s.To, t)
+	// For lo ≤ i < hi every k lands inside x.
+	lo, hi := m-1-shift, l-shift
+	for i := 0; i < lo; i++ {
+		dst[i] = SmoothAt(x, i, kernel)
+	}
+	for i := lo; i < hi; i++ {
+		win := x[i+shift-m+1 : i+shift+1]
+		var acc float64
+		for k, w := range kernel {
+			acc += w * win[m-1-k]
 		}
-		l := s.To - s.From
-		if l == 0 {
-			continue
-		}
-		if l < m {
-			return nil, fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", l, m)
-		}
-		for j := 0; j < n; j++ {
-			for i := 0; i < l; i++ {
-				col[i] = x.At(s.From+i, j)
-			}
-			for i := 0; i < l; i++ {
-				var acc float64
-				for k, w := range kernel {
-					src := i + shift - k
-					if src >= 0 && src < l {
-						acc += w * col[src]
-					}
-				}
-				out.Set(s.From+i, j, acc)
-			}
+		dst[i] = acc
+	}
+	for i := max(hi, lo); i < l; i++ {
+		dst[i] = SmoothAt(x, i, kernel)
+	}
+	return nil
+}
+
+// SmoothAt returns element i of numpy.convolve(x, kernel, 'same'), as
+// SmoothColumn computes it (the same sums in the same order, so the same
+// bits), for callers that need some elements only; x may hold counts.
+func SmoothAt[T uint16 | float64](x []T, i int, kernel []float64) float64 {
+	shift := (len(kernel) - 1) / 2
+	if len(kernel) == 6 && i >= 3 && i+2 < len(x) {
+		// σ = bin width: all six taps inside, the same sums unrolled.
+		w := x[i-3 : i+3]
+		var acc float64
+		acc += kernel[0] * float64(w[5])
+		acc += kernel[1] * float64(w[4])
+		acc += kernel[2] * float64(w[3])
+		acc += kernel[3] * float64(w[2])
+		acc += kernel[4] * float64(w[1])
+		acc += kernel[5] * float64(w[0])
+		return acc
+	}
+	var acc float64
+	for k, w := range kernel {
+		if src := i + shift - k; src >= 0 && src < len(x) {
+			acc += w * float64(x[src])
 		}
 	}
-	return out, nil
+	return acc
 }
 
 // FIRLowpass returns scipy.signal.firwin(taps, cutoff, window='hamming'):
@@ -268,6 +236,29 @@ func (d *Decimator) AtSpan(xs []float64, k, n int) float64 {
 	return taps(rs, xs[:len(rs)])
 }
 
+// AtStrided returns At(x, k) for a series x of length n whose samples the
+// Span(k, n) names are xs[off], xs[off+stride], … (one channel of samples
+// stored row by row): the same value, bit for bit.
+func (d *Decimator) AtStrided(xs []float64, off, stride, k, n int) float64 {
+	if d.q == 1 {
+		return xs[off]
+	}
+	rs, _ := d.span(k, n)
+	_ = xs[off+(len(rs)-1)*stride] // one bounds check
+	var a0, a1, a2, a3 float64
+	j, i := 0, off
+	for ; j+4 <= len(rs); j, i = j+4, i+4*stride {
+		a0 += rs[j] * xs[i]
+		a1 += rs[j+1] * xs[i+stride]
+		a2 += rs[j+2] * xs[i+2*stride]
+		a3 += rs[j+3] * xs[i+3*stride]
+	}
+	for ; j < len(rs); j, i = j+1, i+stride {
+		a0 += rs[j] * xs[i]
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
 // span returns the reversed taps that sample k of a series of length len
 // applies, and the index of x the first of them multiplies.
 func (d *Decimator) span(k, length int) (rs []float64, start int) {
@@ -278,7 +269,8 @@ func (d *Decimator) span(k, length int) (rs []float64, start int) {
 	return d.r[n-hi : n-lo+1], c - hi
 }
 
-// taps returns Σ rs[j]·xs[j] in the order At has always used.
+// taps returns Σ rs[j]·xs[j] in the order At has always used (and
+// AtStrided uses).
 func taps(rs, xs []float64) float64 {
 	xs = xs[:len(rs)]
 	// Four partial sums break the chain of dependent additions.
@@ -294,23 +286,4 @@ func taps(rs, xs []float64) float64 {
 		a0 += rs[j] * xs[j]
 	}
 	return (a0 + a1) + (a2 + a3)
-}
-
-// DecimateColumns decimates every column of x.
-func DecimateColumns(x *mat.Dense, q, n int) (*mat.Dense, error) {
-	t, c := x.Dims()
-	var out *mat.Dense
-	col := make([]float64, t)
-	for j := 0; j < c; j++ {
-		mat.Col(col, j, x)
-		y, err := Decimate(col, q, n)
-		if err != nil {
-			return nil, err
-		}
-		if out == nil {
-			out = mat.NewDense(len(y), c, nil)
-		}
-		out.SetCol(j, y)
-	}
-	return out, nil
 }

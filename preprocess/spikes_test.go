@@ -52,20 +52,30 @@ func loadSpikesGolden(t *testing.T) *spikesGolden {
 	return &g
 }
 
-func TestBinAndRebinMatchNLBTools(t *testing.T) {
+// TestBinnerMatchesNLBTools bins at 1 ms and at 45 ms (factor 45 of the
+// 1 ms grid) and compares with nlb_tools' binning and resampling.
+func TestBinnerMatchesNLBTools(t *testing.T) {
 	g := loadSpikesGolden(t)
-	counts, _ := preprocess.BinSpikes(g.Bins.Trains, preprocess.Grid{T0: 0, Width: 0.001, Bins: g.Bins.NBins})
+	base := preprocess.Grid{T0: 0, Width: 0.001, Bins: g.Bins.NBins}
+	count := func(factor int) *mat.Dense {
+		t.Helper()
+		b, err := preprocess.NewBinner(base, factor, len(g.Bins.Trains), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for u, tr := range g.Bins.Trains {
+			b.Add(u, tr)
+		}
+		return b.Matrix()
+	}
 	want := mat.NewDense(g.Bins.NBins, len(g.Bins.Trains), nil)
 	for _, nz := range g.Bins.Nonzero {
 		want.Set(int(nz[0]), int(nz[1]), nz[2])
 	}
-	if !mat.Equal(counts, want) {
+	if !mat.Equal(count(1), want) {
 		t.Fatalf("1 ms counts differ from nlb_tools' binning")
 	}
-	c45, err := preprocess.Rebin(counts, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c45 := count(45)
 	if r, _ := c45.Dims(); r != len(g.Bins.C45) {
 		t.Fatalf("%d bins of 45 ms, want %d (trailing partial bin dropped)", r, len(g.Bins.C45))
 	}
@@ -80,7 +90,6 @@ func TestBinAndRebinMatchNLBTools(t *testing.T) {
 
 func TestGaussianSmoothingMatchesScipy(t *testing.T) {
 	g := loadSpikesGolden(t)
-	x := mat.NewDense(len(g.Gaussian.X), 1, g.Gaussian.X)
 	for s, ref := range g.Gaussian.ByS {
 		k, err := preprocess.GaussianKernel(map[string]float64{"1": 45, "2": 90, "3": 135}[s], 45)
 		if err != nil {
@@ -94,20 +103,20 @@ func TestGaussianSmoothingMatchesScipy(t *testing.T) {
 				t.Errorf("s = %s: tap %d = %v, scipy %v", s, i, k[i], ref.Kernel[i])
 			}
 		}
-		y, err := preprocess.Smooth(x, k, []preprocess.Segment{{From: 0, To: len(g.Gaussian.X)}})
-		if err != nil {
+		y := make([]float64, len(g.Gaussian.X))
+		if err := preprocess.SmoothColumn(y, g.Gaussian.X, k); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range ref.Smoothed {
-			if math.Abs(y.At(i, 0)-want) > tol {
-				t.Fatalf("s = %s: smoothed[%d] = %v, numpy.convolve %v", s, i, y.At(i, 0), want)
+			if math.Abs(y[i]-want) > tol {
+				t.Fatalf("s = %s: smoothed[%d] = %v, numpy.convolve %v", s, i, y[i], want)
 			}
 		}
 	}
 	if _, err := preprocess.GaussianKernel(10, 45); err == nil {
 		t.Error("a Gaussian under half a bin gave a kernel")
 	}
-	if _, err := preprocess.Smooth(mat.NewDense(4, 1, nil), make([]float64, 6), []preprocess.Segment{{From: 0, To: 4}}); err == nil {
+	if err := preprocess.SmoothColumn(make([]float64, 4), make([]float64, 4), make([]float64, 6)); err == nil {
 		t.Error("a segment shorter than the kernel was smoothed")
 	}
 }
@@ -124,6 +133,22 @@ func TestDecimateMatchesScipy(t *testing.T) {
 		y, err := preprocess.Decimate(c.X, c.Q, 500)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// AtStrided, on the series stored as one channel of three, gives
+		// At's values bit for bit.
+		d, err := preprocess.NewDecimator(c.Q, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]float64, 3*len(c.X))
+		for i, x := range c.X {
+			rows[3*i+1] = x
+		}
+		for k := range y {
+			start, _ := d.Span(k, len(c.X))
+			if a := d.AtStrided(rows, 3*start+1, 3, k, len(c.X)); math.Float64bits(a) != math.Float64bits(y[k]) {
+				t.Fatalf("q = %d: AtStrided(%d) = %v, At %v", c.Q, k, a, y[k])
+			}
 		}
 		if len(y) != len(c.Y) {
 			t.Fatalf("q = %d, %d samples: %d outputs, scipy %d", c.Q, len(c.X), len(y), len(c.Y))

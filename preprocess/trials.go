@@ -3,6 +3,8 @@ package preprocess
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // Trial windows on a bin grid, with nlb_tools' make_trial_data conventions
@@ -108,4 +110,23 @@ func GridFor(end, w float64) (Grid, error) {
 		return Grid{}, fmt.Errorf("preprocess: no grid of %g s bins up to %g s", w, end)
 	}
 	return Grid{T0: 0, Width: w, Bins: int(math.RoundToEven(end / w))}, nil
+}
+
+// ExcludeAngles clears keep[i] for each sample i whose direction (row i of
+// dirs: x, y) points at one of angles (degrees): atan2 in degrees mod 360,
+// compared as numpy.isclose(a, b) does (|a − b| ≤ 1e-8 + 1e-5·|b|), as the
+// paper selected the Golub samples. dirs has len(keep) rows.
+func ExcludeAngles(keep []bool, dirs mat.Matrix, angles []float64) {
+	for i := range keep {
+		a := math.Atan2(dirs.At(i, 1), dirs.At(i, 0)) * 180 / math.Pi
+		a = math.Mod(a, 360)
+		if a < 0 {
+			a += 360
+		}
+		for _, b := range angles {
+			if math.Abs(a-b) <= 1e-8+1e-5*math.Abs(b) {
+				keep[i] = false
+			}
+		}
+	}
 }

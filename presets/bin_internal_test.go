@@ -1,111 +1,17 @@
 package presets
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/preprocess"
 )
-
-// TestBinRebin checks that direct binning at the coarse width equals
-// preprocess.BinSpikes on the 1 ms grid followed by preprocess.Rebin,
-// exactly, including spikes on bin edges, outside the grid and in the
-// dropped trailing partial bin.
-func TestBinRebin(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 1))
-	base := preprocess.Grid{T0: 0, Width: 0.001, Bins: 10007} // 222 bins of 45 ms and 17 ms left over
-	trains := make([][]float64, 7)
-	for u := range trains {
-		for range 2000 {
-			trains[u] = append(trains[u], rng.Float64()*10.2-0.1)
-		}
-		// Edges: exact multiples of 1 ms and 45 ms, and 0.0449999999 s
-		// (bin 45 after rounding to 6 decimals, as nlb_tools does).
-		trains[u] = append(trains[u], 0, 0.045, 0.0449999999, 9.99, 10.006, 10.007, -1e-7, -0.0009, math.NaN())
-		// Spike times on the 1 µs grid, as NWB files store them, and
-		// times within a few ulps and a few µs of 1 ms edges.
-		for range 2000 {
-			ms := float64(rng.IntN(10100))
-			trains[u] = append(trains[u], math.Round((ms+rng.Float64())*1000)/1e6,
-				ms/1000, math.Nextafter(ms/1000, -1), math.Nextafter(ms/1000, 2), (ms-4e-3)/1000, (ms+4e-3)/1000,
-				(ms+0.5)/1000)
-		}
-	}
-	dense, _ := preprocess.BinSpikes(trains, base)
-	want, err := preprocess.Rebin(dense, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := binRebin(trains, base, 45)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !mat.Equal(got, want) {
-		t.Fatal("binRebin differs from BinSpikes + Rebin")
-	}
-	// 16-bit counts: 65536 spikes in one bin are reported.
-	b, err := newBinner(base, 45, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	burst := make([]float64, 65535)
-	for i := range burst {
-		burst[i] = 1.0005
-	}
-	b.add(0, burst)
-	if b.overflow {
-		t.Error("65535 spikes in a bin reported as an overflow")
-	}
-	b.add(0, burst[:1])
-	if !b.overflow {
-		t.Error("65536 spikes in a bin not reported")
-	}
-	if _, err := binRebin(trains, preprocess.Grid{Width: 0.001, Bins: 30}, 45); err == nil {
-		t.Error("no error for a grid shorter than one bin")
-	}
-}
-
-// TestSmooth1 checks that the column smoothing of the NWB layout (smooth1,
-// and smoothAt for one element) gives
-// preprocess.Smooth's results bit for bit, for segments from the kernel's
-// length up, with kernels of 6, 12 and 18 taps.
-func TestSmooth1(t *testing.T) {
-	rng := rand.New(rand.NewPCG(2, 2))
-	for _, sigma := range []float64{45, 90, 135} {
-		kernel, err := preprocess.GaussianKernel(sigma, 45)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for l := len(kernel); l < len(kernel)+40; l++ {
-			x := mat.NewDense(l, 1, nil)
-			col := make([]float64, l)
-			counts := make([]uint16, l)
-			for i := range col {
-				counts[i] = uint16(rng.IntN(5))
-				col[i] = float64(counts[i])
-				x.Set(i, 0, col[i])
-			}
-			want, err := preprocess.Smooth(x, kernel, []preprocess.Segment{{From: 0, To: l}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := make([]float64, l)
-			smooth1(got, col, kernel)
-			for i, g := range got {
-				w := want.At(i, 0)
-				if math.Float64bits(g) != math.Float64bits(w) {
-					t.Fatalf("σ %v, %d bins (kernel %d): y[%d] = %v, preprocess.Smooth %v", sigma, l, len(kernel), i, g, w)
-				}
-				if a := smoothAt(counts, i, kernel); math.Float64bits(a) != math.Float64bits(w) {
-					t.Fatalf("σ %v, %d bins (kernel %d): smoothAt(%d) = %v, preprocess.Smooth %v", sigma, l, len(kernel), i, a, w)
-				}
-			}
-		}
-	}
-}
 
 // TestPlaceIncreasing checks the one-pass placement of behaviour samples
 // against the general path (NaN grid, samples placed, fillLinear), bit for
@@ -156,14 +62,44 @@ func TestPlaceIncreasing(t *testing.T) {
 	}
 }
 
+// memSeries is a SeriesReader over data in memory (one row a sample),
+// sampled at times.
+type memSeries struct {
+	data  *mat.Dense
+	times []float64
+	reads int
+}
+
+func (m *memSeries) Rows() int { r, _ := m.data.Dims(); return r }
+func (m *memSeries) Cols() int { _, c := m.data.Dims(); return c }
+
+func (m *memSeries) ReadData(start, count int, dst []float64) ([]float64, error) {
+	m.reads++
+	k := m.Cols()
+	if start < 0 || count < 0 || start+count > m.Rows() {
+		return nil, fmt.Errorf("rows %d…%d of %d", start, start+count, m.Rows())
+	}
+	return append(dst[:0], m.data.RawMatrix().Data[start*k:(start+count)*k]...), nil
+}
+
+func (m *memSeries) ReadTimes(start, count int, dst []float64) ([]float64, error) {
+	return append(dst[:0], m.times[start:start+count]...), nil
+}
+
 // TestRegularBehaviour checks that samples on increasing bins without NaN,
 // decimated from where they are, give the rows the base-grid columns give,
 // bit for bit: series that start late, end early, cover the grid, are
 // shorter than the filter, or have gaps of one to hundreds of bins; with
-// q = 45 (500 taps) and q = 1.
+// q = 45 (500 taps) and q = 1. It checks them from memory (seriesRows) and
+// read a block at a time (streamRows, with blocks of 1 to 1000 samples) on
+// rows in any order, repeated, and that a NaN among the samples the rows
+// read, or samples out of order, make streamRows give up (errIrregular) and
+// seriesRows use the base-grid columns.
 func TestRegularBehaviour(t *testing.T) {
+	defer func(b int) { seriesBlock = b }(seriesBlock)
 	rng := rand.New(rand.NewPCG(5, 5))
-	for trial := range 40 {
+	irregular := 0
+	for trial := range 60 {
 		q, order := 45, 500
 		if trial%8 == 7 {
 			q = 1
@@ -191,29 +127,97 @@ func TestRegularBehaviour(t *testing.T) {
 			data[i] = rng.NormFloat64()
 		}
 		raw := mat.NewDense(len(pos), channels, data).RawMatrix()
-		dec, err := preprocess.NewDecimator(q, order)
+		base := preprocess.Grid{Width: 0.001, Bins: baseBins}
+		times := make([]float64, len(pos))
+		for s, b := range pos {
+			times[s] = (float64(b) + 0.3*(rng.Float64()-0.5)) / 1000 // on bin b, not on its centre
+		}
+		j := behJob{base: base, q: q, order: order, bins: bins}
+		for i := range bins {
+			j.rows = append(j.rows, i)
+		}
+		grid, err := onGrid(raw, times, "test", j)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, gap := make([][]float64, channels), make([][]bool, channels)
-		for j := range cols {
-			cols[j], gap[j] = make([]float64, baseBins), make([]bool, bins)
+		want := mat.NewDense(bins, channels, nil)
+		for i := range bins {
+			grid.row(i, want.RawRowView(i))
 		}
-		placeIncreasing(cols, gap, q, pos, raw)
-		want := &behGrid{cols: cols, gap: gap, dec: dec, bins: bins, baseBins: baseBins}
-		got := &behGrid{raw: raw, pos: pos, baseBins: baseBins, q: q, dec: dec, bins: bins}
-		if got.channels() != want.channels() {
-			t.Fatalf("channels %d, want %d", got.channels(), want.channels())
-		}
-		w, g := make([]float64, channels), make([]float64, channels)
-		for i := 0; i < bins; i++ {
-			want.row(i, w)
-			got.row(i, g)
-			for j := range w {
-				if math.Float64bits(w[j]) != math.Float64bits(g[j]) {
-					t.Fatalf("trial %d (q %d, bins %d..%d of %d): row %d channel %d = %v, base grid %v", trial, q, first, last, baseBins, i, j, g[j], w[j])
+		same := func(what string, rows []int, got *mat.Dense) {
+			t.Helper()
+			for r, i := range rows {
+				for c := range channels {
+					if w, g := want.At(i, c), got.At(r, c); math.Float64bits(w) != math.Float64bits(g) {
+						t.Fatalf("trial %d (q %d, bins %d..%d of %d), %s: row %d channel %d = %v, base grid %v",
+							trial, q, first, last, baseBins, what, i, c, g, w)
+					}
 				}
 			}
 		}
+		got, err := seriesRows(mat.NewDense(len(pos), channels, data), times, "test", j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("from memory", j.rows, got)
+
+		// Read a block at a time, on rows in any order.
+		rows := slices.Clone(j.rows)
+		rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+		rows = append(rows[:1+rng.IntN(len(rows))], rows[0])
+		js := j
+		js.rows = rows
+		seriesBlock = []int{1, 7, 100, 1000}[trial%4]
+		src := &memSeries{data: mat.NewDense(len(pos), channels, data), times: times}
+		got, err = streamRows(src, js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(fmt.Sprintf("in blocks of %d", seriesBlock), rows, got)
+
+		// A NaN: where a row reads it, streamRows gives up and
+		// seriesRows uses the base-grid columns; elsewhere neither
+		// changes a value the rows hold.
+		nan := slices.Clone(data)
+		nan[rng.IntN(len(nan))] = math.NaN()
+		if grid, err = onGrid(mat.NewDense(len(pos), channels, nan).RawMatrix(), times, "test", j); err != nil {
+			// A channel of one sample, now NaN, has no value at all:
+			// an error, or (when no row reads the sample) NaN rows.
+			got, err := seriesRows(mat.NewDense(len(pos), channels, nan), times, "test", j)
+			if err == nil && !slices.ContainsFunc(got.RawMatrix().Data, func(v float64) bool { return v == v }) {
+				err = errors.New("all NaN")
+			}
+			if err == nil {
+				t.Fatalf("trial %d: a channel without samples: no error, and values", trial)
+			}
+			continue
+		}
+		for i := range bins {
+			grid.row(i, want.RawRowView(i))
+		}
+		if got, err = seriesRows(mat.NewDense(len(pos), channels, nan), times, "test", j); err != nil {
+			t.Fatal(err)
+		}
+		same("a NaN, from memory", j.rows, got)
+		src.data = mat.NewDense(len(pos), channels, nan)
+		switch got, err = streamRows(src, j); err {
+		case errIrregular:
+			irregular++
+		case nil:
+			same("a NaN, in blocks", j.rows, got)
+		default:
+			t.Fatal(err)
+		}
+		if len(times) > 1 {
+			src.data, src.times = mat.NewDense(len(pos), channels, data), slices.Clone(times)
+			s := 1 + rng.IntN(len(times)-1)
+			src.times[s-1], src.times[s] = src.times[s], src.times[s-1]
+			if _, err := streamRows(src, j); err != errIrregular {
+				t.Fatalf("trial %d: out of order: %v, want errIrregular", trial, err)
+			}
+		}
+	}
+	if irregular == 0 {
+		t.Error("no NaN was found where a row reads it")
 	}
 }

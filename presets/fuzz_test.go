@@ -1,7 +1,6 @@
 package presets
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -24,13 +23,13 @@ func FuzzParse(f *testing.F) {
 		defer testcost.Watchdog(10 * time.Second)()
 		p, err := Parse(b, "fuzz")
 		if err == nil {
-			err = p.MAT.check(p.Layout)
+			err = p.MAT.check(p.Bins.WidthMS)
 			_ = p.settings()
 		}
 		if err != nil && (err.Error() == "" || len(err.Error()) > 2*tomlsafe.MaxMessage+200) {
 			t.Errorf("error %q", err)
 		}
-		if err == nil && !strings.HasPrefix(p.Layout, "mat-") && p.Layout != "nwb-trials" {
+		if err == nil && p.Layout != "mat" && p.Layout != "nwb-trials" {
 			t.Errorf("layout %q accepted", p.Layout)
 		}
 	})

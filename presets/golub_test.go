@@ -3,12 +3,14 @@ package presets_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/manifest"
 	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/regimes"
 )
 
@@ -67,5 +69,80 @@ func TestGolubPresetMatchesManifest(t *testing.T) {
 		t.Errorf("preset ρ %v R² %v α %v D %d/%d given %v/%v; manifest ρ %v R² %v α %v D %d/%d given %v/%v",
 			res.Rho, res.R2, res.Model.Alpha, res.DVar, res.DFit, res.RhoGiven, res.DecoderMatch,
 			mres.Rho, mres.R2, mres.Model.Alpha, mres.DVar, mres.DFit, mres.RhoGiven, mres.DecoderMatch)
+	}
+}
+
+// TestCellsLayout reads golub_like.mat (make_mat.py: 3 clouds of 12
+// samples as 1×3 cells of variables × samples) with bci-golub: sample r of
+// cloud c is row r·3 + c, its condition c, the samples pointing at 0° or 45°
+// left out, and vraw = M2·spikes + m0 exactly as the file's decoder gives.
+func TestCellsLayout(t *testing.T) {
+	p, err := presets.Get("bci-golub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := p.Load("testdata/golub_like.mat", opener)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := rec.Activity.Dims(); r != 36 || c != 10 || len(rec.Conditions) != 36 || len(rec.Mask) != 36 {
+		t.Fatalf("activity %d×%d, %d conditions, %d mask entries; want 36×10, 36, 36", r, c, len(rec.Conditions), len(rec.Mask))
+	}
+	kept := 0
+	for i := range 36 {
+		if rec.Conditions[i] != i%3 {
+			t.Fatalf("sample %d: condition %d, want %d", i, rec.Conditions[i], i%3)
+		}
+		// vraw = M2·spikes + m0, as make_mat.py computed it (numpy's
+		// matrix product: a few ulps).
+		for o := range 2 {
+			want := rec.Offset[o]
+			for j := range 10 {
+				want += rec.Decoder.At(o, j) * rec.Activity.At(i, j)
+			}
+			if math.Abs(rec.Behaviour.At(i, o)-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("sample %d: vraw %v, M2·spikes + m0 = %v", i, rec.Behaviour.At(i, o), want)
+			}
+		}
+		if rec.Mask[i] {
+			kept++
+		}
+	}
+	if kept == 0 || kept == 36 {
+		t.Errorf("%d of 36 samples kept: the directions (0°, 45°, 17°, 100°) were not selected", kept)
+	}
+}
+
+// TestMATValues checks that values the analysis cannot use are errors that
+// name the file and the cause, whether they come from the file (an
+// infinite decoder offset, which a manifest refuses too; spikes × 1e300)
+// or from the preset (a bin width of 1e308 ms): not NaN results.
+func TestMATValues(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(p *presets.Preset)
+		want string
+	}{
+		{"infinite offset", func(p *presets.Preset) { p.MAT.Offset = "expParams.badMapping.m0" },
+			"decoder offset testdata/golub_like.mat:expParams.badMapping.m0: non-finite value +Inf at entry 0"},
+		{"spikes × 1e300", func(p *presets.Preset) { p.MAT.Activity = "beforeLearning.clouds.bigSpikes" },
+			"activity testdata/golub_like.mat:beforeLearning.clouds.bigSpikes reaches"},
+		{"bins of 1e308 ms", func(p *presets.Preset) { p.Bins.WidthMS = 1e308 },
+			"after the conversion from counts per 1e+305 s bin to Hz (×1e-305): below 1e-100, where the analysis' sums of squares underflow"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := presets.Get("bci-golub")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.edit(p)
+			rec, s, err := p.Load("testdata/golub_like.mat", opener)
+			if err == nil {
+				_, err = preprocess.Build(rec, s)
+			}
+			if err == nil || !strings.Contains(err.Error(), "golub_like.mat") || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one naming the file and %q", err, c.want)
+			}
+		})
 	}
 }

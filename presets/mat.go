@@ -13,105 +13,107 @@ import (
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
-// MATSettings name the variables of a MATLAB file, in MATLAB syntax with
-// 1-based indices ("beforeLearning.clouds.spikes", "D.blocks(1)"). Which
-// keys a layout reads is listed with each layout below; a key the layout
-// does not read is an error, so that a preset never silently ignores one.
+// MATSettings describe a MATLAB file for the layout "mat": where its
+// arrays are, in MATLAB syntax with 1-based indices
+// ("beforeLearning.clouds.spikes", "D.blocks(1)"), how they hold the
+// samples, and what to make of them. What differs between the data sets
+// (cycling, BCI clouds, BCI blocks) is said here, in the preset, not in
+// code.
 type MATSettings struct {
-	// Root lists where the layout's arrays are: the first of them that
-	// the file holds is used, and Activity, Behaviour, Previous, Freeze,
-	// Decoder, Movement and Time are paths inside it (mat-cycling:
-	// ["Pc", "Pd"]; mat-hennig-blocks: ["D.blocks(1)"]). Without Root
-	// those paths start at a variable.
+	// Root lists where the arrays are: the first of them that the file
+	// holds is used, and the paths below (but Centre) are inside it
+	// (cycling: ["Pc", "Pd"]). Without Root they start at a variable.
 	Root []string `toml:"root"`
+	// Samples says how the arrays hold the samples: "rows" (the default:
+	// activity T×N, behaviour T×K, one value a sample for the vectors) or
+	// "cells" (cell arrays of variables × samples matrices, one cell per
+	// condition: sample r of cell c becomes row r·C + c, and its
+	// condition is c).
+	Samples string `toml:"samples"`
 
-	// Activity is T×N (mat-cycling, mat-hennig-blocks) or a cell array of
-	// N×S matrices, one per condition (mat-golub-clouds); Kind says
-	// whether it holds "counts" per bin or "rates" in Hz.
+	// Activity holds the activity; Kind says whether it is "counts" per
+	// bin or "rates" in Hz.
 	Activity string `toml:"activity"`
 	Kind     string `toml:"kind"`
-	// Behaviour is T×K (mat-hennig-blocks: the next cursor velocity),
-	// T×(K·Copies) (mat-cycling: Copies copies of the K channels, the
-	// copies averaged) or a cell array of K×S matrices (mat-golub-clouds).
-	Behaviour string `toml:"behaviour"`
-	Copies    int    `toml:"copies"`
-	// Channels names the K behaviour channels; Unit is their unit.
-	Channels []string `toml:"channels"`
-	Unit     string   `toml:"unit"`
+	// Behaviour holds the K channels named by Channels (in Unit); with
+	// Copies > 1 it holds Copies copies of them side by side (x, y, x, y,
+	// …; rows only), which are averaged.
+	Behaviour string   `toml:"behaviour"`
+	Copies    int      `toml:"copies"`
+	Channels  []string `toml:"channels"`
+	Unit      string   `toml:"unit"`
 
-	// mat-cycling: Movement (T values) marks the samples to use, those
-	// where it is not NaN; Time (T values, s) gives the sample spacing.
-	Movement string `toml:"movement"`
-	Time     string `toml:"time"`
+	// Time (one value a sample, in s; rows only) gives the bin width, the
+	// spacing of its first two samples; without it [bins] width_ms does.
+	Time string `toml:"time"`
 
-	// mat-golub-clouds: Direction is a cell array of 2×S (x, y)
-	// directions; samples pointing at one of ExcludeAnglesDeg (atan2 in
-	// degrees mod 360, compared as numpy.isclose) are left out. Decoder
-	// (K×N, on counts) and Offset (K) are the experimenter's decoder.
+	// The samples used are those every rule given keeps: UseFinite (one
+	// value a sample; rows only) keeps those where it is not NaN,
+	// UseZero (likewise) those where it is 0, and Direction (2 values, x
+	// and y, a sample) those that do not point at one of
+	// ExcludeAnglesDeg (atan2 in degrees mod 360, compared as
+	// numpy.isclose; preprocess.ExcludeAngles).
+	UseFinite        string    `toml:"use_finite"`
+	UseZero          string    `toml:"use_zero"`
 	Direction        string    `toml:"direction"`
 	ExcludeAnglesDeg []float64 `toml:"exclude_angles_deg"`
-	Decoder          string    `toml:"decoder"`
-	Offset           string    `toml:"offset"`
 
-	// mat-hennig-blocks: Previous (T×K) is the cursor velocity before the
-	// update, Freeze (T values) marks the samples left out (nonzero),
-	// Decoder is a struct with M0 (K), M1 (K×K) and M2 (K×N), and
-	// SpikeCountMean (N; a full path, outside Root) the mean counts the
-	// decoder subtracts.
-	Previous       string `toml:"previous"`
-	Freeze         string `toml:"freeze"`
-	SpikeCountMean string `toml:"spike_count_mean"`
+	// Decoder (K×N, acting on the counts) and Offset (K) are the
+	// experimenter's decoder.
+	Decoder string `toml:"decoder"`
+	Offset  string `toml:"offset"`
+	// SpikeDriven makes the behaviour the part of it that the decoder
+	// takes from the spikes,
+	//
+	//	z = behaviour − previous·Dynamicsᵀ − (Decoder·Centreᵀ + Offset)ᵀ,
+	//
+	// for a decoder that updates the behaviour from its previous value
+	// (Previous, T×K, and Dynamics, K×K, both optional) and from the
+	// counts less their mean (Centre, N values, a full path outside
+	// Root); the decoder recorded is then Decoder with offset
+	// −Decoder·Centreᵀ.
+	SpikeDriven bool   `toml:"spike_driven"`
+	Previous    string `toml:"previous"`
+	Dynamics    string `toml:"dynamics"`
+	Centre      string `toml:"centre"`
 }
 
-// matKeys lists the [mat] keys each layout reads; required ones are marked
-// with a trailing "!".
-var matKeys = map[string][]string{
-	"mat-cycling":       {"root!", "activity!", "kind!", "behaviour!", "copies!", "channels", "unit", "movement!", "time!"},
-	"mat-golub-clouds":  {"activity!", "kind!", "behaviour!", "channels", "unit", "direction", "exclude_angles_deg", "decoder", "offset"},
-	"mat-hennig-blocks": {"root!", "activity!", "kind!", "behaviour!", "channels", "unit", "previous!", "freeze!", "decoder!", "spike_count_mean!"},
-}
-
-// set returns the [mat] keys that have a value.
-func (m *MATSettings) set() map[string]bool {
-	return map[string]bool{
-		"root": len(m.Root) > 0, "activity": m.Activity != "", "kind": m.Kind != "",
-		"behaviour": m.Behaviour != "", "copies": m.Copies != 0, "channels": len(m.Channels) > 0,
-		"unit": m.Unit != "", "movement": m.Movement != "", "time": m.Time != "",
-		"direction": m.Direction != "", "exclude_angles_deg": len(m.ExcludeAnglesDeg) > 0,
-		"decoder": m.Decoder != "", "offset": m.Offset != "", "previous": m.Previous != "",
-		"freeze": m.Freeze != "", "spike_count_mean": m.SpikeCountMean != "",
+// check reports settings that cannot go together; width is [bins]
+// width_ms.
+func (m *MATSettings) check(width float64) error {
+	switch {
+	case m.Activity == "" || m.Behaviour == "":
+		return errors.New("[mat] activity and behaviour are required")
+	case m.Samples != "" && m.Samples != "rows" && m.Samples != "cells":
+		return fmt.Errorf(`[mat] samples = %q: want "rows" or "cells"`, m.Samples)
+	case m.Copies < 0:
+		return fmt.Errorf("[mat] copies = %d: want a positive number", m.Copies)
+	case m.Copies > 1 && len(m.Channels) == 0:
+		return errors.New("[mat] copies needs channels (how many channels each copy holds)")
+	case m.Samples == "cells" && (m.Copies > 1 || m.Time != "" || m.UseFinite != "" || m.UseZero != ""):
+		return errors.New(`[mat] copies, time, use_finite and use_zero are for samples = "rows"`)
+	case (m.Direction == "") != (len(m.ExcludeAnglesDeg) == 0):
+		return errors.New("[mat] direction and exclude_angles_deg go together")
+	case m.Offset != "" && m.Decoder == "":
+		return errors.New("[mat] offset given without decoder")
+	case m.SpikeDriven && m.Decoder == "":
+		return errors.New("[mat] spike_driven needs decoder")
+	case (m.Previous != "" || m.Dynamics != "" || m.Centre != "") && !m.SpikeDriven:
+		return errors.New("[mat] previous, dynamics and centre are read with spike_driven = true")
+	case (m.Previous == "") != (m.Dynamics == ""):
+		return errors.New("[mat] previous and dynamics go together")
+	case m.Time != "" && width != 0:
+		return errors.New("[mat] time gives the bin width: [bins] width_ms cannot be given too")
+	case m.Time == "" && !(width > 0 && width < math.Inf(1)):
+		return fmt.Errorf("[bins] width_ms must be a positive number of milliseconds (or [mat] time give it), got %v", width)
 	}
-}
-
-// check reports [mat] keys the layout needs and does not have, and keys it
-// does not read.
-func (m *MATSettings) check(layout string) error {
-	keys, ok := matKeys[layout]
-	if !ok {
-		return fmt.Errorf("unknown layout %q (layouts: nwb-trials, mat-cycling, mat-golub-clouds, mat-hennig-blocks)", layout)
-	}
-	set := m.set()
-	known := map[string]bool{}
-	for _, k := range keys {
-		name, required := strings.CutSuffix(k, "!")
-		known[name] = true
-		if required && !set[name] {
-			return fmt.Errorf("[mat] %s is required by layout %s", name, layout)
-		}
-	}
-	for k, v := range set {
-		if v && !known[k] {
-			return fmt.Errorf("[mat] %s is not read by layout %s", k, layout)
+	for _, a := range m.ExcludeAnglesDeg {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("[mat] exclude_angles_deg holds %v", a)
 		}
 	}
 	if _, err := ingest.ParseKind(m.Kind); err != nil {
 		return fmt.Errorf("[mat] kind: %w", err)
-	}
-	if m.Direction != "" && len(m.ExcludeAnglesDeg) == 0 || m.Direction == "" && len(m.ExcludeAnglesDeg) > 0 {
-		return errors.New("[mat] direction and exclude_angles_deg go together")
-	}
-	if m.Offset != "" && m.Decoder == "" {
-		return errors.New("[mat] offset given without decoder")
 	}
 	return nil
 }
@@ -122,27 +124,20 @@ func (p *Preset) settings() preprocess.Settings {
 }
 
 func (p *Preset) loadMAT(file string, rec **ingest.Recording, s *preprocess.Settings) error {
-	if err := p.MAT.check(p.Layout); err != nil {
-		return fmt.Errorf("preset %s: %w", p.Name, err)
+	if p.Layout != "mat" {
+		return fmt.Errorf("%s: preset %s: unknown layout %q (layouts: nwb-trials, mat)", file, p.Name, p.Layout)
 	}
-	if p.Layout != "mat-cycling" && !(p.Bins.WidthMS > 0) {
-		return fmt.Errorf("preset %s: [bins] width_ms must be positive for layout %s", p.Name, p.Layout)
+	if err := p.MAT.check(p.Bins.WidthMS); err != nil {
+		return fmt.Errorf("%s: preset %s: %w", file, p.Name, err)
 	}
 	f, err := matfile.Open(file)
 	if err != nil {
 		return err
 	}
-	m := &matReader{file: file, f: matfile.NewFile(file, f.Description(), &cached{f: f, vals: map[string]matfile.Value{}})}
+	m := &matReader{file: file, f: matfile.NewFile(file, f.Description(), &cached{f: f, vals: map[string]matfile.Value{}}),
+		cells: p.MAT.Samples == "cells", per: -1}
 	defer m.f.Close()
-	var r *ingest.Recording
-	switch p.Layout {
-	case "mat-cycling":
-		r, err = m.cycling(p)
-	case "mat-golub-clouds":
-		r, err = m.golub(p)
-	case "mat-hennig-blocks":
-		r, err = m.hennig(p)
-	}
+	r, err := m.load(p)
 	if err != nil {
 		return err
 	}
@@ -180,9 +175,12 @@ func (c *cached) Get(name string) (matfile.Value, error) {
 // matReader reads arrays by MATLAB path and checks their shapes; its
 // errors name the file and the path.
 type matReader struct {
-	file string
-	f    *matfile.File
-	root string // prefix of relative paths, with its trailing "."
+	file  string
+	f     *matfile.File
+	root  string // prefix of relative paths, with its trailing "."
+	cells bool   // samples are in cell arrays of variables × samples
+	t     int    // samples (rows), once the activity is read
+	per   int    // samples per cell (cells), once the activity is read
 }
 
 func (m *matReader) errorf(path, format string, args ...any) error {
@@ -270,138 +268,268 @@ func dims(v matfile.Value) string {
 	return strings.Join(s, "×")
 }
 
-// cycling reads the Russo et al. 2018 files (Cousteau_tt.mat, Drake_tt.mat)
-// as the paper's notebook does (load_russo_2018): rates xA_raw (T×N) as
-// activity, the mean of the copies of hand velocity in vA as behaviour,
-// the samples where mask.cycleNum is not NaN (movement) as the mask, and
-// the sample spacing from mask.time (s).
-func (m *matReader) cycling(p *Preset) (*ingest.Recording, error) {
+// load reads the recording the preset describes.
+func (m *matReader) load(p *Preset) (*ingest.Recording, error) {
 	s := p.MAT
 	if err := m.setRoot(s.Root); err != nil {
 		return nil, err
 	}
-	x, err := m.dense(s.Activity)
+	rec := &ingest.Recording{BinWidth: p.Bins.WidthMS / 1000}
+	source := func(role, path string) {
+		rec.Sources = append(rec.Sources, ingest.Source{Role: role, Path: m.file, Key: path})
+	}
+	x, cond, err := m.samples(s.Activity, -1)
 	if err != nil {
 		return nil, err
 	}
-	t, _ := x.Dims()
+	source("activity", m.path(s.Activity))
+	t, n := x.Dims()
+	m.t, rec.Activity, rec.Conditions = t, x, cond
 	k := len(s.Channels)
 	if k == 0 {
-		k = 2
+		k = -1
 	}
-	v, err := m.matrix(s.Behaviour, t, k*s.Copies)
+	if s.Copies > 1 {
+		k *= s.Copies
+	}
+	z, _, err := m.samples(s.Behaviour, k)
 	if err != nil {
 		return nil, err
 	}
-	move, err := m.vector(s.Movement, t, "one per sample of "+m.path(s.Activity))
-	if err != nil {
+	source("behaviour", m.path(s.Behaviour))
+	if s.Copies > 1 {
+		z = meanOfCopies(z, s.Copies)
+	}
+	_, k = z.Dims()
+	rec.Behaviour = z
+	used := "samples"
+	if s.Time != "" {
+		times, err := m.vector(s.Time, t, "one per sample of "+m.path(s.Activity))
+		if err != nil {
+			return nil, err
+		}
+		if t < 2 {
+			return nil, m.errorf(m.path(s.Activity), "has %d samples", t)
+		}
+		// The spacing in ms, rounded to 1 ns so that 0.002 − 0.001 s is 1 ms.
+		dt := math.Round((times[1]-times[0])*1e9) / 1e6
+		if !(dt > 0) || math.IsInf(dt, 0) {
+			return nil, m.errorf(m.path(s.Time), "samples %v and %v s apart: want increasing times in seconds", times[0], times[1])
+		}
+		rec.BinWidth = dt / 1000
+		used = fmt.Sprintf("samples %g ms apart", dt)
+	}
+	if err := m.mask(rec, s); err != nil {
 		return nil, err
 	}
-	times, err := m.vector(s.Time, t, "one per sample of "+m.path(s.Activity))
-	if err != nil {
-		return nil, err
+	if s.Decoder != "" {
+		if err := m.decoder(rec, s, n, k); err != nil {
+			return nil, err
+		}
+		source("decoder", m.path(s.Decoder))
+		if s.Offset != "" {
+			source("offset", m.path(s.Offset))
+		}
 	}
-	if t < 2 {
-		return nil, m.errorf(m.path(s.Activity), "has %d samples", t)
+	if rec.Mask != nil {
+		used = fmt.Sprintf("%d of %d %s", countTrue(rec.Mask), t, used)
+	} else {
+		used = fmt.Sprintf("%d %s", t, used)
 	}
-	// The spacing in ms, rounded to 1 ns so that 0.002 − 0.001 s is 1 ms.
-	dt := math.Round((times[1]-times[0])*1e9) / 1e6
-	if !(dt > 0) || math.IsInf(dt, 0) {
-		return nil, m.errorf(m.path(s.Time), "samples %v and %v s apart: want increasing times in seconds", times[0], times[1])
+	if cond != nil {
+		used += fmt.Sprintf(" in %d cells of %d", cond[len(cond)-1]+1, m.per)
 	}
-	// vA holds the copies side by side: x, y, x, y, … (numpy's
-	// reshape(-1, copies, K).mean(1)); the mean adds them in order.
+	if m.root != "" {
+		used = strings.TrimSuffix(m.root, ".") + ": " + used
+	}
+	rec.Description = fmt.Sprintf("%s preset: %s, %d neurons", p.Name, used, n)
+	return rec, nil
+}
+
+// samples reads the array at p (relative to the root) with one row a
+// sample and cols columns (cols < 0: any): a matrix, or cell arrays
+// stacked (cells: clouds). Once the activity is read, the number of
+// samples must match it.
+func (m *matReader) samples(p string, cols int) (*mat.Dense, []int, error) {
+	if m.cells {
+		return m.clouds(p, cols, m.per)
+	}
+	t := -1
+	if m.t > 0 {
+		t = m.t
+	}
+	d, err := m.matrix(p, t, cols)
+	return d, nil, err
+}
+
+// meanOfCopies averages the copies of the channels held side by side in
+// v (x, y, x, y, …): numpy's reshape(-1, copies, K).mean(1), the copies
+// added in order.
+func meanOfCopies(v *mat.Dense, copies int) *mat.Dense {
+	t, c := v.Dims()
+	k := c / copies
 	z := mat.NewDense(t, k, nil)
 	for i := 0; i < t; i++ {
 		row := v.RawRowView(i)
 		for j := 0; j < k; j++ {
 			var sum float64
-			for c := 0; c < s.Copies; c++ {
+			for c := 0; c < copies; c++ {
 				sum += row[c*k+j]
 			}
-			z.Set(i, j, sum/float64(s.Copies))
+			z.Set(i, j, sum/float64(copies))
 		}
 	}
-	keep := make([]bool, t)
-	n := 0
-	for i, c := range move {
-		keep[i] = !math.IsNaN(c)
-		if keep[i] {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil, m.errorf(m.path(s.Movement), "is NaN at every sample: no movement samples")
-	}
-	return &ingest.Recording{
-		Activity: x, BinWidth: dt / 1000, Behaviour: z, Mask: keep,
-		Description: fmt.Sprintf("%s preset: %s, %d of %d samples in movement, %g ms apart", p.Name, strings.TrimSuffix(m.root, "."), n, t, dt),
-	}, nil
+	return z
 }
 
-// golub reads the Golub et al. 2018 exampleData.mat: clouds of samples
-// stored as cells of variables × samples matrices, one cell per cloud
-// (movement condition). Sample r of cloud c becomes row r·C + c (repeat
-// major, as the NPY conversions beside the bundled file are stacked).
-func (m *matReader) golub(p *Preset) (*ingest.Recording, error) {
-	s := p.MAT
-	x, cond, per, err := m.clouds(s.Activity, -1, -1)
-	if err != nil {
-		return nil, err
-	}
-	k := len(s.Channels)
-	if k == 0 {
-		k = -1
-	}
-	z, _, _, err := m.clouds(s.Behaviour, k, per)
-	if err != nil {
-		return nil, err
-	}
-	rec := &ingest.Recording{Activity: x, BinWidth: p.Bins.WidthMS / 1000, Behaviour: z, Conditions: cond}
-	if s.Direction != "" {
-		dir, _, _, err := m.clouds(s.Direction, 2, per)
-		if err != nil {
-			return nil, err
-		}
-		rec.Mask = angleMask(dir, s.ExcludeAnglesDeg)
-	}
-	if s.Decoder != "" {
-		_, kz := z.Dims()
-		_, n := x.Dims()
-		if rec.Decoder, err = m.matrix(s.Decoder, kz, n); err != nil {
-			return nil, err
-		}
-		if s.Offset != "" {
-			if rec.Offset, err = m.vector(s.Offset, kz, "one per output"); err != nil {
-				return nil, err
+// mask sets the samples used: those every rule of s keeps.
+func (m *matReader) mask(rec *ingest.Recording, s MATSettings) error {
+	t := m.t
+	start := func() { // every sample, before the first rule
+		if rec.Mask == nil {
+			rec.Mask = make([]bool, t)
+			for i := range rec.Mask {
+				rec.Mask[i] = true
 			}
 		}
 	}
-	_, n := x.Dims()
-	rec.Description = fmt.Sprintf("%s preset: %d clouds of %d samples, %d neurons", p.Name, cond[len(cond)-1]+1, per, n)
-	return rec, nil
+	keep := func(p string, ok func(float64) bool, what string) error {
+		v, err := m.vector(p, t, "one per sample of "+m.path(s.Activity))
+		if err != nil {
+			return err
+		}
+		start()
+		some := false
+		for i, x := range v {
+			rec.Mask[i] = rec.Mask[i] && ok(x)
+			some = some || ok(x)
+		}
+		if !some {
+			return m.errorf(m.path(p), "is %s at every sample: no sample to use", what)
+		}
+		return nil
+	}
+	if s.UseFinite != "" {
+		if err := keep(s.UseFinite, func(x float64) bool { return !math.IsNaN(x) }, "NaN"); err != nil {
+			return err
+		}
+	}
+	if s.UseZero != "" {
+		if err := keep(s.UseZero, func(x float64) bool { return x == 0 }, "not 0"); err != nil {
+			return err
+		}
+	}
+	if s.Direction != "" {
+		dir, _, err := m.samples(s.Direction, 2)
+		if err != nil {
+			return err
+		}
+		start()
+		preprocess.ExcludeAngles(rec.Mask, dir, s.ExcludeAnglesDeg)
+	}
+	return nil
+}
+
+// decoder reads the experimenter's decoder of n neurons and k outputs and,
+// for a spike-driven output, makes the behaviour the part of it that the
+// decoder takes from the spikes (MATSettings.SpikeDriven).
+func (m *matReader) decoder(rec *ingest.Recording, s MATSettings, n, k int) error {
+	w, err := m.matrix(s.Decoder, k, n)
+	if err != nil {
+		return err
+	}
+	var off []float64
+	if s.Offset != "" {
+		if off, err = m.vector(s.Offset, k, "one per output"); err != nil {
+			return err
+		}
+	}
+	if !s.SpikeDriven {
+		rec.Decoder, rec.Offset = w, off
+		return nil
+	}
+	var prev, dyn *mat.Dense
+	if s.Previous != "" {
+		if prev, _, err = m.samples(s.Previous, k); err != nil {
+			return err
+		}
+		if dyn, err = m.matrix(s.Dynamics, k, k); err != nil {
+			return err
+		}
+	}
+	var mean []float64
+	if s.Centre != "" {
+		root := m.root
+		m.root = ""
+		mean, err = m.vector(s.Centre, n, "one per neuron")
+		m.root = root
+		if err != nil {
+			return err
+		}
+	}
+	// offset = W·mean + off, as numpy's M2 @ mean.T + M0; the decoder on
+	// the counts alone has offset −W·mean.
+	offset := make([]float64, k)
+	given := make([]float64, k)
+	for o := range offset {
+		var acc float64
+		if mean != nil {
+			for j, v := range w.RawRowView(o) {
+				acc += v * mean[j]
+			}
+		}
+		offset[o] = acc
+		if off != nil {
+			offset[o] = acc + off[o]
+		}
+		given[o] = -acc
+	}
+	z := rec.Behaviour
+	t, _ := z.Dims()
+	if prev != nil {
+		update := mat.NewDense(t, k, nil)
+		update.Mul(prev, dyn.T())
+		for i := 0; i < t; i++ {
+			row, nx := update.RawRowView(i), z.RawRowView(i)
+			for o := range row {
+				row[o] = nx[o] - row[o] - offset[o]
+			}
+		}
+		rec.Behaviour = update
+	} else {
+		out := mat.NewDense(t, k, nil)
+		for i := 0; i < t; i++ {
+			row, nx := out.RawRowView(i), z.RawRowView(i)
+			for o := range row {
+				row[o] = nx[o] - offset[o]
+			}
+		}
+		rec.Behaviour = out
+	}
+	rec.Decoder, rec.Offset = mat.DenseCopyOf(w), given
+	return nil
 }
 
 // clouds reads a cell array of rows×per matrices (rows, per < 0: any, the
 // same for all) and stacks their columns repeat-major: column r of cell c
-// is row r·C + c. It returns the stack, each row's cell and the samples
-// per cell.
-func (m *matReader) clouds(p string, rows, per int) (*mat.Dense, []int, int, error) {
+// is row r·C + c. It returns the stack and each row's cell, and sets the
+// samples per cell.
+func (m *matReader) clouds(p string, rows, per int) (*mat.Dense, []int, error) {
 	full := m.path(p)
 	v, err := m.f.Lookup(full)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, err
 	}
 	cell, ok := v.(*matfile.Cell)
 	if !ok || len(cell.Elems) == 0 {
-		return nil, nil, 0, m.errorf(full, "is a %s %s, want a cell array of variables × samples matrices", dims(v), v.Class())
+		return nil, nil, m.errorf(full, "is a %s %s, want a cell array of variables × samples matrices", dims(v), v.Class())
 	}
 	parts := make([]*mat.Dense, len(cell.Elems))
 	for c := range cell.Elems {
 		ep := fmt.Sprintf("%s{%d}", full, c+1)
 		d, err := m.f.Dense(ep)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, nil, err
 		}
 		r, s := d.Dims()
 		if rows < 0 {
@@ -411,10 +539,14 @@ func (m *matReader) clouds(p string, rows, per int) (*mat.Dense, []int, int, err
 			per = s
 		}
 		if r != rows || s != per {
-			return nil, nil, 0, m.errorf(ep, "is %d×%d, want %d×%d (variables × samples, as %s{1})", r, s, rows, per, full)
+			return nil, nil, m.errorf(ep, "is %d×%d, want %d×%d (variables × samples, as %s{1})", r, s, rows, per, full)
 		}
 		parts[c] = d
 	}
+	if m.t > 0 && per*len(parts) != m.t {
+		return nil, nil, m.errorf(full, "holds %d samples in %d cells, the activity %d", per*len(parts), len(parts), m.t)
+	}
+	m.per = per
 	nc := len(parts)
 	out := mat.NewDense(per*nc, rows, nil)
 	cond := make([]int, per*nc)
@@ -428,120 +560,5 @@ func (m *matReader) clouds(p string, rows, per int) (*mat.Dense, []int, int, err
 			}
 		}
 	}
-	return out, cond, per, nil
-}
-
-// angleMask keeps the samples whose direction (x, y) does not point at one
-// of the excluded angles: atan2 in degrees mod 360, compared as
-// numpy.isclose(a, b) does (|a − b| ≤ 1e-8 + 1e-5·|b|), as the paper
-// selected the Golub samples (and as manifests' [mask] angle_of does).
-func angleMask(dir *mat.Dense, exclude []float64) []bool {
-	t, _ := dir.Dims()
-	keep := make([]bool, t)
-	for i := range keep {
-		keep[i] = true
-		a := math.Atan2(dir.At(i, 1), dir.At(i, 0)) * 180 / math.Pi
-		a = math.Mod(a, 360)
-		if a < 0 {
-			a += 360
-		}
-		for _, b := range exclude {
-			if math.Abs(a-b) <= 1e-8+1e-5*math.Abs(b) {
-				keep[i] = false
-			}
-		}
-	}
-	return keep
-}
-
-// hennig reads a block of a file laid out as Hennig et al. 2018's: spike
-// counts per 45 ms bin (T×N), the cursor velocity before (vel) and after
-// (velNext) each update (T×K), the freeze periods, and the block's decoder
-// nDecoder (M0, M1, M2) with the mean counts D.dec.spikeCountMean. The
-// output is what the decoder adds from the spikes,
-//
-//	z = velNext − vel·M1ᵀ − (M2·spikeCountMeanᵀ + M0)ᵀ,
-//
-// on the samples outside freeze periods; the given decoder is M2 with
-// offset −M2·spikeCountMeanᵀ.
-func (m *matReader) hennig(p *Preset) (*ingest.Recording, error) {
-	s := p.MAT
-	if err := m.setRoot(s.Root); err != nil {
-		return nil, err
-	}
-	x, err := m.dense(s.Activity)
-	if err != nil {
-		return nil, err
-	}
-	t, n := x.Dims()
-	k := len(s.Channels)
-	if k == 0 {
-		k = -1
-	}
-	next, err := m.matrix(s.Behaviour, t, k)
-	if err != nil {
-		return nil, err
-	}
-	_, k = next.Dims()
-	prev, err := m.matrix(s.Previous, t, k)
-	if err != nil {
-		return nil, err
-	}
-	freeze, err := m.vector(s.Freeze, t, "one per sample of "+m.path(s.Activity))
-	if err != nil {
-		return nil, err
-	}
-	m0, err := m.vector(s.Decoder+".M0", k, "one per output")
-	if err != nil {
-		return nil, err
-	}
-	m1, err := m.matrix(s.Decoder+".M1", k, k)
-	if err != nil {
-		return nil, err
-	}
-	m2, err := m.matrix(s.Decoder+".M2", k, n)
-	if err != nil {
-		return nil, err
-	}
-	root := m.root
-	m.root = ""
-	mean, err := m.vector(s.SpikeCountMean, n, "one per neuron")
-	m.root = root
-	if err != nil {
-		return nil, err
-	}
-	// offset = M2·mean + M0, as numpy's M2 @ mean.T + M0; the decoder
-	// on the counts alone has offset −M2·mean.
-	offset := make([]float64, k)
-	given := make([]float64, k)
-	for o := range offset {
-		var acc float64
-		for j, w := range m2.RawRowView(o) {
-			acc += w * mean[j]
-		}
-		offset[o] = acc + m0[o]
-		given[o] = -acc
-	}
-	z := mat.NewDense(t, k, nil)
-	z.Mul(prev, m1.T())
-	for i := 0; i < t; i++ {
-		row, nx := z.RawRowView(i), next.RawRowView(i)
-		for o := range row {
-			row[o] = nx[o] - row[o] - offset[o]
-		}
-	}
-	keep := make([]bool, t)
-	used := 0
-	for i, f := range freeze {
-		keep[i] = f == 0
-		if keep[i] {
-			used++
-		}
-	}
-	return &ingest.Recording{
-		Activity: x, BinWidth: p.Bins.WidthMS / 1000, Behaviour: z, Mask: keep,
-		Decoder: mat.DenseCopyOf(m2), Offset: given,
-		Description: fmt.Sprintf("%s preset: %s, %d of %d samples outside freeze periods, %d neurons",
-			p.Name, strings.TrimSuffix(m.root, "."), used, t, n),
-	}, nil
+	return out, cond, nil
 }

@@ -1,17 +1,16 @@
 package presets
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/par"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -44,10 +43,38 @@ type UnitStreamer interface {
 	EachUnits(path string, fn func(first int, trains [][]float64) error) error
 }
 
+// SeriesStreamer is an NWBSource that can also read a TimeSeries a piece
+// at a time, so that a long recording's behaviour need not all be in
+// memory: nlb uses it when the source has it.
+type SeriesStreamer interface {
+	// OpenSeries opens the TimeSeries at path for reading in pieces.
+	OpenSeries(path string) (SeriesReader, error)
+}
+
+// SeriesReader reads one TimeSeries a piece at a time.
+type SeriesReader interface {
+	// Rows returns the number of samples and Cols the number of values
+	// (channels) of each.
+	Rows() int
+	Cols() int
+	// ReadData reads samples start … start+count−1 (count ≥ 0), row-major
+	// with the conversion applied, into dst when it is large enough (else
+	// into a new slice), and returns them.
+	ReadData(start, count int, dst []float64) ([]float64, error)
+	// ReadTimes reads the times (s) of the same samples as ReadData does:
+	// those TimeSeries returns.
+	ReadTimes(start, count int, dst []float64) ([]float64, error)
+}
+
 // nlb runs the Neural Latents Benchmark processing (METHODS.md §2) on one
 // NWB file and returns the recording (rates in Hz, behaviour on the same
 // bins, per-sample trial or segment ids, the fit window as the mask) and
 // the lag to apply.
+//
+// The trials are read first and decide which rows of the analysis grid the
+// recording holds (plan); the spikes are then counted on the rows the
+// smoothing of those reads only, while the behaviour, read on another
+// goroutine from the start, is decimated on those rows only.
 func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.Settings, error) {
 	n := p.NWB
 	fail := func(format string, args ...any) (*ingest.Recording, preprocess.Settings, error) {
@@ -62,6 +89,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		}
 		return nil, preprocess.Settings{}, fmt.Errorf("%s: %s", file, fmt.Sprintf(format, args...))
 	}
+	beh := readBehaviour(src, n.Behaviour)
+	defer beh.stop()
 	starts, err := src.FloatColumn(n.Trials, "start_time")
 	if err != nil {
 		return fail("%v", err)
@@ -110,46 +139,10 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if factor < 1 || math.Abs(float64(factor)*p.Bins.BaseMS-p.Bins.WidthMS) > 1e-9*p.Bins.WidthMS {
 		return fail("preset %s: [bins] width_ms %v is not a multiple of base_ms %v", p.Name, p.Bins.WidthMS, p.Bins.BaseMS)
 	}
-	bins, err := newBinner(base, factor, units)
-	if err != nil {
-		return fail("%v", err)
+	if base.Bins < factor {
+		return fail("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
 	}
-	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: bins.rows}
-	// The behaviour is read and decimated while the spikes are binned.
-	type behResult struct {
-		m   *behGrid
-		err error
-	}
-	behc := make(chan behResult, 1)
-	go func() {
-		m, err := onGrid(src, n.Behaviour, base, factor, p.Bins.DecimateOrder, grid.Bins)
-		behc <- behResult{m, err}
-	}()
-	if streaming {
-		err = stream.EachUnits(n.Units, func(first int, trains [][]float64) error {
-			if first < 0 || first+len(trains) > units {
-				return fmt.Errorf("%s: more spike trains than units", n.Units)
-			}
-			// Units count into their own bins: in parallel.
-			parallel(len(trains), func(k int) { bins.add(first+k, trains[k]) })
-			return nil
-		})
-	} else {
-		for u, t := range trains {
-			bins.add(u, t)
-		}
-	}
-	br := <-behc
-	if err != nil {
-		return fail("%v", err)
-	}
-	if bins.overflow {
-		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
-	}
-	if br.err != nil {
-		return fail("%v", br.err)
-	}
-	counts, beh := &bins.counts, br.m
+	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: base.Bins / factor}
 
 	keep, err := selectTrials(src, n.Trials, len(starts), p.Trials)
 	if err != nil {
@@ -162,16 +155,66 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if err != nil {
 		return fail("%v", err)
 	}
-	var b builder
+	var pl *plan
 	if p.Trials.Align != "" {
-		err = b.aligned(src, n.Trials, keep, grid, counts, beh, kernel, p)
+		align, err := src.FloatColumn(n.Trials, p.Trials.Align)
+		if err != nil {
+			return fail("%v", err)
+		}
+		pl, err = planAligned(align, keep, grid, len(kernel), p)
+		if err != nil {
+			return fail("%v", err)
+		}
 	} else {
-		err = b.recut(src, n.Recut, keep, starts, stops, base, grid, counts, beh, kernel, p)
+		pl, err = planRecut(keep, starts, stops, grid, len(kernel))
+		if err != nil {
+			return fail("%v", err)
+		}
+	}
+	if len(pl.rows) == 0 {
+		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
+	}
+	beh.start(behJob{base: base, q: factor, order: p.Bins.DecimateOrder, bins: grid.Bins, rows: pl.rows})
+
+	bins, err := preprocess.NewBinner(base, factor, units, pl.counted)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if streaming {
+		err = stream.EachUnits(n.Units, func(first int, trains [][]float64) error {
+			if first < 0 || first+len(trains) > units {
+				return fmt.Errorf("%s: more spike trains than units", n.Units)
+			}
+			// Units count into their own bins: in parallel.
+			par.For(len(trains), 0, func(k int) { bins.Add(first+k, trains[k]) }, nil)
+			return nil
+		})
+	} else {
+		par.For(len(trains), 0, func(u int) { bins.Add(u, trains[u]) }, nil)
 	}
 	if err != nil {
 		return fail("%v", err)
 	}
-	if b.x == nil || countTrue(b.fit) == 0 {
+	if bins.Overflow() {
+		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
+	}
+	b := builder{x: mat.NewDense(len(pl.rows), units, nil), trial: make([]int, len(pl.rows)), fit: make([]bool, len(pl.rows)), unit: "Hz"}
+	if p.Trials.Align != "" {
+		b.aligned(pl, grid, bins, kernel, p)
+	} else if err := b.recut(pl, bins, kernel, grid); err != nil {
+		return fail("%v", err)
+	}
+	z, err := beh.wait()
+	if err != nil {
+		return fail("%v", err)
+	}
+	b.z = z
+	if p.Trials.Align == "" {
+		if err := b.segments(src, n.Recut, pl.rows, base, grid, p); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if countTrue(b.fit) == 0 {
 		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
 	}
 	rec := b.recording(file, grid)
@@ -185,402 +228,91 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	return rec, p.settings(), nil
 }
 
-// counts holds spike counts unit by unit, each unit's bins contiguous:
-// unit u's count in row r is data[u·rows + r]. Counts per bin fit 16 bits
-// (65535 spikes in 45 ms would be 1.5 MHz); more is reported as an error. Counting a train touches few
-// memory pages, and smoothing reads each unit's trial as one run.
-type counts struct {
-	rows, units int
-	data        []uint16
-	overflow    bool // some bin got more than 65535 spikes
+// plan says which rows of the analysis grid the recording holds and which
+// the smoothing reads.
+type plan struct {
+	rows    []int // the grid row of each sample of the recording, in order
+	counted []int // the grid rows whose spike counts the smoothing reads
+	cuts    []cut // aligned trials
 }
 
-// binner bins spike times on the base grid and sums groups of factor base
-// bins, as preprocess.BinSpikes followed by preprocess.Rebin does
-// (nlb_tools: 1 ms bins, then resample; a trailing partial group dropped),
-// without making the dense base-grid matrix: each spike's base bin is
-// computed as nlb_tools computes it and counted in its group directly. At
-// 1 ms the dense matrix of an hour of 180 units would take 5 GB.
-type binner struct {
-	counts
-	base     preprocess.Grid
-	factor   int
-	inv      float64 // 1 / factor
-	invWidth float64 // 1 / base.Width
+// cut is one aligned trial: grid rows [from, to) are kept, at recording rows
+// out, out+1, …; the smoothing of trial window w reads rows [lo, hi).
+type cut struct {
+	w        preprocess.Window
+	trial    int
+	from, to int
+	out      int
+	lo, hi   int
 }
 
-func newBinner(base preprocess.Grid, factor, units int) (*binner, error) {
-	if factor < 1 || base.Bins < factor || base.Bins > math.MaxInt32 {
-		return nil, fmt.Errorf("preprocess: cannot rebin %d bins by a factor of %d", base.Bins, factor)
+// planAligned cuts each kept trial around its alignment event and keeps the
+// rows in the fit window (trial time) and the rows the lag pairs them with:
+// the rows the design reads, which are those Build gives from the whole
+// trials. Each trial is smoothed with its margins, so the counts read are
+// those of its kept rows and the kernel's reach around them within the
+// window.
+func planAligned(align []float64, keep []int, grid preprocess.Grid, taps int, p *Preset) (*plan, error) {
+	if len(align) <= slices.Max(keep) {
+		return nil, fmt.Errorf("%s: %d alignment times for %d trials", p.Trials.Align, len(align), slices.Max(keep)+1)
 	}
-	rows := base.Bins / factor
-	return &binner{counts: counts{rows: rows, units: units, data: make([]uint16, rows*units)},
-		base: base, factor: factor, inv: 1 / float64(factor), invWidth: 1 / base.Width}, nil
-}
-
-// add counts the spikes of unit u. Different units may be added from
-// different goroutines at once.
-func (b *binner) add(u int, times []float64) {
-	col := b.data[u*b.rows : (u+1)*b.rows]
-	// Locals, so that the loop keeps them in registers.
-	base, t0, invWidth, inv, factor, rows := b.base, b.base.T0, b.invWidth, b.inv, b.factor, b.rows
-	limit := rows * factor
-	for _, t := range times {
-		// The base bin is Index(t), nlb_tools' int(round(t/width, 6)),
-		// and the analysis bin that base bin over factor. Away from
-		// base-bin edges the base bin is the integer part of t/width, for
-		// which v = t·(1/width) is as good and far cheaper: below 1e9
-		// bins the two differ by less than 1e-6, so more than 1e-5 from
-		// an edge (where the rounding to 6 decimals matters) they have
-		// the same integer part; and then the analysis bin is the
-		// integer part of v/factor, whose product form v·(1/factor), off
-		// by less than 2.2e-7/factor, is more than 1e-5/factor from an
-		// integer. Near edges, and below 1 (where int() truncates toward
-		// zero), Index decides.
-		v := (t - t0) * invWidth
-		if v >= 1 && v < 1e9 {
-			if f := v - float64(int64(v)); f > 1e-5 && f < 1-1e-5 {
-				if q := int(v * inv); q < rows {
-					col[q]++
-					if col[q] == 0 {
-						b.overflow = true
-					}
+	lag := p.settings().Lag(grid.Width)
+	margin := p.Smooth.MarginMS / 1000
+	shift := (taps - 1) / 2 // smoothing row i reads rows i+shift−taps+1 … i+shift
+	pl := &plan{}
+	for _, tr := range keep {
+		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
+		w, ok := clip(w, grid)
+		if !ok {
+			continue // the window lies outside the recording
+		}
+		if w.Rows() < taps {
+			return nil, fmt.Errorf("trial %d: preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", tr, w.Rows(), taps)
+		}
+		first, last := -1, -1
+		for i := w.InnerFrom; i < w.InnerTo; i++ {
+			if tm := w.TimeMS(grid, i); tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1] {
+				if first < 0 {
+					first = i
 				}
-				continue
+				last = i
 			}
 		}
-		i := base.Index(t)
-		if uint(i) >= uint(limit) {
-			continue
+		if first < 0 {
+			continue // no sample of this trial is fitted
 		}
-		q := i / factor
-		col[q]++
-		if col[q] == 0 {
-			b.overflow = true
+		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)
+		c := cut{w: w, trial: tr, from: from, to: to, out: len(pl.rows),
+			lo: max(w.From, from+shift-taps+1), hi: min(w.To, to+shift)}
+		pl.cuts = append(pl.cuts, c)
+		for i := from; i < to; i++ {
+			pl.rows = append(pl.rows, i)
+		}
+		for i := c.lo; i < c.hi; i++ {
+			pl.counted = append(pl.counted, i)
 		}
 	}
+	return pl, nil
 }
 
-// matrix returns the counts as samples × units.
-func (c *counts) matrix() *mat.Dense {
-	m := mat.NewDense(c.rows, max(c.units, 1), nil)
-	for u := 0; u < c.units; u++ {
-		for r, v := range c.data[u*c.rows : (u+1)*c.rows] {
-			m.Set(r, u, float64(v))
+// planRecut concatenates the kept trials, which are smoothed as one series.
+func planRecut(keep []int, starts, stops []float64, grid preprocess.Grid, taps int) (*plan, error) {
+	pl := &plan{}
+	for _, tr := range keep {
+		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
+		w, ok := clip(w, grid)
+		if !ok {
+			continue // outside the recording
+		}
+		for i := w.From; i < w.To; i++ {
+			pl.rows = append(pl.rows, i)
 		}
 	}
-	return m
-}
-
-// binRebin bins all trains and returns the counts as samples × units.
-func binRebin(trains [][]float64, base preprocess.Grid, factor int) (*mat.Dense, error) {
-	b, err := newBinner(base, factor, len(trains))
-	if err != nil {
-		return nil, err
+	if len(pl.rows) == 0 {
+		return nil, fmt.Errorf("no trial rows")
 	}
-	for u, t := range trains {
-		b.add(u, t)
-	}
-	return b.matrix(), nil
-}
-
-// onGrid reads a behavioural TimeSeries onto the base grid by its sample
-// times and decimates it to the analysis grid. Missing samples (gaps, NaN)
-// are filled by linear interpolation for the filter and are NaN again
-// afterwards where the kept sample was missing (nlb_tools' resample).
-func onGrid(src NWBSource, path string, base preprocess.Grid, q, order, bins int) (*behGrid, error) {
-	data, times, _, err := src.TimeSeries(path)
-	if err != nil {
-		return nil, err
-	}
-	dec, err := preprocess.NewDecimator(q, order)
-	if err != nil {
-		return nil, err
-	}
-	// Samples are placed at their nearest base bin, as nlb_tools matches
-	// them to its timestamps.
-	pos := make([]int32, len(times))
-	increasing := true
-	invWidth := 1 / base.Width
-	for s, t := range times {
-		// round(t/width), as t·(1/width) unless that is within 1e-6 of
-		// a half (it is off by far less everywhere).
-		v := t * invWidth
-		i := math.Round(v)
-		if math.Abs(math.Abs(v-i)-0.5) < 1e-6 {
-			i = math.Round(t / base.Width)
-		}
-		pos[s] = -1
-		if i >= 0 && i < float64(base.Bins) {
-			pos[s] = int32(i)
-		}
-		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
-	}
-	raw := data.RawMatrix()
-	if increasing && len(pos) > 0 && !hasNaN(raw) {
-		// Samples in time order on distinct bins, none NaN (the common
-		// case): the filled base-grid columns would be the samples, lines
-		// between them across gaps, and the first and last held before and
-		// after, so the decimation reads them from the samples instead of
-		// from a base-grid copy of every channel.
-		return &behGrid{raw: raw, pos: pos, baseBins: base.Bins, q: q, dec: dec, bins: bins}, nil
-	}
-	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec, bins: bins, baseBins: base.Bins}
-	for j := range g.cols {
-		g.cols[j] = make([]float64, base.Bins)
-		g.gap[j] = make([]bool, bins)
-	}
-	var placed []int
-	if increasing {
-		placed = placeIncreasing(g.cols, g.gap, q, pos, raw)
-	} else {
-		placed = make([]int, raw.Cols)
-		parallel(raw.Cols, func(j int) {
-			col := g.cols[j]
-			for i := range col {
-				col[i] = math.NaN()
-			}
-			for s, i := range pos {
-				if i >= 0 {
-					col[i] = raw.Data[s*raw.Stride+j]
-				}
-			}
-			missing := fillLinear(col)
-			placed[j] = len(col) - countTrue(missing)
-			for r := range g.gap[j] {
-				g.gap[j][r] = missing[r*q]
-			}
-		})
-	}
-	for _, n := range placed {
-		if n == 0 {
-			return nil, fmt.Errorf("%s: no sample falls on the recording's time grid", path)
-		}
-	}
-	return g, nil
-}
-
-// placeIncreasing puts the samples (rows of data) at base bins pos[s],
-// which increase with s, each channel in its column, and fills the bins
-// between them as fillLinear does (interpolation between non-NaN samples,
-// the nearest one at the ends; NaN samples count as missing), in one pass.
-// gap[j][r] reports that bin r·q got no sample of channel j. It returns
-// how many bins each channel's samples filled.
-func placeIncreasing(cols [][]float64, gap [][]bool, q int, pos []int32, data blas64.General) []int {
-	k := len(cols)
-	placed := make([]int, k)
-	last := make([]int, k) // the last bin with a sample of each channel
-	for j := range cols {
-		last[j] = -1
-		for r := range gap[j] {
-			gap[j][r] = true
-		}
-	}
-	next, nextBin := 0, 0 // the next analysis bin r, and its base bin r·q
-	for s, p32 := range pos {
-		i := int(p32)
-		for nextBin < i {
-			next, nextBin = next+1, nextBin+q
-		}
-		onBin := nextBin == i && next < len(gap[0])
-		row := data.Data[s*data.Stride : s*data.Stride+k]
-		for j, x := range row {
-			if x != x { // NaN
-				continue
-			}
-			col, l := cols[j], last[j]
-			if l == -1 {
-				for b := 0; b < i; b++ {
-					col[b] = x
-				}
-			} else if i > l+1 {
-				for b := l + 1; b < i; b++ {
-					f := float64(b-l) / float64(i-l)
-					col[b] = col[l] + f*(x-col[l])
-				}
-			}
-			col[i] = x
-			last[j] = i
-			placed[j]++
-			if onBin {
-				gap[j][next] = false
-			}
-		}
-	}
-	for j, col := range cols {
-		if l := last[j]; l >= 0 {
-			for b := l + 1; b < len(col); b++ {
-				col[b] = col[l]
-			}
-		}
-	}
-	return placed
-}
-
-// behGrid is behaviour on the analysis grid: each channel on the base grid
-// with its gaps filled, decimated (scipy.signal.decimate) sample by sample
-// when asked, and NaN where the base-grid sample at the start of the bin
-// was missing (nlb_tools' resample). Only the samples the design uses are
-// computed.
-//
-// A series whose samples lie on increasing bins, none NaN, is not copied
-// onto the base grid: raw holds it (sample s on base bin pos[s]), and row
-// computes the filter's span from it as placeIncreasing fills the columns
-// (lines between samples across gaps, the first and last held before and
-// after them).
-type behGrid struct {
-	cols     [][]float64
-	gap      [][]bool // gap[j][r]: channel j had no sample at the start of bin r
-	dec      *preprocess.Decimator
-	bins     int
-	baseBins int // the length of each base-grid column
-
-	raw  blas64.General // the samples, or no rows
-	pos  []int32        // the base bin of each sample, increasing
-	q    int            // base bins per analysis bin
-	span []float64      // scratch for the values of one filter span
-}
-
-// channels returns the number of behavioural channels.
-func (g *behGrid) channels() int {
-	if g.cols == nil {
-		return g.raw.Cols
-	}
-	return len(g.cols)
-}
-
-// row writes analysis row i, one value a channel, to dst.
-func (g *behGrid) row(i int, dst []float64) {
-	if g.cols == nil {
-		g.regularRow(i, dst)
-		return
-	}
-	for j, col := range g.cols {
-		if g.gap[j][i] {
-			dst[j] = math.NaN()
-		} else {
-			dst[j] = g.dec.At(col, i)
-		}
-	}
-}
-
-// regularRow is row for samples on increasing bins without NaN: the same
-// values, bit for bit, as the base-grid columns give (TestRegularBehaviour).
-func (g *behGrid) regularRow(i int, dst []float64) {
-	raw, pos := g.raw, g.pos
-	b := int32(i * g.q)
-	if _, found := slices.BinarySearch(pos, b); !found {
-		for j := range dst[:raw.Cols] {
-			dst[j] = math.NaN() // no sample at the start of the bin
-		}
-		return
-	}
-	start, count := g.dec.Span(i, g.baseBins)
-	if cap(g.span) < count {
-		g.span = make([]float64, count)
-	}
-	xs := g.span[:count]
-	first, _ := slices.BinarySearch(pos, int32(start)) // the first sample on or after start
-	for j := range dst[:raw.Cols] {
-		s := first
-		for m := range xs {
-			bin := int32(start + m)
-			for s < len(pos) && pos[s] < bin {
-				s++
-			}
-			switch {
-			case s < len(pos) && pos[s] == bin:
-				xs[m] = raw.Data[s*raw.Stride+j]
-			case s == 0: // before the first sample
-				xs[m] = raw.Data[j]
-			case s == len(pos): // after the last
-				xs[m] = raw.Data[(len(pos)-1)*raw.Stride+j]
-			default: // between samples s−1 and s, as placeIncreasing fills it
-				l, r := pos[s-1], pos[s]
-				lv, rv := raw.Data[(s-1)*raw.Stride+j], raw.Data[s*raw.Stride+j]
-				f := float64(bin-l) / float64(r-l)
-				xs[m] = lv + f*(rv-lv)
-			}
-		}
-		dst[j] = g.dec.AtSpan(xs, i, g.baseBins)
-	}
-}
-
-// hasNaN reports whether m holds a NaN.
-func hasNaN(m blas64.General) bool {
-	for r := 0; r < m.Rows; r++ {
-		for _, v := range m.Data[r*m.Stride : r*m.Stride+m.Cols] {
-			if v != v {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// parallel calls fn(i) for i = 0 … n−1 from up to GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// fillLinear fills NaN entries by linear interpolation between the nearest
-// finite neighbours, and with the nearest finite value at the ends (as
-// numpy.interp, and pandas' interpolate(limit_direction='both')). It
-// returns which entries were missing.
-func fillLinear(v []float64) []bool {
-	missing := make([]bool, len(v))
-	last := -1
-	for i, x := range v {
-		if math.IsNaN(x) {
-			missing[i] = true
-			continue
-		}
-		if last == -1 {
-			for j := 0; j < i; j++ {
-				v[j] = x
-			}
-		} else {
-			for j := last + 1; j < i; j++ {
-				f := float64(j-last) / float64(i-last)
-				v[j] = v[last] + f*(x-v[last])
-			}
-		}
-		last = i
-	}
-	if last >= 0 {
-		for j := last + 1; j < len(v); j++ {
-			v[j] = v[last]
-		}
-	}
-	return missing
+	pl.counted = pl.rows
+	return pl, nil
 }
 
 func countTrue(b []bool) int {
@@ -657,7 +389,6 @@ type builder struct {
 	trial []int
 	fit   []bool
 	unit  string
-	notes []string
 }
 
 func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording {
@@ -668,161 +399,40 @@ func (b *builder) recording(file string, grid preprocess.Grid) *ingest.Recording
 	}
 }
 
-// alloc sizes the arrays for t samples.
-func (b *builder) alloc(t, units, k int) {
-	b.x = mat.NewDense(t, units, nil)
-	b.z = mat.NewDense(t, k, nil)
-	b.trial = make([]int, t)
-	b.fit = make([]bool, t)
-	b.unit = "Hz"
-}
-
 // unitGroup is how many units share a cache line of an activity row.
 const unitGroup = 8
 
-// smoothCol smooths seg, one unit's counts over a trial or segment, as one
-// segment (numpy.convolve(…, 'same')), and writes the rates of its rows
-// from … to−1 to activity rows out, out+1, … in column u; sm is scratch of
-// seg's length.
-func (b *builder) smoothCol(u int, seg []float64, from, to, out int, kernel []float64, scale float64, sm []float64) {
-	smooth1(sm, seg, kernel)
-	raw := b.x.RawMatrix()
-	for r := from; r < to; r++ {
-		raw.Data[(out+r-from)*raw.Stride+u] = sm[r] * scale
-	}
-}
-
-// smooth1 writes numpy.convolve(x, kernel, 'same') to y: the sums of
-// preprocess.Smooth, in the same order (so the same bits), for one column.
-func smooth1(y, x, kernel []float64) {
-	m, l := len(kernel), len(x)
-	shift := (m - 1) / 2
-	// y[i] = Σ_k kernel[k]·x[i + shift − k] over the k that land inside x;
-	// for lo ≤ i < hi all of them do.
-	lo, hi := m-1-shift, l-shift
-	edge := func(i int) {
-		var acc float64
-		for k, w := range kernel {
-			if src := i + shift - k; src >= 0 && src < l {
-				acc += w * x[src]
-			}
-		}
-		y[i] = acc
-	}
-	for i := 0; i < min(lo, l); i++ {
-		edge(i)
-	}
-	for i := lo; i < hi; i++ {
-		win := x[i+shift-m+1 : i+shift+1]
-		var acc float64
-		for k, w := range kernel {
-			acc += w * win[m-1-k]
-		}
-		y[i] = acc
-	}
-	for i := max(hi, lo); i < l; i++ {
-		edge(i)
-	}
-}
-
-// aligned cuts each kept trial around its alignment event, smooths it with
-// its margins, and keeps the rows in the fit window (trial time) and the
-// rows the lag pairs them with: the rows the design reads, which are those
-// Build gives from the whole trials.
-func (b *builder) aligned(src NWBSource, table string, keep []int, grid preprocess.Grid, c *counts, beh *behGrid,
-	kernel []float64, p *Preset) error {
-	align, err := src.FloatColumn(table, p.Trials.Align)
-	if err != nil {
-		return err
-	}
-	lag := p.settings().Lag(grid.Width)
-	margin := p.Smooth.MarginMS / 1000
-	type cut struct {
-		w        preprocess.Window
-		trial    int
-		from, to int // grid rows kept
-		out      int // their first activity row
-	}
-	var cuts []cut
-	total := 0
-	for _, tr := range keep {
-		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
-		w, ok := clip(w, grid)
-		if !ok {
-			b.notes = append(b.notes, fmt.Sprintf("trial %d: window outside the recording, left out", tr))
-			continue
-		}
-		if w.Rows() < len(kernel) {
-			return fmt.Errorf("trial %d: preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", tr, w.Rows(), len(kernel))
-		}
-		first, last := -1, -1
-		for i := w.InnerFrom; i < w.InnerTo; i++ {
-			if tm := w.TimeMS(grid, i); tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1] {
-				if first < 0 {
-					first = i
-				}
-				last = i
-			}
-		}
-		if first < 0 {
-			continue // no sample of this trial is fitted
-		}
-		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)
-		cuts = append(cuts, cut{w: w, trial: tr, from: from, to: to, out: total})
-		total += to - from
-	}
-	if total == 0 {
-		return nil
-	}
-	b.alloc(total, c.units, beh.channels())
+// aligned writes the rates of the aligned trials of pl, each trial smoothed
+// with its margins, their trial ids and the fit window.
+func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, kernel []float64, p *Preset) {
 	scale := 1 / grid.Width
 	raw := b.x.RawMatrix()
 	// Units are done in groups that share the cache lines of the activity
 	// rows they write, trial after trial along their counts.
-	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
-		for _, ct := range cuts {
-			for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
-				seg := c.data[u*c.rows+ct.w.From : u*c.rows+ct.w.To]
+	par.For((c.Units+unitGroup-1)/unitGroup, 0, func(g int) {
+		for _, ct := range pl.cuts {
+			// The counted rows lo … hi−1 of the trial window are
+			// consecutive rows of the counts. The smoothing of the kept
+			// rows reads no row of the window outside them, and lo and hi
+			// are the window's own ends where it reaches them: the sums
+			// over seg are those over the whole window.
+			at := c.Slot(ct.lo)
+			for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
+				seg := c.Unit(u)[at : at+ct.hi-ct.lo]
 				for i := ct.from; i < ct.to; i++ {
-					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = smoothAt(seg, i-ct.w.From, kernel) * scale
+					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = preprocess.SmoothAt(seg, i-ct.lo, kernel) * scale
 				}
 			}
 		}
-	})
-	for _, ct := range cuts {
+	}, nil)
+	for _, ct := range pl.cuts {
 		for i := ct.from; i < ct.to; i++ {
 			r := ct.out + i - ct.from
-			beh.row(i, b.z.RawRowView(r))
 			b.trial[r] = ct.trial
 			tm := ct.w.TimeMS(grid, i)
 			b.fit[r] = tm >= p.Fit.WindowMS[0] && tm < p.Fit.WindowMS[1]
 		}
 	}
-	return nil
-}
-
-// smoothAt returns element i of numpy.convolve(seg, kernel, 'same'), with
-// preprocess.Smooth's sums in the same order (so the same bits).
-func smoothAt(seg []uint16, i int, kernel []float64) float64 {
-	shift := (len(kernel) - 1) / 2
-	if len(kernel) == 6 && i >= 3 && i+2 < len(seg) {
-		// σ = bin width: all six taps inside, the same sums unrolled.
-		w := seg[i-3 : i+3]
-		acc := kernel[0] * float64(w[5])
-		acc += kernel[1] * float64(w[4])
-		acc += kernel[2] * float64(w[3])
-		acc += kernel[3] * float64(w[2])
-		acc += kernel[4] * float64(w[1])
-		acc += kernel[5] * float64(w[0])
-		return acc
-	}
-	var acc float64
-	for k, w := range kernel {
-		if src := i + shift - k; src >= 0 && src < len(seg) {
-			acc += w * float64(seg[src])
-		}
-	}
-	return acc
 }
 
 // clip cuts a trial window to the rows of the grid, as nlb_tools'
@@ -835,42 +445,36 @@ func clip(w preprocess.Window, g preprocess.Grid) (preprocess.Window, bool) {
 	return w, w.InnerFrom < w.InnerTo
 }
 
-// recut concatenates the kept trials, smooths the whole series, and cuts it
-// again wherever the recut TimeSeries (MC_RTT's target position) changes;
-// the fit window is in time from each cut.
-func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []float64, base, grid preprocess.Grid,
-	c *counts, bg *behGrid, kernel []float64, p *Preset) error {
-	var rows []int
-	for _, tr := range keep {
-		w, _ := preprocess.Span(grid, starts[tr], stops[tr])
-		w, ok := clip(w, grid)
-		if !ok {
-			b.notes = append(b.notes, fmt.Sprintf("trial %d: outside the recording, left out", tr))
-			continue
-		}
-		for i := w.From; i < w.To; i++ {
-			rows = append(rows, i)
-		}
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("no trial rows")
-	}
-	if len(rows) < len(kernel) {
-		return fmt.Errorf("preprocess: a segment of %d bins is shorter than the %d-bin smoothing kernel", len(rows), len(kernel))
-	}
-	b.alloc(len(rows), c.units, bg.channels())
+// recut writes the rates of the concatenated trials of pl, smoothed as one
+// series.
+func (b *builder) recut(pl *plan, c *preprocess.Binner, kernel []float64, grid preprocess.Grid) error {
 	scale := 1 / grid.Width
-	parallel((c.units+unitGroup-1)/unitGroup, func(g int) {
+	rows := pl.rows
+	raw := b.x.RawMatrix()
+	errs := make([]error, (c.Units+unitGroup-1)/unitGroup)
+	par.For(len(errs), 0, func(g int) {
 		buf := make([]float64, 2*len(rows))
-		for u := g * unitGroup; u < min((g+1)*unitGroup, c.units); u++ {
-			col := c.data[u*c.rows : (u+1)*c.rows]
-			seg := buf[:len(rows)]
+		seg, sm := buf[:len(rows)], buf[len(rows):]
+		for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
+			col := c.Unit(u)
 			for r, i := range rows {
-				seg[r] = float64(col[i])
+				seg[r] = float64(col[c.Slot(i)])
 			}
-			b.smoothCol(u, seg, 0, len(rows), 0, kernel, scale, buf[len(rows):])
+			if errs[g] = preprocess.SmoothColumn(sm, seg, kernel); errs[g] != nil {
+				return
+			}
+			for r, v := range sm {
+				raw.Data[r*raw.Stride+u] = v * scale
+			}
 		}
-	})
+	}, nil)
+	return errors.Join(errs...)
+}
+
+// segments cuts the concatenated trials again wherever the recut
+// TimeSeries (MC_RTT's target position) changes, and sets the segment ids
+// and the fit window, in time from each cut.
+func (b *builder) segments(src NWBSource, on string, rows []int, base, grid preprocess.Grid, p *Preset) error {
 	// The event series is sampled (not filtered) at each bin's start: the
 	// sample placed on that base bin, as for the behaviour.
 	data, times, _, err := src.TimeSeries(on)
@@ -913,7 +517,6 @@ func (b *builder) recut(src NWBSource, on string, keep []int, starts, stops []fl
 			t := float64(r-cuts[seg]) * grid.Width * 1000
 			fit = t >= p.Fit.WindowMS[0] && t < p.Fit.WindowMS[1]
 		}
-		bg.row(rows[r], b.z.RawRowView(r))
 		b.trial[r], b.fit[r] = id, fit
 	}
 	return nil

@@ -5,15 +5,18 @@
 //
 // A preset is data: a TOML file embedded from presets/*.toml naming the
 // layout it uses, the paths inside the file, and the preprocessing
-// settings. A layout is code: one loader per kind of file (NWB trials as in
-// the Neural Latents Benchmark, MATLAB files of the cycling and BCI
-// studies). Adding a data set of a known kind means adding a TOML file.
+// settings. A layout is code: one loader per kind of file, "nwb-trials" (NWB
+// files laid out as the Neural Latents Benchmark's) and "mat" (MATLAB files:
+// what differs between the cycling and BCI data sets is said by the
+// preset's [mat] table, MATSettings). Adding a data set of a known kind means
+// adding a TOML file.
 package presets
 
 import (
 	"embed"
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
@@ -30,8 +33,9 @@ var files embed.FS
 type Preset struct {
 	Name        string `toml:"name"`
 	Description string `toml:"description"`
-	// Layout selects the loader: "nwb-trials", "mat-cycling",
-	// "mat-golub-clouds" or "mat-hennig-blocks".
+	// Layout selects the loader: "nwb-trials" (NWB files laid out as the
+	// Neural Latents Benchmark's) or "mat" (MATLAB files, described by
+	// [mat]).
 	Layout string `toml:"layout"`
 
 	NWB    NWBSettings    `toml:"nwb"`
@@ -123,6 +127,39 @@ func Parse(b []byte, name string) (*Preset, error) {
 	return &p, nil
 }
 
+// Validate reports settings that are not finite numbers in their range.
+// Each layout checks the rest of what it reads (MATSettings, the NWB
+// paths) when it reads.
+func (p *Preset) Validate() error {
+	for _, v := range []struct {
+		key      string
+		x        float64
+		positive bool
+	}{
+		{"[bins] base_ms", p.Bins.BaseMS, true}, {"[bins] width_ms", p.Bins.WidthMS, true},
+		{"[trials] window_ms[0]", p.Trials.WindowMS[0], false}, {"[trials] window_ms[1]", p.Trials.WindowMS[1], false},
+		{"[smooth] sigma_ms", p.Smooth.SigmaMS, true}, {"[smooth] margin_ms", p.Smooth.MarginMS, true},
+		{"[fit] window_ms[0]", p.Fit.WindowMS[0], false}, {"[fit] window_ms[1]", p.Fit.WindowMS[1], false},
+		{"[fit] lag_ms", p.Fit.LagMS, false},
+	} {
+		if math.IsNaN(v.x) || math.IsInf(v.x, 0) {
+			return fmt.Errorf("preset %s: %s = %v: want a finite number", p.Name, v.key, v.x)
+		}
+		if v.positive && v.x < 0 {
+			return fmt.Errorf("preset %s: %s = %v: want a positive number of milliseconds", p.Name, v.key, v.x)
+		}
+	}
+	for k, v := range p.Trials.Min {
+		if math.IsNaN(v) {
+			return fmt.Errorf("preset %s: [trials] min.%s = NaN: want a number", p.Name, k)
+		}
+	}
+	if p.Fit.Every < 0 || p.Bins.DecimateOrder < 0 {
+		return fmt.Errorf("preset %s: [fit] every = %d, [bins] decimate_order = %d: want positive numbers", p.Name, p.Fit.Every, p.Bins.DecimateOrder)
+	}
+	return p.settings().Validate()
+}
+
 // Text returns the preset's TOML, for users who want to copy and adapt it.
 func Text(name string) (string, error) {
 	b, err := files.ReadFile(name + ".toml")
@@ -146,6 +183,9 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 		s   preprocess.Settings
 		err error
 	)
+	if err := p.Validate(); err != nil {
+		return nil, s, fmt.Errorf("%s: %w", file, err)
+	}
 	// The file is hashed on another core while the layout parses it (or
 	// its digest comes from the cache); Wait checks it did not change.
 	digest := ingest.StartDigest(file)

@@ -200,6 +200,9 @@ func sameFloats(got []float64, want []any) bool {
 	return true
 }
 
+// sameFloat reports equal values, NaN equal to NaN.
+func sameFloat(a, b float64) bool { return a == b || (a != a && b != b) }
+
 func TestTablesGolden(t *testing.T) {
 	for _, name := range goldenFiles {
 		t.Run(name, func(t *testing.T) {
@@ -246,6 +249,12 @@ func TestTablesGolden(t *testing.T) {
 						if !reflect.DeepEqual(lengths, gc.Lengths) {
 							t.Errorf("%s/%s: row lengths %v, want %v", gt.Path, c.Name, lengths, gc.Lengths)
 						}
+					}
+					// ColumnValues reads the same values and index.
+					v, err := f.ColumnValues(gt.Path, gc.Name)
+					if err != nil || v.Kind != c.Kind || !reflect.DeepEqual(v.Shape, c.Shape) || !reflect.DeepEqual(v.Index, c.Index) ||
+						!slices.EqualFunc(v.Floats, c.Floats, sameFloat) || !reflect.DeepEqual([]any{v.Ints, v.Bools, v.Strings}, []any{c.Ints, c.Bools, c.Strings}) {
+						t.Errorf("%s: ColumnValues(%s) differs from Table's column (%v)", gt.Path, gc.Name, err)
 					}
 					n := c.Shape[0] * c.Width()
 					for i, want := range gc.First {
@@ -390,6 +399,9 @@ func TestTrials(t *testing.T) {
 	if err != nil || len(only.Columns) != 2 || only.Columns[0].Name != "split" {
 		t.Errorf("Table with two columns: %v", err)
 	}
+	if _, err := f.ColumnValues("/intervals/trials", "nope"); err == nil || !strings.Contains(err.Error(), `/intervals/trials: no column "nope" (it has start_time, stop_time`) {
+		t.Errorf("ColumnValues of a missing column: %v", err)
+	}
 	if _, err := f.Table("/intervals/trials", "nope"); err == nil || !strings.Contains(err.Error(), `/intervals/trials: no column "nope" (it has start_time, stop_time`) {
 		t.Errorf("unknown column: %v", err)
 	}
@@ -426,6 +438,30 @@ func TestTimeSeriesRange(t *testing.T) {
 			if d := math.Abs(part.Time(i) - full.Time(10+i)); d > 1e-12 {
 				t.Errorf("%s: time %d = %v, want %v", p, i, part.Time(i), full.Time(10+i))
 			}
+		}
+		// Read a piece at a time into reused buffers: the same values
+		// and times, bit for bit.
+		s, err := f.OpenSeries(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Rows() != full.Rows() || s.Cols() != 2 || s.Data != nil || s.Timestamps != nil {
+			t.Fatalf("%s: OpenSeries %v, %d×%d", p, s.Shape, s.Rows(), s.Cols())
+		}
+		data, times := make([]float64, 14), make([]float64, 7)
+		for start := 0; start < s.Rows(); start += 7 {
+			n := min(7, s.Rows()-start)
+			d, err := s.ReadData(start, n, data)
+			if err != nil || !slices.Equal(d, full.Data[2*start:2*(start+n)]) {
+				t.Fatalf("%s: ReadData(%d, %d) = %v, %v", p, start, n, d, err)
+			}
+			tm, err := s.ReadTimes(start, n, times)
+			if err != nil || !slices.Equal(tm, full.Times()[start:start+n]) {
+				t.Fatalf("%s: ReadTimes(%d, %d) = %v, %v", p, start, n, tm, err)
+			}
+		}
+		if _, err := s.ReadTimes(s.Rows()-1, 2, times); err == nil {
+			t.Errorf("%s: no error reading past the end", p)
 		}
 		m := full.Matrix()
 		if r, c := m.Dims(); r != full.Rows() || c != 2 || m.At(3, 1) != full.Data[7] {

@@ -89,53 +89,127 @@ func (f *File) TimeSeries(p string) (*TimeSeries, error) {
 // TimeSeries at path, and their times; count -1 reads to the end. Only those
 // rows are read from the file.
 func (f *File) TimeSeriesRange(p string, start, count int) (*TimeSeries, error) {
+	s, err := f.OpenSeries(p)
+	if err != nil {
+		return nil, err
+	}
+	ts := s.TimeSeries
+	if ts.Data, err = s.ReadData(start, count, nil); err != nil {
+		return nil, err
+	}
+	if count < 0 {
+		count = s.Rows() - start
+	}
+	ts.Shape = append([]int{count}, s.Shape[1:]...)
+	if ts.Rate != 0 {
+		ts.StartingTime += float64(start) / ts.Rate
+		return &ts, nil
+	}
+	if ts.Timestamps, err = f.r.ReadFloat64Range(s.stamps, start, count); err != nil {
+		return nil, err
+	}
+	return &ts, nil
+}
+
+// Series is a TimeSeries open for reading a piece at a time into the
+// caller's buffers, so that a long series need not be in memory whole.
+type Series struct {
+	// TimeSeries describes the series: Shape is that of the whole series,
+	// Data and Timestamps are nil.
+	TimeSeries
+	f            *File
+	data, stamps string // the datasets; stamps is "" for a regular series
+}
+
+// OpenSeries opens the TimeSeries at path for reading in pieces.
+func (f *File) OpenSeries(p string) (*Series, error) {
 	p = clean(p)
 	ts, err := f.seriesInfo(p)
 	if err != nil {
 		return nil, err
 	}
-	data := join(p, "data")
-	d, err := f.r.Dataset(data)
+	s := &Series{TimeSeries: *ts, f: f, data: join(p, "data")}
+	d, err := f.r.Dataset(s.data)
 	if err != nil {
 		return nil, err
 	}
 	if !d.Dtype.IsNumeric() {
-		return nil, f.dtypeError(data, d.Dtype, "a number")
+		return nil, f.dtypeError(s.data, d.Dtype, "a number")
 	}
 	if len(d.Shape) == 0 {
-		return nil, f.errorf(data, "a scalar, not a series")
+		return nil, f.errorf(s.data, "a scalar, not a series")
 	}
-	if ts.Data, err = f.r.ReadFloat64Range(data, start, count); err != nil {
-		return nil, err
-	}
-	if count < 0 {
-		count = d.Shape[0] - start
-	}
-	ts.Shape = append([]int{count}, d.Shape[1:]...)
-	if ts.Conversion != 1 || ts.Offset != 0 {
-		for i, x := range ts.Data {
-			// The conversion to float64 rounds the product, so no platform fuses
-			// it with the addition: the result is numpy's, bit for bit.
-			ts.Data[i] = float64(x*ts.Conversion) + ts.Offset
-		}
-	}
-
+	s.Shape = d.Shape
 	if ts.Rate != 0 {
-		ts.StartingTime += float64(start) / ts.Rate
-		return ts, nil
+		return s, nil
 	}
-	stamps := join(p, "timestamps")
-	sd, err := f.r.Dataset(stamps)
+	s.stamps = join(p, "timestamps")
+	sd, err := f.r.Dataset(s.stamps)
 	if err != nil {
 		return nil, err
 	}
 	if len(sd.Shape) != 1 || sd.Shape[0] != d.Shape[0] {
-		return nil, f.errorf(stamps, "shape %v, but data has %d rows", sd.Shape, d.Shape[0])
+		return nil, f.errorf(s.stamps, "shape %v, but data has %d rows", sd.Shape, d.Shape[0])
 	}
-	if ts.Timestamps, err = f.r.ReadFloat64Range(stamps, start, count); err != nil {
+	return s, nil
+}
+
+// ReadData reads count rows from row start (count -1: to the end), every
+// value of each, as data·Conversion + Offset in row-major order, into dst
+// when it is large enough and the reader can (else into a new slice).
+func (s *Series) ReadData(start, count int, dst []float64) ([]float64, error) {
+	v, err := s.f.readFloats(s.data, start, count, dst)
+	if err != nil {
 		return nil, err
 	}
-	return ts, nil
+	if s.Conversion != 1 || s.Offset != 0 {
+		for i, x := range v {
+			// The conversion to float64 rounds the product, so no platform fuses
+			// it with the addition: the result is numpy's, bit for bit.
+			v[i] = float64(x*s.Conversion) + s.Offset
+		}
+	}
+	return v, nil
+}
+
+// ReadTimes reads the times (s) of count rows from row start (count -1:
+// to the end) into dst as ReadData does: the timestamps, or for a regular
+// series StartingTime + i/Rate for row i, the times Times gives.
+func (s *Series) ReadTimes(start, count int, dst []float64) ([]float64, error) {
+	if s.stamps != "" {
+		return s.f.readFloats(s.stamps, start, count, dst)
+	}
+	if count < 0 {
+		count = s.Rows() - start
+	}
+	if start < 0 || count < 0 || start+count > s.Rows() {
+		return nil, s.f.errorf(s.data, "rows %d…%d of %d", start, start+count, s.Rows())
+	}
+	if cap(dst) < count {
+		dst = make([]float64, count)
+	}
+	dst = dst[:count]
+	for i := range dst {
+		dst[i] = s.Time(start + i)
+	}
+	return dst, nil
+}
+
+// floatsInto is a reader that reads floats into the caller's buffer
+// (hdf5.File does).
+type floatsInto interface {
+	ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
+}
+
+// readFloats reads count rows from row start of the dataset at p as
+// float64, into dst when it is large enough and the reader can (else into a
+// new slice).
+func (f *File) readFloats(p string, start, count int, dst []float64) ([]float64, error) {
+	into, ok := f.r.(floatsInto)
+	if !ok || dst == nil || count < 0 {
+		return f.r.ReadFloat64Range(p, start, count)
+	}
+	return into.ReadFloat64RangeTo(p, start, count, dst)
 }
 
 // seriesInfo reads what describes the TimeSeries at p, not its data or

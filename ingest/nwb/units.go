@@ -2,6 +2,7 @@ package nwb
 
 import (
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/bufpool"
 )
 
 // UnitsPath is where NWB keeps the units table.
@@ -65,8 +66,9 @@ func (f *File) UnitsInfo() (u *Units, count int, err error) {
 }
 
 // spikeBlock is how many spike times EachSpikeBlock reads at a time (unless
-// one unit has more): 1 MB, which stays in the cache while it is used.
-var spikeBlock = 1 << 17 // a variable for the tests
+// one unit has more): 2 MB, few reads and still in the cache while it is
+// used.
+var spikeBlock = 1 << 18 // a variable for the tests
 
 // EachSpikeTrain calls fn with the spike times of each unit of /units, in
 // row order, reading the spike times a block at a time into one buffer, so
@@ -89,49 +91,96 @@ func (f *File) EachSpikeTrain(fn func(unit int, times []float64) error) error {
 // the units whose spikes one read brought in (at least one), so that the
 // caller can work on them in parallel. trains is only valid during the
 // call.
+//
+// The next block is read while fn works on the current one (into a second
+// buffer), so that reading and working overlap; no read is under way once
+// EachSpikeBlock has returned.
 func (f *File) EachSpikeBlock(fn func(first int, trains [][]float64) error) error {
 	idx, err := f.spikeIndex()
 	if err != nil {
 		return err
 	}
-	const p = UnitsPath + "/spike_times"
-	into, canReuse := f.r.(interface {
-		ReadFloat64RangeTo(p string, start, count int, dst []float64) ([]float64, error)
-	})
-	var buf []float64
+	type block struct {
+		first, end int // units first … end−1
+		buf        int // the buffer its times are in
+		data       []float64
+		err        error
+	}
+	// Two buffers, from a pool when the reader reads into buffers, so
+	// that analysing file after file does not take fresh memory for each.
+	var bufs [2][]float64
+	_, into := f.r.(floatsInto)
+	if into {
+		for k := range bufs {
+			bufs[k] = spikeBuffers.Get(spikeBlock)
+		}
+		defer func() {
+			for _, b := range bufs {
+				if cap(b) == spikeBlock { // not one grown for a large unit
+					spikeBuffers.Put(b)
+				}
+			}
+		}()
+	}
+	free := make(chan int, 2) // the buffers not in use
+	free <- 0
+	free <- 1
+	ready := make(chan block, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(ready)
+		for i := 0; i < len(idx); {
+			// Units i … j−1 fit one block (or unit i alone is larger).
+			lo, hi := bounds(idx, i)
+			j := i + 1
+			for j < len(idx) {
+				_, h := bounds(idx, j)
+				if h-lo > spikeBlock {
+					break
+				}
+				hi, j = h, j+1
+			}
+			b := block{first: i, end: j}
+			select {
+			case b.buf = <-free:
+			case <-done:
+				return
+			}
+			if into && cap(bufs[b.buf]) < hi-lo {
+				bufs[b.buf] = make([]float64, hi-lo)
+			}
+			b.data, b.err = f.readFloats(UnitsPath+"/spike_times", lo, hi-lo, bufs[b.buf][:cap(bufs[b.buf])])
+			select {
+			case ready <- b:
+			case <-done:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			i = j
+		}
+	}()
+	defer func() {
+		close(done)
+		for range ready { // wait for the reader to stop
+		}
+	}()
 	var trains [][]float64
-	for i := 0; i < len(idx); {
-		// Units i … j−1 fit one block (or unit i alone is larger).
-		lo, hi := bounds(idx, i)
-		j := i + 1
-		for j < len(idx) {
-			_, h := bounds(idx, j)
-			if h-lo > spikeBlock {
-				break
-			}
-			hi, j = h, j+1
+	for b := range ready {
+		if b.err != nil {
+			return b.err
 		}
-		var block []float64
-		if canReuse {
-			if cap(buf) < hi-lo {
-				buf = make([]float64, hi-lo)
-			}
-			block, err = into.ReadFloat64RangeTo(p, lo, hi-lo, buf[:hi-lo])
-		} else {
-			block, err = f.r.ReadFloat64Range(p, lo, hi-lo)
-		}
-		if err != nil {
-			return err
-		}
+		lo, _ := bounds(idx, b.first)
 		trains = trains[:0]
-		for u := i; u < j; u++ {
-			a, b := bounds(idx, u)
-			trains = append(trains, block[a-lo:b-lo:b-lo])
+		for u := b.first; u < b.end; u++ {
+			a, c := bounds(idx, u)
+			trains = append(trains, b.data[a-lo:c-lo:c-lo])
 		}
-		if err := fn(i, trains); err != nil {
+		if err := fn(b.first, trains); err != nil {
 			return err
 		}
-		i = j
+		free <- b.buf
 	}
 	return nil
 }
@@ -142,6 +191,9 @@ func (f *File) prefetchUnits() {
 		{Path: UnitsPath + "/id"}, {Path: UnitsPath + "/heldout"}, {Path: UnitsPath + "/obs_intervals"}, {Path: UnitsPath + "/electrodes"}}
 	f.prefetch(append(qs, columnQueries(UnitsPath, "heldout", "obs_intervals", "electrodes")...)...)
 }
+
+// spikeBuffers holds buffers of spikeBlock spike times for EachSpikeBlock.
+var spikeBuffers bufpool.Pool
 
 // unitColumns reads the columns of /units other than the spike times for
 // n units.
@@ -221,7 +273,7 @@ func (f *File) unitColumns(n int) (*Units, error) {
 
 // unitColumn reads a column of /units and checks it has n rows.
 func (f *File) unitColumn(name string, n int) (*Column, error) {
-	c, err := f.column(UnitsPath, name)
+	c, err := f.ColumnValues(UnitsPath, name) // values: Units keeps no description
 	if err != nil {
 		return nil, err
 	}

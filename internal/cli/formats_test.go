@@ -95,7 +95,7 @@ func TestPresetsCommand(t *testing.T) {
 	}
 	stdout.Reset()
 	if status := Main([]string{"presets", "cycling"}, &stdout, &stderr); status != 0 ||
-		!strings.Contains(stdout.String(), `layout = "mat-cycling"`) || !strings.Contains(stdout.String(), "every = 5") {
+		!strings.Contains(stdout.String(), `layout = "mat"`) || !strings.Contains(stdout.String(), "every = 5") {
 		t.Errorf("presets cycling: status %d\n%s", status, stdout.String())
 	}
 	stderr.Reset()

@@ -28,8 +28,9 @@ type Source struct {
 }
 
 var (
-	_ presets.NWBSource    = Source{}
-	_ presets.UnitStreamer = Source{}
+	_ presets.NWBSource      = Source{}
+	_ presets.UnitStreamer   = Source{}
+	_ presets.SeriesStreamer = Source{}
 )
 
 // Open opens the NWB file name and returns it as a presets.NWBSource with
@@ -105,13 +106,13 @@ func (s Source) unitsPath(p string) error {
 	return nil
 }
 
-// column reads one 1-D, non-ragged column of a table.
+// column reads one 1-D, non-ragged column of a table (its values alone:
+// nwb.File.ColumnValues).
 func (s Source) column(table, name string) (*nwb.Column, error) {
-	t, err := s.F.Table(table, name)
+	c, err := s.F.ColumnValues(table, name)
 	if err != nil {
 		return nil, err
 	}
-	c := t.Columns[0]
 	if c.Ragged() || c.Width() != 1 {
 		what := fmt.Sprintf("shape %v", c.Shape)
 		if c.Ragged() {
@@ -173,6 +174,16 @@ func (s Source) TimeSeries(p string) (*mat.Dense, []float64, string, error) {
 		return nil, nil, "", &hdf5.Error{File: s.F.Name(), Path: clean(p), Err: fmt.Errorf("empty TimeSeries (shape %v)", ts.Shape)}
 	}
 	return m, ts.Times(), ts.Unit, nil
+}
+
+// OpenSeries opens the TimeSeries at p for reading a piece at a time
+// (nwb.File.OpenSeries).
+func (s Source) OpenSeries(p string) (presets.SeriesReader, error) {
+	sr, err := s.F.OpenSeries(p)
+	if err != nil {
+		return nil, err
+	}
+	return sr, nil
 }
 
 func clean(p string) string { return path.Clean("/" + strings.TrimSpace(p)) }

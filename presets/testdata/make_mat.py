@@ -14,6 +14,12 @@ hennig_like.mat    like Hennig et al. 2018: struct D with blocks(1..2) holding
                    spikes (uint8 T×N counts per 45 ms), vel, velNext (T×2),
                    isFreezePeriod (T×1), nDecoder.M0/M1/M2, and
                    dec.spikeCountMean; velNext = vel·M1ᵀ + spikes·M2ᵀ + M0ᵀ.
+golub_like.mat     like Golub et al. 2018's exampleData.mat, small: 3 clouds
+                   (1×3 cells) of spikes (10×12 counts), vraw_intuitive and
+                   cursorToTargetDirection (2×12), expParams.intuitiveMapping
+                   M2 and m0 (vraw = M2·spikes + m0); for the error tests,
+                   bigSpikes (spikes × 1e300) and expParams.badMapping.m0
+                   (Inf).
 """
 import os
 
@@ -73,8 +79,29 @@ def hennig():
     savemat(os.path.join(HERE, "hennig_like.mat"), {"D": d}, do_compression=True, format="5")
 
 
+def golub():
+    rng = np.random.default_rng(23)
+    n, per, clouds = 10, 12, 3
+    m2 = rng.standard_normal((2, n)) * 0.2
+    m0 = rng.standard_normal((2, 1))
+    spikes = np.empty((1, clouds), dtype=object)
+    vraw = np.empty((1, clouds), dtype=object)
+    direction = np.empty((1, clouds), dtype=object)
+    big = np.empty((1, clouds), dtype=object)
+    for c in range(clouds):
+        s = rng.poisson(3.0, (n, per)).astype(float)
+        spikes[0, c], big[0, c] = s, s * 1e300
+        vraw[0, c] = m2 @ s + m0
+        angle = np.radians(rng.choice([0.0, 45.0, 17.0, 100.0], per))
+        direction[0, c] = np.stack([np.cos(angle), np.sin(angle)])
+    before = {"clouds": {"spikes": spikes, "vraw_intuitive": vraw, "cursorToTargetDirection": direction, "bigSpikes": big}}
+    params = {"intuitiveMapping": {"M2": m2, "m0": m0}, "badMapping": {"M2": m2, "m0": np.array([[np.inf], [0.0]])}}
+    savemat(os.path.join(HERE, "golub_like.mat"), {"beforeLearning": before, "expParams": params}, do_compression=True, format="5")
+
+
 if __name__ == "__main__":
     cycling()
     hennig()
-    for f in ["cycling_like.mat", "hennig_like.mat"]:
+    golub()
+    for f in ["cycling_like.mat", "hennig_like.mat", "golub_like.mat"]:
         print(f, os.path.getsize(os.path.join(HERE, f)), "bytes")
