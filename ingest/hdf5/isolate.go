@@ -247,6 +247,7 @@ var _ backend = (*remote)(nil)
 var (
 	errFaultRemote = fmt.Errorf("%w while reading this: the file is corrupt (its reader process was ended)", ErrFault)
 	errFaultEarly  = fmt.Errorf("%w on an earlier read of this file, which is corrupt", ErrFault)
+	errLostEarly   = fmt.Errorf("%w on an earlier read of this file: its reader process ended", ErrFault)
 	errTimeEarly   = fmt.Errorf("%w on an earlier read of this file", ErrTimeout)
 )
 
@@ -269,7 +270,7 @@ func openRemote(name string, limit time.Duration) (*remote, error) {
 		r := &remote{c: c, limit: limit}
 		resp, err := r.call(request{Op: opOpen, Path: abs})
 		switch {
-		case err != nil && !fresh && r.gone != errFaultEarly && r.gone != errTimeEarly:
+		case err != nil && !fresh && r.gone == errLostEarly:
 			continue // an idle reader that had ended (killed from outside): take another
 		case err != nil:
 			return nil, err
@@ -306,7 +307,7 @@ func (r *remote) call(q request) (*response, error) {
 		return nil, fmt.Errorf("%w (%s=%v for each file; is it corrupt?): its reader process was killed", ErrTimeout, TimeoutEnv, r.limit)
 	case err != nil:
 		err = r.c.died()
-		r.lose(err)
+		r.lose(errLostEarly)
 		return nil, err
 	case resp.Faulted:
 		r.lose(errFaultEarly)

@@ -231,3 +231,41 @@ func TestInProcess(t *testing.T) {
 		t.Errorf("in process: %v\n%s", err, out)
 	}
 }
+
+// TestReaderKilled kills readers from outside: an open file's call then
+// fails with ErrFault, saying its reader ended, and so do its later calls;
+// a pooled reader killed while idle is replaced at the next Open.
+func TestReaderKilled(t *testing.T) {
+	open(t, typesFile).Close()
+	f := open(t, typesFile)
+	pid := hdf5.ReaderPID(f)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.AttrNames("/num")
+	want := typesFile + ": /num: " + hdf5.ErrFault.Error() + " while reading this (a corrupt file?): its reader process ended (signal: killed)"
+	if !errors.Is(err, hdf5.ErrFault) || err.Error() != want {
+		t.Errorf("call after the reader was killed: %v\nwant %s", err, want)
+	}
+	if _, err := f.AttrNames("/str"); !errors.Is(err, hdf5.ErrFault) || !strings.Contains(err.Error(), "on an earlier read of this file: its reader process ended") {
+		t.Errorf("later call: %v", err)
+	}
+	f.Close()
+
+	g := open(t, typesFile)
+	pid = hdf5.ReaderPID(g)
+	g.Close() // its reader goes back to the pool
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for alive(pid) {
+		time.Sleep(time.Millisecond)
+	}
+	h := open(t, typesFile)
+	if v, err := h.ReadFloat64("/num/f8"); err != nil || len(v) != 10 {
+		t.Errorf("Open after a pooled reader was killed: %v, %v", v, err)
+	}
+	if hdf5.ReaderPID(h) == pid {
+		t.Errorf("the killed reader %d was used again", pid)
+	}
+}
