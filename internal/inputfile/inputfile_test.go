@@ -33,7 +33,8 @@ func TestOpenRegular(t *testing.T) {
 	if !errors.Is(err, inputfile.ErrTooLarge) || !strings.Contains(err.Error(), p) {
 		t.Errorf("ReadFile with max 4: %v, want ErrTooLarge naming the file", err)
 	}
-	if _, err := inputfile.Open(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+	missing := filepath.Join(dir, "missing")
+	if _, err := inputfile.Open(missing); !errors.Is(err, fs.ErrNotExist) || err.Error() != "open "+missing+": no such file or directory" {
 		t.Errorf("missing file: %v", err)
 	}
 }
