@@ -367,17 +367,18 @@ func readData(r io.Reader, k kind, swap bool, n int, shape []int, fortran bool) 
 }
 
 // checkByteOrder refuses float data that look byte-swapped: read in the
-// header's byte order, a fifth or more of the non-zero values are out of
-// any measured range (below 1e-200 or above 1e200 in magnitude for
-// float64, 1e-30 and 1e30 for float32) or infinite, while read in the
-// other order fewer than 1 in 100 are. Whole spike counts stored as
-// float64 and read in the wrong order are all subnormal numbers around
-// 1e-320, finite, which analyses would take for zeros; random mantissa
-// bits read as an exponent put a third of real-valued data out of range.
-// NaN values (missing samples) are left out of the count, and arrays of
-// fewer than minByteOrderValues non-zero values are not judged: a handful
-// of extreme values (a test's deliberately huge weights) says nothing about
-// byte order.
+// header's byte order, a tenth or more of the non-zero values are tinier
+// than any measured quantity (below 1e-200 in magnitude for float64, 1e-30
+// for float32), while read in the other order fewer than 1 in 100 are
+// tinier or larger than any (above 1e200, 1e30) or not finite. Whole spike
+// counts stored as float64 and read in the wrong order are all subnormal
+// numbers near 1e-320, which analyses would take for zeros; random
+// mantissa bits read as an exponent make a sixth of real-valued data that
+// tiny. Data that are merely huge (counts scaled by 1e300) are left to the
+// analysis, which reports the overflow. NaN values (missing samples) are
+// left out of the count, and arrays of fewer than minByteOrderValues
+// non-zero values are not judged: a handful of extreme values (a test's
+// deliberately huge weights) says nothing about byte order.
 func checkByteOrder(data []float64, descr string) error {
 	const minByteOrderValues = 64
 	var tiny, huge float64
@@ -394,34 +395,31 @@ func checkByteOrder(data []float64, descr string) error {
 	default:
 		return nil
 	}
-	odd := func(v float64) bool {
-		a := math.Abs(v)
-		return a < tiny || a > huge // NaN and ±Inf compare false or huge
-	}
 	var nonzero, asRead, swapped int
 	for _, v := range data {
 		if v == 0 || math.IsNaN(v) {
 			continue
 		}
 		nonzero++
-		if odd(v) {
+		if math.Abs(v) < tiny {
 			asRead++
 		}
-		if s := swap(v); s != 0 && (odd(s) || math.IsNaN(s)) {
+		// NaN compares false: it counts as out of range.
+		if s := math.Abs(swap(v)); s != 0 && !(s >= tiny && s <= huge) {
 			swapped++
 		}
 	}
-	if nonzero < minByteOrderValues || 5*asRead < nonzero || 100*swapped >= nonzero {
+	if nonzero < minByteOrderValues || 10*asRead < nonzero || 100*swapped >= nonzero {
 		return nil
 	}
 	order, other := "little-endian", "big-endian"
 	if descr[0] == '>' {
 		order, other = other, order
 	}
-	return fmt.Errorf("%d of the %d non-zero values, read as %s (%s, as the header says), are outside %g to %g in magnitude, "+
-		"and %d are when read %s: the data look byte-swapped, the header's byte order wrong "+
+	return fmt.Errorf("%d of the %d non-zero values, read as %s (%s, as the header says), are below %g in magnitude, "+
+		"and read %s %d are outside %g to %g: the data look byte-swapped, the header's byte order wrong "+
 		"(in NumPy, a.view(a.dtype.newbyteorder()) reads them the other way round)",
-		asRead, nonzero, descr, order, tiny, huge, swapped, other)
+		asRead, nonzero, descr, order, tiny, other, swapped, tiny, huge)
 }
 
 // header is the dictionary of an .npy header.

@@ -176,7 +176,7 @@ func relabel(t *testing.T, src, old, new string) string {
 func TestByteSwappedRefused(t *testing.T) {
 	cases := []struct{ src, old, new, want string }{
 		{"../data/golub2018_bci/npy/before_spikes.npy", "'<f8'", "'>f8'",
-			"39675 of the 39675 non-zero values, read as >f8 (big-endian, as the header says), are outside 1e-200 to 1e+200 in magnitude, and 0 are when read little-endian"},
+			"39675 of the 39675 non-zero values, read as >f8 (big-endian, as the header says), are below 1e-200 in magnitude, and read little-endian 0 are outside 1e-200 to 1e+200"},
 		{"testdata/random_lef8.npy", "'<f8'", "'>f8'", "read as >f8 (big-endian, as the header says)"},
 		{"testdata/random_bef8.npy", "'>f8'", "'<f8'", "read as <f8 (little-endian, as the header says)"},
 	}
@@ -200,14 +200,16 @@ func TestByteOrderTooFewValues(t *testing.T) {
 }
 
 // TestByteOrderNotMistaken: data that are legitimately odd are read: NaN
-// padding, huge values next to ordinary ones, zeros, tiny values that
-// read the other way round are no better.
+// padding, huge values (counts scaled by 1e306, as issue 17's overflow
+// case: the analysis reports it), zeros, tiny values that read the other
+// way round are no better.
 func TestByteOrderNotMistaken(t *testing.T) {
 	nan := math.NaN()
 	for name, data := range map[string][]float64{
 		"mostly NaN":   {nan, nan, nan, nan, 1, 2, nan, nan},
 		"all zeros":    {0, 0, 0, 0},
 		"one huge":     {1e250, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		"all huge":     {1e306, 2e306, 3e306, 0, 5e306},
 		"tiny, random": {3.7e-210, -1.3e-250, 8.1e-280},
 		"whole counts": {0, 1, 2, 0, 0, 3, 1},
 	} {

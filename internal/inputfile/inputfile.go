@@ -67,6 +67,10 @@ func (e *reasonError) Unwrap() error { return e.kind }
 func Open(path string) (*os.File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as os.Open says it: "open x.npy: no such file or directory"
+		}
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {

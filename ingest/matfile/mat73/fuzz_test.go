@@ -65,8 +65,12 @@ type fakeNode struct {
 	Attrs map[string]fakeAttr `json:"attrs,omitempty"`
 }
 
-// fakeFile is an hdf5.Reader over a tree of fakeNodes keyed by path.
-type fakeFile struct{ nodes map[string]*fakeNode }
+// fakeFile is an hdf5.Reader over a tree of fakeNodes keyed by path; the
+// tree must not change once it is read.
+type fakeFile struct {
+	nodes    map[string]*fakeNode
+	children map[string][]hdf5.Member // made at the first Members
+}
 
 var _ hdf5.Reader = (*fakeFile)(nil)
 
@@ -103,14 +107,18 @@ func (f *fakeFile) Members(p string) ([]hdf5.Member, error) {
 	if n.Kind != hdf5.KindGroup {
 		return nil, f.err(p, errors.New("not a group"))
 	}
-	var ms []hdf5.Member
-	for q, c := range f.nodes {
-		if q != "/" && path.Dir(q) == clean(p) {
-			ms = append(ms, hdf5.Member{Name: path.Base(q), Kind: c.Kind})
+	if f.children == nil {
+		f.children = map[string][]hdf5.Member{}
+		for q, c := range f.nodes {
+			if q != "/" {
+				f.children[path.Dir(q)] = append(f.children[path.Dir(q)], hdf5.Member{Name: path.Base(q), Kind: c.Kind})
+			}
+		}
+		for _, ms := range f.children {
+			sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
-	return ms, nil
+	return slices.Clone(f.children[clean(p)]), nil
 }
 
 func (f *fakeFile) dataset(p string) (*fakeNode, error) {

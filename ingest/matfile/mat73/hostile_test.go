@@ -21,7 +21,9 @@ import (
 // 2⁴⁰ elements (a chunked HDF5 dataset of that shape holds no data and
 // costs bytes) made its 2⁴⁰ elements before reading a reference; an empty
 // char array of 2³¹ rows made 2³¹ strings. Each must end at once, within
-// the 64 MiB limit set here.
+// the 64 MiB limit set here. A value referenced twice is shared but charged
+// twice: 64 levels of two references are 2⁶⁴ values to their user, over
+// the limit; 8 levels are 2⁸, read.
 func TestHostileTrees(t *testing.T) {
 	t.Setenv(inputfile.LimitEnv, "64MiB")
 	ref := hdf5.Dtype{Class: hdf5.Reference, Size: 8}
@@ -37,6 +39,12 @@ func TestHostileTrees(t *testing.T) {
 	chain["/#refs#/c64"] = &fakeNode{Kind: hdf5.KindDataset, Dtype: hdf5.Dtype{Class: hdf5.Float, Size: 8},
 		Shape: []int{1}, F: []float64{7}, Attrs: class("double")}
 	chain["/x"] = chain["/#refs#/c0"]
+	// The same 8 levels deep: 2⁸ leaves, within the limit.
+	chain8 := map[string]*fakeNode{}
+	for p, n := range chain {
+		chain8[p] = n
+	}
+	chain8["/#refs#/c8"] = chain["/#refs#/c64"]
 	cases := []struct {
 		name  string
 		nodes map[string]*fakeNode
@@ -45,7 +53,9 @@ func TestHostileTrees(t *testing.T) {
 		{"a cell referring to itself twice", map[string]*fakeNode{"/": group,
 			"/x": {Kind: hdf5.KindDataset, Dtype: ref, Shape: []int{2}, R: []string{"/x", "/x"}, Attrs: class("cell")}},
 			"/x: a reference cycle: the array refers to itself"},
-		{"64 levels of cells referring twice to the next", chain, ""},
+		{"64 levels of cells referring twice to the next", chain,
+			"decoding the variable takes more than the 64.0 MiB one input may take"},
+		{"8 levels of cells referring twice to the next", chain8, ""},
 		{"a struct array of 2⁴⁰ elements", map[string]*fakeNode{"/": group,
 			"/x":   {Kind: hdf5.KindGroup, Attrs: class("struct")},
 			"/x/f": {Kind: hdf5.KindDataset, Dtype: ref, Shape: []int{1 << 40}, Huge: true}},
@@ -79,9 +89,9 @@ func TestHostileTrees(t *testing.T) {
 			t.Errorf("%s: %v, %d MB allocated", c.name, d, alloc>>20)
 		}
 		if c.want == "" {
-			// The 2⁶⁴ leaves are one value, shared.
+			// The 2⁸ leaves are one value, shared.
 			cell := v.(*matfile.Cell)
-			for range 63 {
+			for range 7 {
 				cell = cell.Elems[1].(*matfile.Cell)
 			}
 			if n := cell.Elems[0].(*matfile.Numeric); n.Real[0] != 7 || cell.Elems[0] != cell.Elems[1] {

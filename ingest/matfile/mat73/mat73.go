@@ -112,7 +112,11 @@ func (b *Backend) Close() error { return b.r.Close() }
 // Get decodes the named variable. An object that several references point
 // at is decoded once and its Value shared; a reference cycle is an error.
 // What the decoding allocates is charged to the limit for one input
-// (inputfile.Limit), beyond which it stops with matfile.ErrTooLarge.
+// (inputfile.Limit), beyond which it stops with matfile.ErrTooLarge; a
+// shared value is charged at each reference as if it were a copy, so that
+// the variable as its user walks it (converting each element to a matrix)
+// stays within the limit too, and references that fan out level after
+// level are refused at once rather than walked.
 func (b *Backend) Get(name string) (matfile.Value, error) {
 	for _, v := range b.vars {
 		if v.Name == name {
@@ -120,7 +124,7 @@ func (b *Backend) Get(name string) (matfile.Value, error) {
 			if err != nil {
 				return nil, &matfile.Error{Path: name, Err: err}
 			}
-			g := &getter{Backend: b, left: limit, limit: limit, open: map[string]bool{}, done: map[string]matfile.Value{}}
+			g := &getter{Backend: b, left: limit, limit: limit, open: map[string]bool{}, done: map[string]decoded{}}
 			return g.decode("/"+name, name, 0)
 		}
 	}
@@ -153,7 +157,13 @@ type getter struct {
 	*Backend
 	left, limit int64
 	open        map[string]bool
-	done        map[string]matfile.Value
+	done        map[string]decoded
+}
+
+// decoded is a value decoded and what it was charged.
+type decoded struct {
+	v    matfile.Value
+	cost int64
 }
 
 // valueBytes is what a decoded value costs besides its data (an estimate
@@ -402,8 +412,11 @@ func (g *getter) decode(p, mpath string, depth int) (matfile.Value, error) {
 		return nil, fail(mpath, matfile.ErrFormat, "%s: cells and structs nested more than %d deep", p, maxDepth)
 	}
 	key := path.Clean("/" + p)
-	if v, ok := g.done[key]; ok {
-		return v, nil
+	if d, ok := g.done[key]; ok {
+		if err := g.charge(mpath, 1, int(d.cost)); err != nil {
+			return nil, err
+		}
+		return d.v, nil
 	}
 	if g.open[key] {
 		return nil, fail(mpath, matfile.ErrFormat, "%s: a reference cycle: the array refers to itself", p)
@@ -412,12 +425,13 @@ func (g *getter) decode(p, mpath string, depth int) (matfile.Value, error) {
 		return nil, err
 	}
 	g.open[key] = true
+	left := g.left
 	v, err := g.decodeNew(p, mpath, depth)
 	delete(g.open, key)
 	if err != nil {
 		return nil, err
 	}
-	g.done[key] = v
+	g.done[key] = decoded{v, left - g.left}
 	return v, nil
 }
 
