@@ -11,6 +11,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/atomicfile"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports/figures"
 	"github.com/oblique-neuro/oblique/reports/page"
@@ -176,7 +177,7 @@ func install(stage, dir string) error {
 }
 
 func copyFile(dst, src string) error {
-	in, err := os.Open(src)
+	in, err := inputfile.Open(src)
 	if err != nil {
 		return err
 	}

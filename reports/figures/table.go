@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -14,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Table is an Arrow IPC file read whole into Go values: every column as one
@@ -41,7 +42,7 @@ type Table struct {
 // lengths in the file, so a corrupted file can make it index out of range,
 // which ReadTable recovers from.
 func ReadTable(path string) (t *Table, err error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path) // a device or pipe is refused, not waited on
 	if err != nil {
 		return nil, err
 	}
