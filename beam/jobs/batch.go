@@ -22,7 +22,7 @@ type BatchOptions struct {
 	// Out is the combined table (Arrow IPC); Store the folder of the
 	// items' results ("" → Out + ".items").
 	Out, Store string
-	Watch Watch
+	Watch      Watch
 }
 
 // StoreOf returns the store folder of an output: store when given, else

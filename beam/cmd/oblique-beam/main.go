@@ -80,7 +80,7 @@ func main() {
 }
 
 // parse parses a command's flags, defined on the command line's flag set
-// beside Beam's, and initialises Beam.
+// beside Beam's, and initialises Beam; it returns the other arguments.
 func parse(args []string, about string) ([]string, error) {
 	flag.CommandLine.Init(os.Args[0]+" "+os.Args[1], flag.ContinueOnError)
 	flag.CommandLine.Usage = func() {
@@ -89,14 +89,22 @@ func parse(args []string, about string) ([]string, error) {
 		flag.PrintDefaults()
 	}
 	verbose := flag.Bool("v", false, "print the runner's and Beam's informational logs")
-	if err := flag.CommandLine.Parse(args); err != nil {
-		return nil, err
+	// Flags may follow the files, as with oblique's commands.
+	var pos []string
+	for {
+		if err := flag.CommandLine.Parse(args); err != nil {
+			return nil, err
+		}
+		if args = flag.Args(); len(args) == 0 {
+			break
+		}
+		pos, args = append(pos, args[0]), args[1:]
 	}
 	if !*verbose {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	}
 	beam.Init()
-	return flag.Args(), nil
+	return pos, nil
 }
 
 // analysisFlags defines the analysis settings' flags of 'oblique analyze'

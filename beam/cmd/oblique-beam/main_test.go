@@ -39,42 +39,45 @@ var (
 	shared = filepath.Join(root, "..", "shared", "data")
 )
 
-// tools builds, once, the oblique command and Prism's stand-alone job
-// server (Beam's cmd/prism) into one folder.
-var tools struct {
-	once          sync.Once
-	oblique, prism string
-	err           error
+// built holds the programs the tests build once: the oblique command, and
+// Prism's stand-alone job server (Beam's cmd/prism).
+var built sync.Map // package → *tool
+
+type tool struct {
+	once sync.Once
+	path string
+	err  error
 }
 
-func buildTools(t *testing.T) (string, string) {
+var toolDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "oblique-beam-tools-") })
+
+// build builds a main package of the module's dependencies, once.
+func build(t testing.TB, pkg string) string {
 	t.Helper()
-	tools.once.Do(func() {
-		dir, err := os.MkdirTemp("", "oblique-beam-tools-")
+	v, _ := built.LoadOrStore(pkg, &tool{})
+	tl := v.(*tool)
+	tl.once.Do(func() {
+		dir, err := toolDir()
 		if err != nil {
-			tools.err = err
+			tl.err = err
 			return
 		}
-		tools.oblique, tools.prism = filepath.Join(dir, "oblique"), filepath.Join(dir, "prism")
-		for _, b := range [][2]string{
-			{tools.oblique, "github.com/oblique-neuro/oblique/cmd/oblique"},
-			{tools.prism, "github.com/apache/beam/sdks/v2/go/cmd/prism"},
-		} {
-			out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput()
-			if err != nil {
-				tools.err = fmt.Errorf("go build %s: %v\n%s", b[1], err, out)
-				return
-			}
+		tl.path = filepath.Join(dir, filepath.Base(pkg))
+		if out, err := exec.Command("go", "build", "-o", tl.path, pkg).CombinedOutput(); err != nil {
+			tl.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
 	})
-	if tools.err != nil {
-		t.Fatal(tools.err)
+	if tl.err != nil {
+		t.Fatal(tl.err)
 	}
-	return tools.oblique, tools.prism
+	return tl.path
 }
 
+func obliqueCmd(t testing.TB) string { return build(t, "github.com/oblique-neuro/oblique/cmd/oblique") }
+func prismCmd(t testing.TB) string   { return build(t, "github.com/apache/beam/sdks/v2/go/cmd/prism") }
+
 // command runs a program; it returns its exit status and output.
-func command(t *testing.T, env []string, name string, args ...string) (int, string, string) {
+func command(t testing.TB, env []string, name string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -91,7 +94,7 @@ func command(t *testing.T, env []string, name string, args ...string) (int, stri
 }
 
 // beamCmd runs oblique-beam (this test binary as main).
-func beamCmd(t *testing.T, args ...string) (int, string, string) {
+func beamCmd(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -118,7 +121,7 @@ const (
 
 // needShared fails (CI) or skips the test when the shared recordings are
 // not beside the repository.
-func needShared(t *testing.T) {
+func needShared(t testing.TB) {
 	t.Helper()
 	if _, err := os.Stat(shared); err != nil {
 		if os.Getenv("CI") != "" {
@@ -133,7 +136,7 @@ func needShared(t *testing.T) {
 // presets where the repository has one, else the NLB preset, which
 // refuses them with a message), generated NLB-like NWB files, two corrupt
 // files, and a file on which the HDF5 library hangs (when hang is true).
-func recordings(t *testing.T, dir string, hang bool) []input {
+func recordings(t testing.TB, dir string, hang bool) []input {
 	t.Helper()
 	abs := func(p string) string {
 		a, err := filepath.Abs(p)
@@ -255,7 +258,7 @@ func exists(p string) bool {
 	return err == nil
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -266,7 +269,7 @@ func must(t *testing.T, err error) {
 // (issue 17: a reader process with a per-file time limit): the oblique
 // command reads the hanging file with a 2 s limit, and is killed if it has
 // not returned after 20 s.
-func hdf5TimeLimit(t *testing.T, oblique, dir string) bool {
+func hdf5TimeLimit(t testing.TB, oblique, dir string) bool {
 	t.Helper()
 	maze, err := os.ReadFile(filepath.Join(root, "presets", "testdata", "maze_like.nwb"))
 	must(t, err)
@@ -299,7 +302,7 @@ var quick = []string{"-seed", "3", "-draws", "4", "-time-draws", "4", "-bootstra
 // portable job API (the same table).
 func TestBatch(t *testing.T) {
 	needShared(t)
-	oblique, prism := buildTools(t)
+	oblique, prism := obliqueCmd(t), prismCmd(t)
 	dir := t.TempDir()
 	hang := hdf5TimeLimit(t, oblique, dir)
 	if !hang {
@@ -309,38 +312,14 @@ func TestBatch(t *testing.T) {
 	if len(in) < 24+2 {
 		t.Fatalf("%d recordings, want at least 24 and the corrupt ones", len(in))
 	}
-	list := filepath.Join(dir, "inputs.txt")
-	var lines []string
-	for _, r := range in {
-		p, err := filepath.Abs(r.path)
-		must(t, err)
-		lines = append(lines, strings.TrimSpace(p+" "+r.preset))
-	}
-	must(t, os.WriteFile(list, []byte("# the test set\n"+strings.Join(lines, "\n")+"\n"), 0o644))
+	list, byPreset := writeList(t, dir, in)
 
 	// The reference: `oblique analyze`, one run per preset.
-	env := []string{"OBLIQUE_HDF5_TIMEOUT=5s"}
 	want := map[string]row{}
 	var wantMeta map[string]string
-	byPreset := map[string][]string{}
-	for _, l := range lines {
-		f := strings.Fields(l)
-		p := ""
-		if len(f) == 2 {
-			p = f[1]
-		}
-		byPreset[p] = append(byPreset[p], f[0])
-	}
 	for p, files := range byPreset {
 		out := filepath.Join(dir, "analyze-"+filepath.Base(p)+".arrow")
-		args := append(append([]string{"analyze", "-quiet", "-o", out}, quick...), files...)
-		if p != "" {
-			args = append(args, "-preset", p)
-		}
-		status, stdout, stderr := command(t, env, oblique, reorder(args)...)
-		if status > 1 {
-			t.Fatalf("oblique analyze -preset %q: status %d\n%s%s", p, status, stdout, stderr)
-		}
+		analyzeSeq(t, oblique, out, p, files, quick)
 		rec := readArrow(t, out)
 		if wantMeta == nil {
 			wantMeta = metadata(rec.Schema())
@@ -399,6 +378,36 @@ func TestBatch(t *testing.T) {
 	sameTables(t, "stand-alone Prism", got, onServer, "elapsed_s", "worker", "reused")
 }
 
+// writeList writes the list of inputs for batch -list (absolute paths and
+// presets), and returns it and the files of each preset.
+func writeList(t testing.TB, dir string, in []input) (string, map[string][]string) {
+	list := filepath.Join(dir, "inputs.txt")
+	var lines []string
+	byPreset := map[string][]string{}
+	for _, r := range in {
+		p, err := filepath.Abs(r.path)
+		must(t, err)
+		lines = append(lines, strings.TrimSpace(p+" "+r.preset))
+		byPreset[r.preset] = append(byPreset[r.preset], p)
+	}
+	must(t, os.WriteFile(list, []byte("# the test set\n"+strings.Join(lines, "\n")+"\n"), 0o644))
+	return list, byPreset
+}
+
+// analyzeSeq runs `oblique analyze` on files with preset (and the HDF5
+// reader's time limit at 5 s where the build has one) into out.
+func analyzeSeq(t testing.TB, oblique, out, preset string, files, settings []string) {
+	t.Helper()
+	args := append(append([]string{"analyze", "-quiet", "-o", out}, settings...), files...)
+	if preset != "" {
+		args = append(args, "-preset", preset)
+	}
+	status, stdout, stderr := command(t, []string{"OBLIQUE_HDF5_TIMEOUT=5s"}, oblique, reorder(args)...)
+	if status > 1 {
+		t.Fatalf("oblique analyze -preset %q: status %d\n%s%s", preset, status, stdout, stderr)
+	}
+}
+
 // reorder puts flags before the files (Go's flag package stops at the
 // first argument that is not a flag).
 func reorder(args []string) []string {
@@ -428,7 +437,7 @@ type row struct {
 }
 
 // rows reads the rows of a table.
-func rows(t *testing.T, rec arrow.RecordBatch) []row {
+func rows(t testing.TB, rec arrow.RecordBatch) []row {
 	t.Helper()
 	s := rec.Schema()
 	var out []row
@@ -482,7 +491,7 @@ func metadata(s *arrow.Schema) map[string]string {
 // analyze's columns equal to `oblique analyze`'s row for the same input
 // (numbers bit for bit, errors word for word), analyze's settings in the
 // metadata, and the added columns.
-func checkBatch(t *testing.T, rec arrow.RecordBatch, in []input, want map[string]row, wantMeta map[string]string, reusedRun bool) {
+func checkBatch(t testing.TB, rec arrow.RecordBatch, in []input, want map[string]row, wantMeta map[string]string, reusedRun bool) {
 	t.Helper()
 	got := rows(t, rec)
 	if len(got) != len(in) {
@@ -541,7 +550,7 @@ func checkBatch(t *testing.T, rec arrow.RecordBatch, in []input, want map[string
 
 // sameTables checks that two tables have the same rows, but for the
 // columns named.
-func sameTables(t *testing.T, what string, a, b arrow.RecordBatch, except ...string) {
+func sameTables(t testing.TB, what string, a, b arrow.RecordBatch, except ...string) {
 	t.Helper()
 	ra, rb := rows(t, a), rows(t, b)
 	if len(ra) != len(rb) {
@@ -557,7 +566,7 @@ func sameTables(t *testing.T, what string, a, b arrow.RecordBatch, except ...str
 }
 
 // logTable logs each row's input, time and error.
-func logTable(t *testing.T, rec arrow.RecordBatch) {
+func logTable(t testing.TB, rec arrow.RecordBatch) {
 	t.Helper()
 	col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
 	in, el, er := col("input").(*array.String), col("elapsed_s").(*array.Float64), col("error").(*array.String)
@@ -575,7 +584,7 @@ func logTable(t *testing.T, rec arrow.RecordBatch) {
 	t.Log("\n" + b.String())
 }
 
-func readArrow(t *testing.T, path string) arrow.RecordBatch {
+func readArrow(t testing.TB, path string) arrow.RecordBatch {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	must(t, err)
@@ -585,7 +594,7 @@ func readArrow(t *testing.T, path string) arrow.RecordBatch {
 	return rec
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "localhost:0")
 	must(t, err)
@@ -593,7 +602,7 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func waitPort(t *testing.T, port int) {
+func waitPort(t testing.TB, port int) {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		if c, err := net.Dial("tcp", fmt.Sprintf("localhost:%d", port)); err == nil {
@@ -602,4 +611,120 @@ func waitPort(t *testing.T, port int) {
 		}
 	}
 	t.Fatalf("nothing listens on port %d after 60 s", port)
+}
+
+// TestSweep runs a small sweep (2 tasks × 2 regimes × 2 seeds, short
+// training) and checks its three tables against `oblique sweep` + `oblique
+// models -runs` on the same grid, value for value. One run is left as a
+// preempted worker leaves it (trained part of the way, with its
+// checkpoint): the sweep resumes it, to the same weights as a run trained
+// without a stop.
+func TestSweep(t *testing.T) {
+	oblique := obliqueCmd(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sweep.toml")
+	must(t, os.WriteFile(file, []byte("tasks = [\"romo\", \"flipflop\"]\nregimes = [\"aligned\", \"oblique\"]\nseeds = [1, 2]\nn = 8\nsteps = 200\n"), 0o644))
+	// Both sides in folders of their own, each with its runs in ./runs,
+	// so that the tables name the same run directories.
+	ref, job := filepath.Join(dir, "ref"), filepath.Join(dir, "job")
+	must(t, os.MkdirAll(ref, 0o755))
+	must(t, os.MkdirAll(job, 0o755))
+	in := func(d string, name string, args ...string) (int, string, string) {
+		t.Helper()
+		defer func(t0 time.Time) { t.Logf("%s %s: %v", filepath.Base(name), args[0], time.Since(t0)) }(time.Now())
+		cmd := exec.Command(name, args...)
+		cmd.Dir = d
+		cmd.Env = append(os.Environ(), "OBLIQUE_BEAM_MAIN=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), stdout.String(), stderr.String()
+		}
+		must(t, err)
+		return 0, stdout.String(), stderr.String()
+	}
+	if status, out, errs := in(ref, oblique, "sweep", file, "-o", "runs", "-quiet"); status != 0 {
+		t.Fatalf("oblique sweep: status %d\n%s%s", status, out, errs)
+	}
+	if status, out, errs := in(ref, oblique, "models", "-runs", "runs", "-o", "models.arrow", "-quiet", "-seed", "2"); status != 0 {
+		t.Fatalf("oblique models: status %d\n%s%s", status, out, errs)
+	}
+	// The preempted run: 100 of its 200 steps, with its checkpoint.
+	if status, out, errs := in(job, oblique, "train", "-task", "romo", "-regime", "oblique", "-n", "8", "-steps", "100", "-seed", "2",
+		"-o", filepath.Join("runs", "romo-oblique-s2"), "-quiet"); status != 0 {
+		t.Fatalf("oblique train: status %d\n%s%s", status, out, errs)
+	}
+	exe, err := os.Executable()
+	must(t, err)
+	status, out, errs := in(job, exe, "sweep", file, "-runs", "runs", "-o", "models.arrow", "-seed", "2", "-ui-port", "-1")
+	if status != 0 {
+		t.Fatalf("oblique-beam sweep: status %d\n%s%s", status, out, errs)
+	}
+	for _, w := range []string{"train: 8/8 done (0 failed", "measure: 4/4 done (0 failed"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("oblique-beam sweep's output lacks %q:\n%s", w, out)
+		}
+	}
+	for _, name := range jobs.ModelsPaths("models.arrow") {
+		a, b := readArrow(t, filepath.Join(ref, name)), readArrow(t, filepath.Join(job, name))
+		sameTables(t, name, a, b)
+		if a.NumRows() == 0 {
+			t.Errorf("%s has no rows", name)
+		}
+		ma, mb := metadata(a.Schema()), metadata(b.Schema())
+		for k, v := range ma {
+			if mb[k] != v {
+				t.Errorf("%s: metadata %s = %q, oblique models wrote %q", name, k, mb[k], v)
+			}
+		}
+	}
+	for _, w := range []string{"weights_W.npy", "weights_W_out.npy"} {
+		a, err := os.ReadFile(filepath.Join(ref, "runs", "romo-oblique-s2", w))
+		must(t, err)
+		b, err := os.ReadFile(filepath.Join(job, "runs", "romo-oblique-s2", w))
+		must(t, err)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s of the resumed run differs from the run trained without a stop", w)
+		}
+	}
+	// Again: every run is done and every setting's measures are reused.
+	status, out, errs = in(job, exe, "sweep", file, "-runs", "runs", "-o", "models.arrow", "-seed", "2", "-ui-port", "-1")
+	if status != 0 || !strings.Contains(out, "measure: 4/4 done (0 failed, 4 reused)") {
+		t.Fatalf("second oblique-beam sweep: status %d\n%s%s", status, out, errs)
+	}
+}
+
+// TestCompare places recordings among the bundled networks and checks the
+// table against `oblique compare` on the same files.
+func TestCompare(t *testing.T) {
+	oblique := obliqueCmd(t)
+	dir := t.TempDir()
+	files := []string{filepath.Join(root, "data", "golub2018_bci", "before.toml"), filepath.Join(dir, "missing.toml")}
+	for i, f := range files {
+		a, err := filepath.Abs(f)
+		must(t, err)
+		files[i] = a
+	}
+	flags := []string{"-subsets", "1", "-bootstrap", "20", "-draws", "2", "-time-draws", "2", "-seed", "5", "-task", "romo"}
+	ref := filepath.Join(dir, "ref.arrow")
+	if status, out, errs := command(t, nil, oblique, append(append([]string{"compare", "-quiet", "-o", ref}, flags...), files...)...); status != 1 {
+		t.Fatalf("oblique compare: status %d, want 1 (a missing file)\n%s%s", status, out, errs)
+	}
+	got := filepath.Join(dir, "job.arrow")
+	status, out, errs := beamCmd(t, append(append([]string{"compare", "-o", got, "-ui-port", "-1"}, flags...), files...)...)
+	if status != 1 || !strings.Contains(out, "item: 2/2 done (1 failed") {
+		t.Fatalf("oblique-beam compare: status %d\n%s%s", status, out, errs)
+	}
+	a, b := readArrow(t, ref), readArrow(t, got)
+	if a.NumRows() < 4 {
+		t.Fatalf("oblique compare wrote %d rows, want the recording and its networks", a.NumRows())
+	}
+	// The job's table is compare's, with the added columns.
+	for j, f := range a.Schema().Fields() {
+		if b.Schema().Field(j).Name != f.Name {
+			t.Fatalf("column %d is %s, oblique compare's %s", j, b.Schema().Field(j).Name, f.Name)
+		}
+	}
+	sameTables(t, "compare", a, b, "item", "preset", "input_sha256", "elapsed_s", "worker", "reused")
 }
