@@ -262,6 +262,9 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ int, iter func(*Result) 
 			extra = extraColumns(rs)
 		}
 		rec, err := Combine(parts, extra, cfg.Meta)
+		if err == nil && cfg.Kind == "batch" {
+			rec, err = uniqueRecordings(rec)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", out, err)
 		}

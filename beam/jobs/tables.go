@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/atomicfile"
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 // tableBytes returns t as the bytes of an Arrow IPC file, and releases it.
@@ -200,6 +202,58 @@ func build(f arrowtable.Field, values []any) (arrow.Array, error) {
 		}
 	}
 	return b.NewArray(), nil
+}
+
+// uniqueRecordings gives the recordings of an analyze table the names
+// `oblique analyze` gives them in one run over the same inputs
+// (pipeline.UniqueNames), in place of those each got analysed alone. It
+// returns rec itself when no name changes, else a new batch (and releases
+// rec).
+func uniqueRecordings(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
+	col := func(name string) (*array.String, int, error) {
+		i := rec.Schema().FieldIndices(name)
+		if len(i) == 0 {
+			return nil, 0, fmt.Errorf("no column %q", name)
+		}
+		c, ok := rec.Column(i[0]).(*array.String)
+		if !ok {
+			return nil, 0, fmt.Errorf("column %q is not text", name)
+		}
+		return c, i[0], nil
+	}
+	rc, ri, err := col("recording")
+	if err != nil {
+		return nil, err
+	}
+	ic, _, err := col("input")
+	if err != nil {
+		return nil, err
+	}
+	n := int(rec.NumRows())
+	names, inputs := make([]string, n), make([]string, n)
+	for i := range n {
+		names[i], inputs[i] = rc.Value(i), ic.Value(i)
+	}
+	unique := pipeline.UniqueNames(names, inputs)
+	if slices.Equal(unique, names) {
+		return rec, nil
+	}
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for i, u := range unique {
+		if rc.IsNull(i) {
+			b.AppendNull()
+		} else {
+			b.Append(u)
+		}
+	}
+	a := b.NewArray()
+	defer a.Release()
+	cols := slices.Clone(rec.Columns())
+	cols[ri] = a
+	out := array.NewRecordBatch(rec.Schema(), cols, rec.NumRows())
+	rec.Release()
+	return out, nil
 }
 
 // WriteTable writes a record batch as an Arrow IPC file at path,
