@@ -73,39 +73,48 @@ func runsDigest(runs pipeline.Runs) (string, error) {
 	if runs.Source == "bundled" {
 		return "bundled", nil
 	}
+	dirs := make([]string, len(runs.Runs))
+	for i, tr := range runs.Runs {
+		dirs[i] = tr.Dir
+	}
+	files, err := runDigests(dirs)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
-	for _, tr := range runs.Runs {
-		files, err := runFiles(tr.Dir)
-		if err != nil {
-			return "", err
-		}
-		for _, f := range files {
-			sum, err := ingest.FileDigest(f)
-			if err != nil {
-				return "", err
-			}
-			fmt.Fprintf(h, "%s %s\n", f, sum)
-		}
+	for _, f := range files {
+		fmt.Fprintln(h, f)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// runFiles lists the files of a run directory that define its network
-// (pipeline.RunFiles, with the weights' pattern expanded), sorted.
-func runFiles(dir string) ([]string, error) {
+// runDigests lists the files of run directories that define their networks
+// (pipeline.RunFiles, with the weights' pattern expanded; sorted in each
+// directory), each as "PATH SHA256".
+func runDigests(dirs []string) ([]string, error) {
 	var out []string
-	for _, pattern := range pipeline.RunFiles() {
-		m, err := filepath.Glob(filepath.Join(dir, pattern))
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range m {
-			if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
-				out = append(out, f)
+	for _, dir := range dirs {
+		var files []string
+		for _, pattern := range pipeline.RunFiles() {
+			m, err := filepath.Glob(filepath.Join(dir, pattern))
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range m {
+				if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+					files = append(files, f)
+				}
 			}
 		}
+		sort.Strings(files)
+		for _, f := range files {
+			sum, err := ingest.FileDigest(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f+" "+sum)
+		}
 	}
-	sort.Strings(out)
 	return out, nil
 }
 

@@ -16,7 +16,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
-	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports"
 )
@@ -330,20 +329,11 @@ func measureKey(sc *sweepConfig, dirs []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	parts := []string{string(m), sc.Out}
-	for _, d := range dirs {
-		files, err := runFiles(d)
-		if err != nil {
-			return "", err
-		}
-		for _, f := range files {
-			sum, err := ingest.FileDigest(f)
-			if err != nil {
-				return "", err
-			}
-			parts = append(parts, f, sum)
-		}
+	files, err := runDigests(dirs)
+	if err != nil {
+		return "", err
 	}
+	parts := append([]string{string(m), sc.Out}, files...)
 	return Key("sweep-measure", parts...), nil
 }
 

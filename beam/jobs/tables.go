@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -139,16 +138,7 @@ func Combine(parts [][]byte, extra []Column, meta map[string]string) (arrow.Reco
 	for k, v := range meta {
 		md[k] = v
 	}
-	keys := make([]string, 0, len(md))
-	for k := range md {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	vals := make([]string, len(keys))
-	for i, k := range keys {
-		vals[i] = md[k]
-	}
-	m := arrow.NewMetadata(keys, vals)
+	m := arrow.MetadataFrom(md) // sorted by key, as arrowtable writes it
 	return array.NewRecordBatch(arrow.NewSchema(fields, &m), cols, body.NumRows()), nil
 }
 

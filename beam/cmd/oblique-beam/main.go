@@ -180,13 +180,33 @@ unchanged inputs and settings.
 
 `
 
+// recordingFlags are the flags of batch and compare about their inputs,
+// outputs and display.
+type recordingFlags struct {
+	out, store, preset, list *string
+	quiet                    *bool
+	ui                       *int
+}
+
+func defineRecordingFlags(out, verb string) recordingFlags {
+	return recordingFlags{
+		out:    flag.String("o", out, "write the combined table to `FILE` (Arrow IPC)"),
+		store:  flag.String("store", "", "keep the items' results in `DIR` (default: FILE.items)"),
+		preset: flag.String("preset", "", "read the inputs as data files with preset `NAME` or preset file"),
+		list:   flag.String("list", "", "also "+verb+" the files listed in `FILE`, one a line: PATH [PRESET]"),
+		quiet:  flag.Bool("quiet", false, "no progress lines"),
+		ui:     flag.Int("ui-port", jobs.UIPort, "`PORT` of the in-process Prism's web UI (-1: none)"),
+	}
+}
+
+// items returns the job's inputs and sets the UI's port.
+func (f recordingFlags) items(pos []string) ([]jobs.Item, error) {
+	jobs.UIPort = *f.ui
+	return jobs.Inputs(pos, *f.preset, *f.list)
+}
+
 func batch(ctx context.Context, args []string) error {
-	out := flag.String("o", "oblique-batch.arrow", "write the combined table to `FILE` (Arrow IPC)")
-	store := flag.String("store", "", "keep the items' results in `DIR` (default: FILE.items)")
-	preset := flag.String("preset", "", "read the inputs as data files with preset `NAME` or preset file")
-	list := flag.String("list", "", "also analyse the files listed in `FILE`, one a line: PATH [PRESET]")
-	quiet := flag.Bool("quiet", false, "no progress lines")
-	ui := flag.Int("ui-port", jobs.UIPort, "`PORT` of the in-process Prism's web UI (-1: none)")
+	f := defineRecordingFlags("oblique-batch.arrow", "analyse")
 	settings := analysisFlags()
 	pos, err := parse(args, batchAbout)
 	if err != nil {
@@ -196,12 +216,11 @@ func batch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := jobs.Inputs(pos, *preset, *list)
+	items, err := f.items(pos)
 	if err != nil {
 		return err
 	}
-	jobs.UIPort = *ui
-	sum, err := jobs.Batch(ctx, jobs.BatchOptions{Items: items, Settings: s, Out: *out, Store: *store, Watch: watch(os.Stderr, *quiet)})
+	sum, err := jobs.Batch(ctx, jobs.BatchOptions{Items: items, Settings: s, Out: *f.out, Store: *f.store, Watch: watch(os.Stderr, *f.quiet)})
 	return report("batch", sum, err)
 }
 
@@ -283,16 +302,11 @@ Inputs as for batch.
 `
 
 func compare(ctx context.Context, args []string) error {
-	out := flag.String("o", "oblique-compare.arrow", "write the table to `FILE` (Arrow IPC)")
-	store := flag.String("store", "", "keep the items' results in `DIR` (default: FILE.items)")
-	preset := flag.String("preset", "", "read the inputs as data files with preset `NAME` or preset file")
-	list := flag.String("list", "", "also compare the files listed in `FILE`, one a line: PATH [PRESET]")
+	f := defineRecordingFlags("oblique-compare.arrow", "compare")
 	runs := flag.String("runs", "", "compare with the run directories under `DIR` instead of the bundled runs")
 	task := flag.String("task", "", "compare with the networks of `TASK` only (default: every task)")
 	subsets := flag.Int("subsets", 5, "random neuron subsets per network")
 	boot := flag.Int("bootstrap", 1000, "bootstrap refits for the score's interval")
-	quiet := flag.Bool("quiet", false, "no progress lines")
-	ui := flag.Int("ui-port", jobs.UIPort, "`PORT` of the in-process Prism's web UI (-1: none)")
 	var s pipeline.AnalysisSettings
 	flag.Uint64Var(&s.Seed, "seed", 0, "seed of every random draw (recorded in the output)")
 	flag.IntVar(&s.NeuronDraws, "draws", 20, "random neuron subsets per subset size (scaling slope; both sides)")
@@ -301,12 +315,11 @@ func compare(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := jobs.Inputs(pos, *preset, *list)
+	items, err := f.items(pos)
 	if err != nil {
 		return err
 	}
-	jobs.UIPort = *ui
 	sum, err := jobs.Compare(ctx, jobs.CompareOptions{Items: items, Settings: s, Runs: *runs, Task: *task,
-		Subsets: *subsets, Bootstrap: *boot, Out: *out, Store: *store, Watch: watch(os.Stderr, *quiet)})
+		Subsets: *subsets, Bootstrap: *boot, Out: *f.out, Store: *f.store, Watch: watch(os.Stderr, *f.quiet)})
 	return report("compare", sum, err)
 }
