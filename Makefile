@@ -12,7 +12,7 @@ HDF5_LDFLAGS := $(shell pkg-config --libs-only-L hdf5 2>/dev/null)
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) $(HDF5_CFLAGS)
 export CGO_LDFLAGS := $(or $(CGO_LDFLAGS),-O2 -g) $(HDF5_LDFLAGS)
 
-.PHONY: all setup setup-build demo test hostile fuzz fuzz-short bench bench-nwb bench-rnn models build clean
+.PHONY: all setup setup-build setup-beam build-beam test-beam demo test hostile fuzz fuzz-short bench bench-nwb bench-rnn models build clean
 
 all: build
 
@@ -32,6 +32,21 @@ LDFLAGS := -X github.com/oblique-neuro/oblique/internal/version.commit=$(COMMIT)
 
 build: setup-build
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/oblique ./cmd/oblique
+
+# oblique-beam (beam/, a Go module of its own, so that Apache Beam stays out
+# of oblique's dependencies; README "Beyond one machine").
+setup-beam:
+	@scripts/setup.sh beam
+
+build-beam: setup-beam
+	cd beam && $(GO) build -ldflags '$(LDFLAGS)' -o $(abspath $(OUT))/oblique-beam ./cmd/oblique-beam
+
+# Its tests run batch, sweep and compare on Prism (in-process and a
+# stand-alone job server) against the oblique command: about 2 minutes, plus
+# several minutes of CPU to build Beam on a cold cache, so not in make test;
+# .ci/run runs both.
+test-beam: setup-beam
+	cd beam && $(GO) vet ./... && $(GO) test -timeout 30m ./...
 
 # The main job on the bundled data: the paper's Fig. 7B "BCI 1" recording.
 demo: build

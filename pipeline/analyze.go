@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,39 +117,55 @@ func Analyze(ctx context.Context, inputs []string, o AnalyzeOptions) ([]Analysis
 	return out, nil
 }
 
-// uniqueNames makes the recordings' names unique within one run: where
-// inputs from different folders share a name, the parent folder is put in
-// front ("monkeyJ/session"); where that is not enough, the input path.
+// uniqueNames makes the recordings' names unique within one run
+// (UniqueNames).
 func uniqueNames(rows []Analysis) {
-	for _, qualify := range []func(Analysis) string{
-		func(a Analysis) string { return filepath.Base(filepath.Dir(a.Input)) + "/" + a.Name },
-		func(a Analysis) string { return a.Input },
+	names, inputs := make([]string, len(rows)), make([]string, len(rows))
+	for i, a := range rows {
+		names[i], inputs[i] = a.Name, a.Input
+	}
+	for i, n := range UniqueNames(names, inputs) {
+		rows[i].Name = n
+	}
+}
+
+// UniqueNames returns the names of a run's recordings (read from inputs)
+// made unique as Analyze makes them: where inputs from different folders
+// share a name, the parent folder is put in front ("monkeyJ/session");
+// where that is not enough, the input path. A distributed run that analyses
+// each input apart applies it to the whole run's names.
+func UniqueNames(names, inputs []string) []string {
+	out := slices.Clone(names)
+	for _, qualify := range []func(i int) string{
+		func(i int) string { return filepath.Base(filepath.Dir(inputs[i])) + "/" + out[i] },
+		func(i int) string { return inputs[i] },
 	} {
 		byName := map[string][]int{}
-		for i, a := range rows {
-			byName[a.Name] = append(byName[a.Name], i)
+		for i, n := range out {
+			byName[n] = append(byName[n], i)
 		}
 		clash := false
 		for _, idx := range byName {
-			if len(idx) < 2 || sameInput(rows, idx) {
+			if len(idx) < 2 || sameInput(inputs, idx) {
 				continue
 			}
 			clash = true
 			for _, i := range idx {
-				rows[i].Name = qualify(rows[i])
+				out[i] = qualify(i)
 			}
 		}
 		if !clash {
-			return
+			break
 		}
 	}
+	return out
 }
 
-// sameInput tells whether the rows idx all read one input (the same file
+// sameInput tells whether the inputs idx are all one file (the same file
 // given twice keeps its name).
-func sameInput(rows []Analysis, idx []int) bool {
+func sameInput(inputs []string, idx []int) bool {
 	for _, i := range idx[1:] {
-		if filepath.Clean(rows[i].Input) != filepath.Clean(rows[idx[0]].Input) {
+		if filepath.Clean(inputs[i]) != filepath.Clean(inputs[idx[0]]) {
 			return false
 		}
 	}

@@ -215,7 +215,11 @@ func Summary(run *models.Run) TrainSummary {
 
 // Sweep reads a sweep file (TOML; models.ParseSweep); an empty path is the
 // sweep behind the bundled networks. It returns the sweep's runs.
-func Sweep(path string) ([]models.SweepRun, error) {
+func Sweep(path string) ([]models.SweepRun, error) { return SweepWith(path, 0, 0) }
+
+// SweepWith is Sweep with n units and gain g in place of the file's n and g
+// (0 keeps the file's value): one point of a grid over N and g.
+func SweepWith(path string, n int, g float64) ([]models.SweepRun, error) {
 	raw, name := bundled.Sweep(), "bundled sweep.toml"
 	if path != "" {
 		var err error
@@ -228,7 +232,20 @@ func Sweep(path string) ([]models.SweepRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	runs, _ := sw.Runs()
+	if n == 0 && g == 0 {
+		runs, _ := sw.Runs() // ParseSweep checked them
+		return runs, nil
+	}
+	if n != 0 {
+		sw.N = n
+	}
+	if g != 0 {
+		sw.G = g
+	}
+	runs, err := sw.Runs()
+	if err != nil {
+		return nil, fmt.Errorf("%s with n = %d, g = %g: %w", name, sw.N, sw.G, err)
+	}
 	return runs, nil
 }
 

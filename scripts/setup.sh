@@ -3,6 +3,7 @@
 # the Debian packages the build and tests need when they are missing, and
 # downloads the Go modules. Safe to run again; it only acts on what is missing.
 # "setup.sh build" installs only what building and the demo need (libhdf5);
+# "setup.sh beam" that and what oblique-beam's tests need (python3-h5py);
 # without an argument, also what the tests need (Chromium, Node.js and npm,
 # Arrow JS, qemu-user).
 set -euo pipefail
@@ -24,7 +25,11 @@ what="${1:-test}"
 declare -A debs=(
   [libhdf5-dev]=/usr/include/hdf5/serial/hdf5.h
 )
-if [ "$what" != build ]; then
+if [ "$what" = beam ]; then
+  # make_nlb.py writes the NLB-like files of oblique-beam's tests (beam/).
+  debs[python3-h5py]=/usr/lib/python3/dist-packages/h5py/__init__.py
+fi
+if [ "$what" != build ] && [ "$what" != beam ]; then
   debs[chromium]=/usr/bin/chromium # the report's browser test (headless)
   debs[qemu-user]=/usr/bin/qemu-aarch64 # the arm64 kernels' tests, emulated (scripts/test-kernels.sh)
   # Node.js and npm read the Arrow files in the tests with Arrow JS; a Node.js
@@ -55,6 +60,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 go mod download
+if [ "$what" = beam ]; then
+  (cd beam && go mod download)
+  exit 0
+fi
 [ "$what" = build ] && exit 0
 
 # Arrow JS for the tests, from the committed lock file, into a git-ignored

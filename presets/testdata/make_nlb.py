@@ -17,6 +17,12 @@ rtt_like.nwb   16 units (4 held out), 30 s of continuous 600 ms trials, target_p
 --large writes one large MC_Maze-like file for the benchmark instead
 (maze_large; benchmarks/nwb_bench.sh, never committed).
 
+    /usr/bin/python3 presets/testdata/make_nlb.py --variants DIR --count K
+
+writes K more files into DIR, maze-like and rtt-like in turn, each from its
+own seed (maze_v1.nwb, rtt_v2.nwb, …; never committed): many distinct
+recordings for the batch tests of oblique-beam.
+
 Firing rates follow smooth latent signals (shared and private). The hand
 velocity is a fixed linear readout (planted(), saved as *_w.npy) of the
 units' spike trains smoothed with a Gaussian of sd 45 ms, in Hz, 100 ms
@@ -155,8 +161,8 @@ def planted(n):
     return np.random.default_rng(W_PLANTED_SEED).standard_normal((2, n))
 
 
-def maze():
-    rng = np.random.default_rng(11)
+def maze(seed=11, path=None):
+    rng = np.random.default_rng(seed)
     n_in, n_out, n_trials = 12, 4, 30
     n = n_in + n_out
     dur_ms = 1000 + n_trials * 2000
@@ -178,7 +184,7 @@ def maze():
         if sp == "test":
             keep[int(round(s * 1000)):int(round(e * 1000))] = False
     conv = 0.05  # int16 counts of 0.05 mm/s
-    with h5py.File(os.path.join(HERE, "maze_like.nwb"), "w") as f:
+    with h5py.File(path or os.path.join(HERE, "maze_like.nwb"), "w") as f:
         nwb_root(f, "maze-like")
         units(f, trains, [False] * n_in + [True] * n_out, dur_ms / 1000, np.uint16)
         iv = f.create_group("intervals")
@@ -198,11 +204,12 @@ def maze():
         assert np.abs(vel).max() / conv < 32767, "velocity overflows int16"
         timeseries(beh, "hand_vel", np.round(vel[keep] / conv).astype(np.int16), "mm/s", conversion=conv,
                    timestamps=t_ms[keep] / 1000.0)
-    np.save(os.path.join(HERE, "maze_like_w.npy"), w)
+    if path is None:
+        np.save(os.path.join(HERE, "maze_like_w.npy"), w)
 
 
-def rtt():
-    rng = np.random.default_rng(12)
+def rtt(seed=12, path=None):
+    rng = np.random.default_rng(seed)
     n_in, n_out = 12, 4
     n = n_in + n_out
     dur_ms = 30000
@@ -226,7 +233,7 @@ def rtt():
     for s, e, sp in zip(starts, stops, split):
         if sp == "test":
             vel[int(round(s * 1000)):int(round(e * 1000))] = np.nan
-    with h5py.File(os.path.join(HERE, "rtt_like.nwb"), "w") as f:
+    with h5py.File(path or os.path.join(HERE, "rtt_like.nwb"), "w") as f:
         nwb_root(f, "rtt-like")
         units(f, trains, [False] * n_in + [True] * n_out, dur_ms / 1000, np.uint32)
         tr = f.create_group("intervals/trials")
@@ -240,7 +247,8 @@ def rtt():
         attrs(beh, "ProcessingModule", "behaviour")
         timeseries(beh, "finger_vel", vel.astype(np.float32), "mm/s", rate=1000.0, start=0.0)
         timeseries(beh, "target_pos", target.astype(np.float32), "mm", rate=1000.0, start=0.0)
-    np.save(os.path.join(HERE, "rtt_like_w.npy"), w)
+    if path is None:
+        np.save(os.path.join(HERE, "rtt_like_w.npy"), w)
 
 
 def maze_large(path, mb, seed=13):
@@ -346,8 +354,17 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Writes the NLB-like test files (default) or a large one for the benchmark.")
     ap.add_argument("--large", metavar="FILE", help="write a large MC_Maze-like file to FILE instead (never commit it)")
     ap.add_argument("--mb", type=float, default=50, help="approximate size of the large file in MB (default 50)")
+    ap.add_argument("--variants", metavar="DIR", help="write --count seeded variants into DIR instead (never commit them)")
+    ap.add_argument("--count", type=int, default=8, help="number of variants (default 8)")
     args = ap.parse_args()
-    if args.large:
+    if args.variants:
+        os.makedirs(args.variants, exist_ok=True)
+        for i in range(1, args.count + 1):
+            kind, make = ("maze", maze) if i % 2 else ("rtt", rtt)
+            path = os.path.join(args.variants, "%s_v%d.nwb" % (kind, i))
+            make(seed=100 + i, path=path)
+            print(path, os.path.getsize(path), "bytes")
+    elif args.large:
         trials = maze_large(args.large, args.mb)
         print(args.large, os.path.getsize(args.large), "bytes,", trials, "trials")
     else:
