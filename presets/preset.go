@@ -124,6 +124,9 @@ func Parse(b []byte, name string) (*Preset, error) {
 	if und := tomlsafe.UnknownKeys(md); und != "" {
 		return nil, fmt.Errorf("preset %s: unknown key %s", name, und)
 	}
+	if p.Layout != "mat" && p.Layout != "nwb-trials" {
+		return nil, fmt.Errorf("preset %s: unknown layout %q (layouts: nwb-trials, mat)", name, p.Layout)
+	}
 	return &p, nil
 }
 
