@@ -34,7 +34,7 @@ Runs in this process on Prism (Beam's local runner, web UI on
 http://localhost:8074 when that port is free) unless the Beam flags say
 otherwise, e.g. a stand-alone Prism or Flink job server:
   --runner=universal --endpoint=localhost:8073 --environment_type=LOOPBACK
-'oblique-beam COMMAND -h' lists a command's flags (Beam's own among them).
+'oblique-beam COMMAND -h' lists a command's flags, 'oblique-beam COMMAND -help-beam -h' Beam's too.
 `
 
 func main() {
@@ -63,6 +63,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "oblique-beam: unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
 	}
+	// Every flag defined so far is Beam's (package initialisation).
+	flag.VisitAll(func(f *flag.Flag) { beamFlags[f.Name] = true })
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[2:])
@@ -79,16 +81,31 @@ func main() {
 	}
 }
 
+// beamFlags names Beam's own flags.
+var beamFlags = map[string]bool{}
+
 // parse parses a command's flags, defined on the command line's flag set
 // beside Beam's, and initialises Beam; it returns the other arguments.
 func parse(args []string, about string) ([]string, error) {
 	flag.CommandLine.Init(os.Args[0]+" "+os.Args[1], flag.ContinueOnError)
+	verbose := flag.Bool("v", false, "print the runner's and Beam's informational logs")
+	helpBeam := flag.Bool("help-beam", false, "list Beam's own flags too")
 	flag.CommandLine.Usage = func() {
 		w := flag.CommandLine.Output()
 		fmt.Fprint(w, about)
-		flag.PrintDefaults()
+		// The command's flags, then (with -help-beam) Beam's.
+		own := flag.NewFlagSet("", flag.ContinueOnError)
+		own.SetOutput(w)
+		flag.VisitAll(func(f *flag.Flag) {
+			if !beamFlags[f.Name] || *helpBeam {
+				own.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		own.PrintDefaults()
+		if !*helpBeam {
+			fmt.Fprintf(w, "\nand %d flags of Beam's (--runner, --endpoint, --environment_type, --job_name, …): -help-beam -h lists them\n", len(beamFlags))
+		}
 	}
-	verbose := flag.Bool("v", false, "print the runner's and Beam's informational logs")
 	// Flags may follow the files, as with oblique's commands.
 	var pos []string
 	for {
