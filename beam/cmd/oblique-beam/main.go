@@ -248,7 +248,7 @@ networks' sweep) as a Beam job, each run on a worker, into -runs DIR;
 finished runs are kept and unfinished ones resume from their checkpoints
 (a preempted worker's run continues where it stopped). Then measures each
 setting's runs as 'oblique models -runs DIR' does and writes its three
-tables. -n and -g sweep a grid of units and gains in place of the file's n
+tables; with -simulate, also each run's simulated recording analysed. -n and -g sweep a grid of units and gains in place of the file's n
 and g (runs then in DIR/nN-gG/).
 
 `
@@ -259,6 +259,7 @@ func sweep(ctx context.Context, args []string) error {
 	store := flag.String("store", "", "keep the measured settings' results in `DIR` (default: FILE.items)")
 	ns := flag.String("n", "", "comma-separated `LIST` of unit counts to sweep (default: the file's n)")
 	gs := flag.String("g", "", "comma-separated `LIST` of gains to sweep (default: the file's g)")
+	sim := flag.Bool("simulate", false, "also simulate each run (as 'oblique simulate RUN -seed S') and analyse it (as 'oblique analyze -seed S') into FILE-simulated.arrow")
 	quiet := flag.Bool("quiet", false, "no progress lines")
 	ui := flag.Int("ui-port", jobs.UIPort, "`PORT` of the in-process Prism's web UI (-1: none)")
 	var m pipeline.MeasureSettings
@@ -275,7 +276,7 @@ func sweep(ctx context.Context, args []string) error {
 	if *runs == "" {
 		return fmt.Errorf("-runs DIR is required")
 	}
-	o := jobs.SweepOptions{Out: *runs, Measure: m, Tables: *out, Store: *store, Watch: watch(os.Stderr, *quiet)}
+	o := jobs.SweepOptions{Out: *runs, Measure: m, Tables: *out, Store: *store, Simulate: *sim, Watch: watch(os.Stderr, *quiet)}
 	if len(pos) == 1 {
 		o.File = pos[0]
 	}
