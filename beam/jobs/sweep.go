@@ -21,6 +21,7 @@ import (
 )
 
 func init() {
+	register.DoFn4x0[context.Context, string, Trained, func(Result)](&simulateFn{})
 	register.DoFn3x0[context.Context, Item, func(string, Trained)](&trainFn{})
 	register.Emitter2[string, Trained]()
 	register.DoFn4x0[context.Context, string, func(*Trained) bool, func(Result)](&measureFn{})
@@ -59,7 +60,22 @@ type SweepOptions struct {
 	// trajectories tables go beside it); Store the folder of the measured
 	// settings' results ("" → Tables + ".items").
 	Tables, Store string
-	Watch         Watch
+	// Simulate, when true, also runs each trained network on 32 fresh
+	// trials seeded with Measure.Seed (`oblique simulate RUN -seed S`, into
+	// RUN/sim-noise-off-sS) and analyses the recording (`oblique analyze
+	// -seed S`) into SimulatedPath(Tables).
+	Simulate bool
+	Watch    Watch
+}
+
+// SimulatedPath is the table of a sweep's simulated recordings: FILE
+// -simulated.arrow beside the runs table FILE.arrow.
+func SimulatedPath(tables string) string {
+	base, ok := strings.CutSuffix(tables, ".arrow")
+	if !ok {
+		base = tables
+	}
+	return base + "-simulated.arrow"
 }
 
 // Trained is a training run's outcome on its way to the measures.
@@ -199,10 +215,24 @@ func Sweep(ctx context.Context, o SweepOptions) (Summary, error) {
 	trained := beam.ParDo(s, &trainFn{Config: js}, col)
 	measured := beam.ParDo(s, &measureFn{Config: js}, beam.GroupByKey(s, trained))
 	writeStep(s, measured, js)
+	stages := []Counts{{Stage: "train", Total: len(items)}, {Stage: "measure", Total: cfg.Total}}
+	if o.Simulate {
+		// The simulated recordings' analyses make a batch job's table.
+		sim := config{Kind: "batch", Settings: pipeline.AnalysisSettings{Seed: o.Measure.Seed}, Sweep: sc, Markers: dir,
+			Outputs: []string{SimulatedPath(o.Tables)}, Total: len(items), Meta: cfg.Meta}
+		sjs, err := sim.encode()
+		if err != nil {
+			return Summary{}, err
+		}
+		writeStep(s, beam.ParDo(s, &simulateFn{Config: sjs}, trained), sjs)
+		stages = append(stages, Counts{Stage: "simulate", Total: len(items)})
+	}
 
 	had := exists(outs[0])
-	stages := []Counts{{Stage: "train", Total: len(items)}, {Stage: "measure", Total: cfg.Total}}
 	r, err := run(ctx, p, o.Watch, dir, stages)
+	if o.Simulate {
+		outs = append(outs, SimulatedPath(o.Tables))
+	}
 	sum := Summary{Runner: r, Outputs: outs, Elapsed: time.Since(t0)}
 	for _, st := range stages {
 		sum.Stages = append(sum.Stages, Count(dir, st.Stage, st.Total))
@@ -212,10 +242,66 @@ func Sweep(ctx context.Context, o SweepOptions) (Summary, error) {
 	}
 	train := sum.Stages[0]
 	sum.Kept = train.Failed == train.Total && had
-	if n := train.Failed + sum.Stages[1].Failed; n > 0 {
+	failed := 0
+	for _, st := range sum.Stages {
+		failed += st.Failed
+	}
+	if failed > 0 {
 		return sum, fmt.Errorf("%d runs and %d settings %w", train.Failed, sum.Stages[1].Failed, ErrFailed)
 	}
 	return sum, nil
+}
+
+// simulateFn runs a trained network on fresh trials (as `oblique simulate
+// RUN -seed S`) and analyses the recording (as `oblique analyze -seed S`):
+// the run's row of the simulated recordings' table.
+type simulateFn struct {
+	Config string
+	cfg    config
+}
+
+func (f *simulateFn) Setup() (err error) {
+	f.cfg, err = decodeConfig(f.Config)
+	return err
+}
+
+func (f *simulateFn) ProcessElement(ctx context.Context, _ string, t Trained, emit func(Result)) {
+	run := filepath.Join(f.cfg.Sweep.Out, t.Name)
+	worker := workerName()
+	end := markers(f.cfg.Markers).start("simulate", t.Index, worker)
+	t0 := time.Now()
+	seed := f.cfg.Settings.Seed
+	manifest := filepath.Join(run, fmt.Sprintf("sim-noise-off-s%d", seed), "recording.toml")
+	var a pipeline.Analysis
+	if t.Error != "" {
+		a = pipeline.Analysis{Input: run, Name: t.Name, Err: fmt.Errorf("%s: not trained: %s", run, t.Error)}
+	} else if err := simulate(run, pipeline.SimSettings{Trials: 32, Seed: seed, Drop: 10}, filepath.Dir(manifest), &manifest); err != nil {
+		a = pipeline.Analysis{Input: run, Name: t.Name, Err: err}
+	} else {
+		a = analyze(ctx, Item{Index: t.Index, Input: manifest}, f.cfg.Settings)
+	}
+	r := Result{Index: t.Index, Input: a.Input, Elapsed: time.Since(t0).Seconds(), Worker: worker}
+	if a.Err != nil {
+		r.Error = a.Err.Error()
+	}
+	if b, err := tableBytes(reports.AnalyzeTable([]pipeline.Analysis{a}, f.cfg.Settings, "")); err == nil {
+		r.Tables = [][]byte{b}
+	} else if r.Error == "" {
+		r.Error = err.Error()
+	}
+	end(outcome(r.Error))
+	emit(r)
+}
+
+// simulate is pipeline.Simulate with a panic turned into its error; it
+// sets *manifest to the recording written.
+func simulate(run string, s pipeline.SimSettings, out string, manifest *string) (err error) {
+	defer recovered(run, &err)
+	sim, err := pipeline.Simulate(run, s, out)
+	if err == nil {
+		*manifest = sim.Manifest
+	}
+	return err
 }
 
 // trainFn trains one run of a sweep to its steps.

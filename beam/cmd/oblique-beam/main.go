@@ -34,7 +34,7 @@ Runs in this process on Prism (Beam's local runner, web UI on
 http://localhost:8074 when that port is free) unless the Beam flags say
 otherwise, e.g. a stand-alone Prism or Flink job server:
   --runner=universal --endpoint=localhost:8073 --environment_type=LOOPBACK
-'oblique-beam COMMAND -h' lists a command's flags (Beam's own among them).
+'oblique-beam COMMAND -h' lists a command's flags, 'oblique-beam COMMAND -help-beam -h' Beam's too.
 `
 
 func main() {
@@ -63,6 +63,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "oblique-beam: unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
 	}
+	// Every flag defined so far is Beam's (package initialisation).
+	flag.VisitAll(func(f *flag.Flag) { beamFlags[f.Name] = true })
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[2:])
@@ -79,16 +81,31 @@ func main() {
 	}
 }
 
+// beamFlags names Beam's own flags.
+var beamFlags = map[string]bool{}
+
 // parse parses a command's flags, defined on the command line's flag set
 // beside Beam's, and initialises Beam; it returns the other arguments.
 func parse(args []string, about string) ([]string, error) {
 	flag.CommandLine.Init(os.Args[0]+" "+os.Args[1], flag.ContinueOnError)
+	verbose := flag.Bool("v", false, "print the runner's and Beam's informational logs")
+	helpBeam := flag.Bool("help-beam", false, "list Beam's own flags too")
 	flag.CommandLine.Usage = func() {
 		w := flag.CommandLine.Output()
 		fmt.Fprint(w, about)
-		flag.PrintDefaults()
+		// The command's flags, then (with -help-beam) Beam's.
+		own := flag.NewFlagSet("", flag.ContinueOnError)
+		own.SetOutput(w)
+		flag.VisitAll(func(f *flag.Flag) {
+			if !beamFlags[f.Name] || *helpBeam {
+				own.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		own.PrintDefaults()
+		if !*helpBeam {
+			fmt.Fprintf(w, "\nand %d flags of Beam's (--runner, --endpoint, --environment_type, --job_name, …): -help-beam -h lists them\n", len(beamFlags))
+		}
 	}
-	verbose := flag.Bool("v", false, "print the runner's and Beam's informational logs")
 	// Flags may follow the files, as with oblique's commands.
 	var pos []string
 	for {
@@ -231,7 +248,7 @@ networks' sweep) as a Beam job, each run on a worker, into -runs DIR;
 finished runs are kept and unfinished ones resume from their checkpoints
 (a preempted worker's run continues where it stopped). Then measures each
 setting's runs as 'oblique models -runs DIR' does and writes its three
-tables. -n and -g sweep a grid of units and gains in place of the file's n
+tables; with -simulate, also each run's simulated recording analysed. -n and -g sweep a grid of units and gains in place of the file's n
 and g (runs then in DIR/nN-gG/).
 
 `
@@ -242,6 +259,7 @@ func sweep(ctx context.Context, args []string) error {
 	store := flag.String("store", "", "keep the measured settings' results in `DIR` (default: FILE.items)")
 	ns := flag.String("n", "", "comma-separated `LIST` of unit counts to sweep (default: the file's n)")
 	gs := flag.String("g", "", "comma-separated `LIST` of gains to sweep (default: the file's g)")
+	sim := flag.Bool("simulate", false, "also simulate each run (as 'oblique simulate RUN -seed S') and analyse it (as 'oblique analyze -seed S') into FILE-simulated.arrow")
 	quiet := flag.Bool("quiet", false, "no progress lines")
 	ui := flag.Int("ui-port", jobs.UIPort, "`PORT` of the in-process Prism's web UI (-1: none)")
 	var m pipeline.MeasureSettings
@@ -258,7 +276,7 @@ func sweep(ctx context.Context, args []string) error {
 	if *runs == "" {
 		return fmt.Errorf("-runs DIR is required")
 	}
-	o := jobs.SweepOptions{Out: *runs, Measure: m, Tables: *out, Store: *store, Watch: watch(os.Stderr, *quiet)}
+	o := jobs.SweepOptions{Out: *runs, Measure: m, Tables: *out, Store: *store, Simulate: *sim, Watch: watch(os.Stderr, *quiet)}
 	if len(pos) == 1 {
 		o.File = pos[0]
 	}

@@ -322,8 +322,9 @@ func TestBatch(t *testing.T) {
 	checkBatch(t, got, in, want, wantMeta, false)
 
 	// Again: every result that succeeded is reused, the table is the same.
-	status, stdout, stderr = beamCmd(t, append([]string{"batch", "-o", out, "-list", list, "-ui-port", "-1"}, quick...)...)
-	if status != 1 {
+	// The in-process Prism serves its web UI, on a port of the system's.
+	status, stdout, stderr = beamCmd(t, append([]string{"batch", "-o", out, "-list", list, "-ui-port", "0"}, quick...)...)
+	if status != 1 || !strings.Contains(stderr, "runner: prism (in-process); UI: http://localhost:") {
 		t.Fatalf("second batch: status %d\n%s%s", status, stdout, stderr)
 	}
 	again := readArrow(t, out)
@@ -590,7 +591,8 @@ func waitPort(t testing.TB, port int) {
 
 // TestSweep runs a small sweep (2 tasks × 2 regimes × 2 seeds, short
 // training) and checks its three tables against `oblique sweep` + `oblique
-// models -runs` on the same grid, value for value. One run is left as a
+// models -runs` on the same grid, value for value, and its simulated
+// recordings' table against `oblique simulate` + `oblique analyze`. One run is left as a
 // preempted worker leaves it (trained part of the way, with its
 // checkpoint): the sweep resumes it, to the same weights as a run trained
 // without a stop.
@@ -632,11 +634,11 @@ func TestSweep(t *testing.T) {
 	}
 	exe, err := os.Executable()
 	must(t, err)
-	status, out, errs := in(job, exe, "sweep", file, "-runs", "runs", "-o", "models.arrow", "-seed", "2", "-ui-port", "-1")
+	status, out, errs := in(job, exe, "sweep", file, "-runs", "runs", "-o", "models.arrow", "-seed", "2", "-ui-port", "-1", "-simulate")
 	if status != 0 {
 		t.Fatalf("oblique-beam sweep: status %d\n%s%s", status, out, errs)
 	}
-	for _, w := range []string{"train: 8/8 done (0 failed", "measure: 4/4 done (0 failed"} {
+	for _, w := range []string{"train: 8/8 done (0 failed", "measure: 4/4 done (0 failed", "simulate: 8/8 done (0 failed"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("oblique-beam sweep's output lacks %q:\n%s", w, out)
 		}
@@ -663,6 +665,27 @@ func TestSweep(t *testing.T) {
 			t.Errorf("%s of the resumed run differs from the run trained without a stop", w)
 		}
 	}
+	// The simulated recordings: `oblique simulate` on each run, then
+	// `oblique analyze` on them all, in the sweep's order.
+	names, _, err := jobs.SweepRuns(jobs.SweepOptions{File: file})
+	must(t, err)
+	var manifests []string
+	for _, n := range names {
+		run := filepath.Join("runs", n)
+		if status, out, errs := in(ref, oblique, "simulate", run, "-seed", "2"); status != 0 {
+			t.Fatalf("oblique simulate %s: status %d\n%s%s", n, status, out, errs)
+		}
+		manifests = append(manifests, filepath.Join(run, "sim-noise-off-s2", "recording.toml"))
+	}
+	if status, out, errs := in(ref, oblique, append([]string{"analyze", "-quiet", "-seed", "2", "-o", "models-simulated.arrow"}, manifests...)...); status != 0 {
+		t.Fatalf("oblique analyze: status %d\n%s%s", status, out, errs)
+	}
+	a, b := readArrow(t, filepath.Join(ref, "models-simulated.arrow")), readArrow(t, filepath.Join(job, "models-simulated.arrow"))
+	if a.NumRows() != 8 {
+		t.Errorf("%d simulated recordings analysed, want 8", a.NumRows())
+	}
+	sameTables(t, "simulated", a, b)
+
 	// Again: every run is done and every setting's measures are reused.
 	status, out, errs = in(job, exe, "sweep", file, "-runs", "runs", "-o", "models.arrow", "-seed", "2", "-ui-port", "-1")
 	if status != 0 || !strings.Contains(out, "measure: 4/4 done (0 failed, 4 reused)") {
