@@ -184,8 +184,8 @@ func TestBinner(t *testing.T) {
 }
 
 // TestSmoothAt checks SmoothColumn against the sum of its definition, and
-// SmoothAt (on floats and on 16-bit counts) against SmoothColumn, bit for
-// bit, for series from the kernel's length up, with kernels of 6, 12 and
+// SmoothAt (on floats and on 16-bit counts) and SmoothRange against
+// SmoothColumn, bit for bit, for series from the kernel's length up, with kernels of 6, 12 and
 // 18 taps.
 func TestSmoothAt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
@@ -221,6 +221,19 @@ func TestSmoothAt(t *testing.T) {
 				}
 				if a := preprocess.SmoothAt(x, i, kernel); math.Float64bits(a) != math.Float64bits(w) {
 					t.Fatalf("σ %v, %d bins (kernel %d): SmoothAt(x, %d) = %v, want %v", sigma, l, m, i, a, w)
+				}
+			}
+			// SmoothRange, into a column of 3, over every range.
+			const scale = 1 / 0.045
+			for from := 0; from <= l; from++ {
+				for to := from; to <= l; to++ {
+					col := make([]float64, 3*(to-from)+1)
+					preprocess.SmoothRange(col[1:], 3, counts, from, to, kernel, scale)
+					for i := from; i < to; i++ {
+						if g, w := col[1+3*(i-from)], got[i]*scale; math.Float64bits(g) != math.Float64bits(w) {
+							t.Fatalf("σ %v, %d bins: SmoothRange(%d, %d)[%d] = %v, want %v", sigma, l, from, to, i, g, w)
+						}
+					}
 				}
 			}
 		}

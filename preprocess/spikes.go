@@ -125,6 +125,48 @@ func SmoothAt[T uint16 | float64](x []T, i int, kernel []float64) float64 {
 	return acc
 }
 
+// SmoothRange writes elements from … to−1 of numpy.convolve(x, kernel,
+// 'same'), each times scale, to dst[0], dst[stride], dst[2·stride], …:
+// SmoothAt's values (the same sums in the same order, so the same bits)
+// for a run of elements, as a column of a row-major matrix.
+func SmoothRange[T uint16 | float64](dst []float64, stride int, x []T, from, to int, kernel []float64, scale float64) {
+	m := len(kernel)
+	shift := (m - 1) / 2
+	// For lo ≤ i < hi every tap lands inside x.
+	lo, hi := max(from, m-1-shift), min(to, len(x)-shift)
+	o := 0
+	for i := from; i < min(lo, to); i, o = i+1, o+stride {
+		dst[o] = SmoothAt(x, i, kernel) * scale
+	}
+	if m == 6 && lo < hi {
+		// σ = bin width: SmoothAt's unrolled sums.
+		k0, k1, k2, k3, k4, k5 := kernel[0], kernel[1], kernel[2], kernel[3], kernel[4], kernel[5]
+		_ = dst[o+(hi-lo-1)*stride]
+		for i := lo; i < hi; i, o = i+1, o+stride {
+			w := x[i-3 : i+3 : i+3]
+			var acc float64
+			acc += k0 * float64(w[5])
+			acc += k1 * float64(w[4])
+			acc += k2 * float64(w[3])
+			acc += k3 * float64(w[2])
+			acc += k4 * float64(w[1])
+			acc += k5 * float64(w[0])
+			dst[o] = acc * scale
+		}
+	} else {
+		for i := lo; i < hi; i, o = i+1, o+stride {
+			var acc float64
+			for k, w := range kernel {
+				acc += w * float64(x[i+shift-k])
+			}
+			dst[o] = acc * scale
+		}
+	}
+	for i := max(hi, lo); i < to; i, o = i+1, o+stride {
+		dst[o] = SmoothAt(x, i, kernel) * scale
+	}
+}
+
 // FIRLowpass returns scipy.signal.firwin(taps, cutoff, window='hamming'):
 // a windowed-sinc low-pass filter with cutoff relative to Nyquist, scaled
 // to unit gain at zero frequency.

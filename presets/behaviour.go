@@ -115,7 +115,7 @@ func (b *behaviour) stop() {
 var errIrregular = errors.New("not a regular series")
 
 // seriesBlock is how many samples streamRows reads at a time.
-var seriesBlock = 1 << 16 // a variable for the tests
+var seriesBlock = 1 << 14 // a variable for the tests
 
 // streamRows returns the series of sr on the rows of j, reading it a block
 // at a time: first its times, which must place the samples on increasing

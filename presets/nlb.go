@@ -419,9 +419,7 @@ func (b *builder) aligned(pl *plan, grid preprocess.Grid, c *preprocess.Binner, 
 			at := c.Slot(ct.lo)
 			for u := g * unitGroup; u < min((g+1)*unitGroup, c.Units); u++ {
 				seg := c.Unit(u)[at : at+ct.hi-ct.lo]
-				for i := ct.from; i < ct.to; i++ {
-					raw.Data[(ct.out+i-ct.from)*raw.Stride+u] = preprocess.SmoothAt(seg, i-ct.lo, kernel) * scale
-				}
+				preprocess.SmoothRange(raw.Data[ct.out*raw.Stride+u:], raw.Stride, seg, ct.from-ct.lo, ct.to-ct.lo, kernel, scale)
 			}
 		}
 	}, nil)

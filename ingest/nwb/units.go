@@ -66,9 +66,8 @@ func (f *File) UnitsInfo() (u *Units, count int, err error) {
 }
 
 // spikeBlock is how many spike times EachSpikeBlock reads at a time (unless
-// one unit has more): 2 MB, few reads and still in the cache while it is
-// used.
-var spikeBlock = 1 << 18 // a variable for the tests
+// one unit has more): 256 KB, which stays in the cache while it is used.
+var spikeBlock = 1 << 15 // a variable for the tests
 
 // EachSpikeTrain calls fn with the spike times of each unit of /units, in
 // row order, reading the spike times a block at a time into one buffer, so

@@ -17,7 +17,7 @@ import (
 // presets/testdata/make_nlb.py --large): open the file, read the units,
 // trials and hand velocity, bin the spikes at 1 ms and sum them to 45 ms,
 // decimate the behaviour, cut, smooth and align the trials, and build the
-// centred decoding matrix. benchmarks/nwb_peer.py does the same with h5py
+// centred decoding matrix (preprocess.Take, as pipeline.Analyze does). benchmarks/nwb_peer.py does the same with h5py
 // and NumPy; both log the design's shape and sums so that the script can
 // check they computed the same thing.
 //
@@ -65,7 +65,9 @@ func benchNLBMaze(b *testing.B, path string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if d, err = preprocess.Build(rec, s); err != nil {
+		// Take, as the pipeline does: the design is built in the
+		// recording's storage, which is not needed afterwards.
+		if d, err = preprocess.Take(rec, s); err != nil {
 			b.Fatal(err)
 		}
 	}
