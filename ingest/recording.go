@@ -82,6 +82,10 @@ type Recording struct {
 	Sources []Source
 	// Description and Licence describe the data set.
 	Description, Licence string
+	// Notes are what the reader dropped or changed on the way (trials
+	// without an alignment time, spike times outside the observation, …),
+	// each with its count; the analysis reports them with its own notes.
+	Notes []string
 }
 
 // Source is one input file and the role it played.

@@ -212,6 +212,8 @@ func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.S
 		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
 		return a
 	}
+	// The reader's notes come first: they say what the numbers are of.
+	res.Notes = append(slices.Clip(rec.Notes), res.Notes...)
 	a.Result = res
 	if err := finiteResult(res); err != nil {
 		a.Err = fmt.Errorf("%s (%s): %w", path, rec.Name, err)
