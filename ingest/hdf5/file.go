@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 	"sync/atomic"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // File is an HDF5 file open for reading. It implements Reader.
@@ -356,8 +358,31 @@ func (f *File) readInto(p string, start, count int, w want, dst any) (any, error
 	if v, ok, err := f.readDirect(p, start, count, w, dst); ok {
 		return v, wrap(f.name, p, "", err)
 	}
+	if err := f.checkLimit(p, start, count); err != nil {
+		return nil, wrap(f.name, p, "", err)
+	}
 	v, err := f.b.read(p, start, count, w, dst)
 	return v, wrap(f.name, p, "", err)
+}
+
+// checkLimit refuses, in this process, a read beyond this process's
+// inputfile.Limit (elements): a reader process checks against the limit of
+// its environment when it was started, which a program may have changed
+// since. A dataset this process cannot describe is left to the library's
+// read and its error.
+func (f *File) checkLimit(p string, start, count int) error {
+	if _, ok := f.b.(*remote); !ok {
+		return nil // the library's read checks in this process
+	}
+	info, _, err := f.c.dataset(p, f.b)
+	if err != nil || info.Null {
+		return nil
+	}
+	if count, err = rowRange(start, count, info.Rows()); err != nil {
+		return nil
+	}
+	_, err = elements(count, info.Shape)
+	return err
 }
 
 // empty returns a zero-length result of the type a read of w gives.
@@ -388,7 +413,11 @@ func rowRange(start, count, rows int) (int, error) {
 }
 
 // elements returns the number of elements in count rows of a dataset of
-// the given shape, or an error when there are more than maxElements.
+// the given shape, or an error when there are more than maxElements or when
+// their 8-byte form (float64, int64) is beyond the memory one input may
+// take (inputfile.Limit, OBLIQUE_MAX_INPUT): a file whose header declares a
+// huge dataset (chunked and compressed, or never written) is refused before
+// anything is allocated.
 func elements(count int, shape []int) (int, error) {
 	n := count
 	for _, d := range shape[min(1, len(shape)):] {
@@ -399,6 +428,9 @@ func elements(count int, shape []int) (int, error) {
 	}
 	if n > maxElements {
 		return 0, fmt.Errorf("%d elements: more than %d, read fewer rows", n, maxElements)
+	}
+	if err := inputfile.CheckSize(8 * int64(n)); err != nil {
+		return 0, fmt.Errorf("%d rows of shape %v: %w", count, shape, err)
 	}
 	return n, nil
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // testdata/types.h5 is written by testdata/gen_types.py; the values below
@@ -567,5 +568,22 @@ func TestVlenBytesAttr(t *testing.T) {
 	got, err := f.Attr("/s", "MATLAB_fields")
 	if want := []string{"zeta", "alpha", "inner"}; err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Attr(/s, MATLAB_fields) = %#v, %v; want %q", got, err, want)
+	}
+}
+
+// TestReadLimit: a read whose float64 form is beyond OBLIQUE_MAX_INPUT is
+// refused before anything is allocated, naming the file and the dataset;
+// a read within it goes through. /num/chunked holds 1000 float64 values
+// (8000 bytes): the limit of 4 KiB refuses the whole and allows 100 rows.
+func TestReadLimit(t *testing.T) {
+	t.Setenv(inputfile.LimitEnv, "4KiB")
+	f := open(t, typesFile)
+	_, err := f.ReadFloat64("/num/chunked")
+	if !errors.Is(err, inputfile.ErrTooLarge) || !strings.HasPrefix(err.Error(), typesFile+": /num/chunked: ") {
+		t.Errorf("whole dataset: error = %v, want ErrTooLarge naming the file and dataset", err)
+	}
+	got, err := f.ReadFloat64Range("/num/chunked", 0, 100)
+	if err != nil || !reflect.DeepEqual(got, seq(100, 0.5)) {
+		t.Errorf("100 rows: %v, %v", got, err)
 	}
 }

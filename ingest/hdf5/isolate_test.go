@@ -48,6 +48,7 @@ func hangFile(t *testing.T, dir string, addr uint64) string {
 // and after, are read; and once the idle readers are stopped, the test
 // process has no child left.
 func TestTimeLimit(t *testing.T) {
+	skipInProcess(t)
 	open(t, typesFile).Close() // skips without cgo
 	const limit = 1500 * time.Millisecond
 	// Slack for killing and waiting for the reader, on a loaded machine.
@@ -177,6 +178,7 @@ func TestHangHelper(t *testing.T) {
 // and checks that the reader ends too: by the parent-death signal (Linux)
 // and by its lifeline alone (as on macOS).
 func TestReaderEndsWithParent(t *testing.T) {
+	skipInProcess(t)
 	open(t, typesFile)
 	name := hangFile(t, t.TempDir(), 0)
 	for _, pdeath := range deathSignals {
@@ -236,6 +238,7 @@ func TestInProcess(t *testing.T) {
 // fails with ErrFault, saying its reader ended, and so do its later calls;
 // a pooled reader killed while idle is replaced at the next Open.
 func TestReaderKilled(t *testing.T) {
+	skipInProcess(t)
 	open(t, typesFile).Close()
 	f := open(t, typesFile)
 	pid := hdf5.ReaderPID(f)
@@ -267,5 +270,15 @@ func TestReaderKilled(t *testing.T) {
 	}
 	if hdf5.ReaderPID(h) == pid {
 		t.Errorf("the killed reader %d was used again", pid)
+	}
+}
+
+// skipInProcess skips a test of the reader process when the suite runs
+// with the library in process (OBLIQUE_HDF5=inprocess), where there is
+// neither a reader process nor a time limit.
+func skipInProcess(t *testing.T) {
+	t.Helper()
+	if os.Getenv(hdf5.ModeEnv) == "inprocess" {
+		t.Skip(hdf5.ModeEnv + "=inprocess: no reader process, no time limit")
 	}
 }

@@ -5,6 +5,8 @@ package hdf5
 import (
 	"encoding/gob"
 	"errors"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // The messages between a program and its reader process (isolate.go,
@@ -82,7 +84,7 @@ type wireError struct {
 }
 
 // sentinels are the errors a wireError can wrap, by index (0: none).
-var sentinels = []error{nil, ErrNotFound, ErrDtype, ErrUnsupported, ErrClosed, ErrNotHDF5, ErrFault, ErrNoCgo, ErrTimeout}
+var sentinels = []error{nil, ErrNotFound, ErrDtype, ErrUnsupported, ErrClosed, ErrNotHDF5, ErrFault, ErrNoCgo, ErrTimeout, inputfile.ErrTooLarge}
 
 func toWire(err error) *wireError {
 	if err == nil {
