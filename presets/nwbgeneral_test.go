@@ -319,3 +319,44 @@ func TestGeneralKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestNLBTrialsNotes checks nwb-trials on a file whose stop_time is NaN in
+// every trial (the grid then ends at the last spike, with a note, where it
+// used to fail with "the recording would end at NaN s") and whose dropped
+// trials are counted by reason.
+func TestNLBTrialsNotes(t *testing.T) {
+	src := trialsFake()
+	src.units.ObsEnd = 0
+	src.series["/vel"] = series([]float64{0, 5, 9.9}, 1, 2, 3)
+	rec, err := loadFake(t, src, `name = "t"
+layout = "nwb-trials"
+[nwb]
+units = "/units"
+trials = "/intervals/trials"
+behaviour = "/vel"
+channels = ["v"]
+[bins]
+base_ms = 1
+width_ms = 10
+decimate_order = 8
+[trials]
+exclude = { result = ["early"] }
+align = "go"
+window_ms = [-100, 200]
+[smooth]
+sigma_ms = 10
+margin_ms = 20
+[fit]
+window_ms = [0, 100]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
+		"3 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go NaN, 1 with go infinite",
+	}
+	if !slices.Equal(rec.Notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", rec.Notes, want)
+	}
+}
