@@ -10,7 +10,10 @@ root or anywhere:
 
 DATA_DIR defaults to ../shared/data beside the repository. It reads each
 presets/examples/NAME.toml, runs it on its real file and writes
-presets/examples/reference.json: the design's shape, the decoder (α,
+presets/examples/reference.json, and for the variants below (VARIANTS: an
+example's TOML with a line or two changed, to reach semantics the examples
+do not) their TOML and golden in presets/testdata/example_variants/: the
+design's shape, the decoder (α,
 coefficients, R²), ρ, D_var, D_fit, D_fit/D_var, and the counts behind each
 note (trials dropped by reason, spike and event times dropped by reason, units
 kept, samples without behaviour). The Go test compares the presets with these.
@@ -41,7 +44,8 @@ Steps common to all layouts:
     kernel scipy.signal.windows.gaussian(6*s, s, sym=True) / its sum,
     np.convolve(column, kernel, 'same') per channel, within a segment or
     trial window (margins included), on the counts, then / Δ.
- 5. behaviour: kind = "series": data × conversion (+ offset), the mean of the
+ 5. activity series ([nwb] activity): like a behaviour series, then smoothed
+    by [smooth] sigma_ms (reading j). behaviour: kind = "series": data × conversion (+ offset), the mean of the
     samples (NaN ignored) whose timestamp falls in the bin, per column, NaN in
     a bin with none; smoothed only when smooth = true. kind = "events": every
     timestamp is one event, binned and smoothed like a spike train (Hz).
@@ -100,6 +104,13 @@ aligns one side or the other):
     kind = "units" behaviour), each unit once.
  h. Unit ids: the A8604 file's `id` column holds phy cluster ids 6, 191, 206
     (not 0, 1, 2), so its preset selects ids [6, 191] and behaviour [206].
+ j. Activity series ([nwb] activity) are smoothed by [smooth] sigma_ms like
+    spike rates (after the bin means): a σ the user sets is applied. NOT what
+    the Go layouts do (h16-layouts, checked): they leave activity series
+    unsmoothed, silently; the examples set σ = 0 there, so they agree, and
+    no variant covers it until the lead decides (dlc-pose with width 2000,
+    σ 4000 and smooth = true on the snout: X[0, 0] 35.19 here, 71.12 in Go
+    = the plain mean of the first two frames).
  i. "checks.edge_times" counts binned times within 1e-9 bin of a bin edge
     (but not on it), where another order of float operations (t0 = align +
     w0/1000 - margin/1000, say) could move them; when non-zero, the Go side
@@ -111,6 +122,7 @@ aligns one side or the other):
 """
 import json
 import os
+import re
 import sys
 
 try:
@@ -128,6 +140,26 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 ALPHAS = np.logspace(-3, 6, 20)
 
 # example preset → its file under the shared data folder
+# variants of the examples, probing semantics the examples do not reach:
+# (example, [(regex on a line of its TOML, replacement)]); written with their
+# goldens to presets/testdata/example_variants/ (VARIANTS.toml, reference.json)
+VARIANTS = {
+    # whole session ends at the last behaviour timestamp (2329): the last frame is a partial bin
+    "dlc-nostop": ("dlc-pose", [(r"^start_s = 0\n", ""), (r"^stop_s = 2330\n", "")]),
+    # fit window = the whole trial window with a 100 ms lag: the first 2 rows of each trial have no activity
+    "alm-fitall-lag": ("dandi-alm-licks", [(r"^window_ms = \[-500, 1500\].*$", "window_ms = [0, 0]")]),
+    # no smoothing margins
+    "alm-nomargin": ("dandi-alm-licks", [(r"^margin_ms = 200 .*$", "margin_ms = 0")]),
+    # lag and fit window within a continuous session
+    "phy-lag-window": ("phy-good-units", [(r"^lag_ms = 0 .*$", "lag_ms = 100\nwindow_ms = [1000, 9000]")]),
+    # 50 ms bins: spike times 2 ulps from a bin edge (the floor expression decides)
+    "units-50ms": ("pynapple-units", [(r"^width_ms = 100 .*$", "width_ms = 50")]),
+    # overlapping 3 s windows and min_spikes counted over them
+    "human-overlap-minspikes": ("pynapple-human-recognition", [
+        (r"^window_ms = \[200, 1500\]$", "window_ms = [0, 3000]"),
+        (r"^lag_ms = 0 .*$", "lag_ms = 0\n\n[units]\nmin_spikes = 300")]),
+}
+
 EXAMPLES = {
     "pynapple-human-recognition": "nwb/pynapple_sub-4_ses-4_ecephys+image.nwb",
     "dandi-alm-licks": "nwb_external/dandicli_sub-anm369963_ses-20170228.nwb",
@@ -640,15 +672,32 @@ def analyse(x, z):
 LAYOUTS = {"nwb-continuous": continuous, "nwb-aligned": aligned, "nwb-per-trial": per_trial}
 
 
-def run(name, data_dir):
-    with open(os.path.join(HERE, name + ".toml"), "rb") as fh:
-        p = tomllib.load(fh)
+def variant_text(name):
+    base, edits = VARIANTS[name]
+    with open(os.path.join(HERE, base + ".toml")) as fh:
+        s = fh.read()
+    for pat, rep in edits:
+        s2 = re.sub(pat, rep, s, flags=re.M)
+        if s2 == s:
+            raise ValueError("variant %s: %r matches no line of %s.toml" % (name, pat, base))
+        s = s2
+    head = "# A test variant of presets/examples/%s.toml, written by presets/examples/reference.py\n" % base
+    head += "".join("# edit: %s -> %s\n" % (pat, rep.replace("\n", "\\n")) for pat, rep in edits)
+    return base, head + s
+
+
+def run(name, data_dir, text=None, base=None):
+    if text is None:
+        with open(os.path.join(HERE, name + ".toml")) as fh:
+            text = fh.read()
+    p = tomllib.loads(text)
+    base = base or name
     EDGE["n"] = EDGE["exact"] = 0
-    with h5py.File(os.path.join(data_dir, EXAMPLES[name]), "r") as f:
+    with h5py.File(os.path.join(data_dir, EXAMPLES[base]), "r") as f:
         src = Source(f, p)
         x, z = LAYOUTS[p["layout"]](src)
     res = analyse(x, z)
-    res["file"] = EXAMPLES[name]
+    res["file"] = EXAMPLES[base]
     res["layout"] = p["layout"]
     res["x_sum"] = float(x.sum())
     res["z_sum"] = float(z.sum())
@@ -667,12 +716,29 @@ def main():
     for name in EXAMPLES:
         res = run(name, data_dir)
         out[name] = res
-        print("%-28s %5d×%-3d K=%d alpha %-10.4g R2 %.4f rho %.4f D_var %d D_fit %d edge %d exact %d" % (
-            name, res["samples"], res["neurons"], res["outputs"], res["alpha"], res["r2"], res["rho"],
-            res["d_var"], res["d_fit"], res["checks"]["edge_times"], res["checks"]["times_exactly_on_an_edge"]))
+        show(name, res)
     with open(os.path.join(HERE, "reference.json"), "w") as fh:
         json.dump(out, fh, indent=1)
         fh.write("\n")
+    vdir = os.path.join(ROOT, "presets", "testdata", "example_variants")
+    os.makedirs(vdir, exist_ok=True)
+    out = {}
+    for name in VARIANTS:
+        base, text = variant_text(name)
+        with open(os.path.join(vdir, name + ".toml"), "w") as fh:
+            fh.write(text)
+        res = run(name, data_dir, text, base)
+        out[name] = res
+        show(name, res)
+    with open(os.path.join(vdir, "reference.json"), "w") as fh:
+        json.dump(out, fh, indent=1)
+        fh.write("\n")
+
+
+def show(name, res):
+    print("%-28s %5d×%-3d K=%d alpha %-10.4g R2 %.4f rho %.4f D_var %d D_fit %d edge %d exact %d" % (
+        name, res["samples"], res["neurons"], res["outputs"], res["alpha"], res["r2"], res["rho"],
+        res["d_var"], res["d_fit"], res["checks"]["edge_times"], res["checks"]["times_exactly_on_an_edge"]))
 
 
 if __name__ == "__main__":

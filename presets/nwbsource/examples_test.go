@@ -111,99 +111,105 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := presets.Parse(b, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec, s, err := p.Load(file, presets.Opener{NWB: nwbsource.Open})
-			if errors.Is(err, hdf5.ErrNoCgo) {
-				t.Skip(err)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := preprocess.Build(rec, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := regimes.Analyze(d.X, d.Z, d.Decoder, regimes.Settings{NoScaling: true}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("notes: %q", rec.Notes)
-			checkNotes(t, rec.Notes, ref)
-			if res.Samples != ref.Samples || res.Neurons != ref.Neurons || res.Outputs != ref.Outputs {
-				t.Fatalf("design %d samples × %d neurons, %d outputs; reference %d × %d, %d",
-					res.Samples, res.Neurons, res.Outputs, ref.Samples, ref.Neurons, ref.Outputs)
-			}
-			// The design before centring.
-			for j, w := range ref.XFirstRow {
-				if g := d.X.At(0, j) + d.XMean[j]; rel(g, w) > 1e-12 {
-					t.Errorf("X[0, %d] = %.15g, reference %.15g", j, g, w)
-				}
-			}
-			for j, w := range ref.ZFirstRow {
-				if g := d.Z.At(0, j) + d.ZMean[j]; rel(g, w) > 1e-12 {
-					t.Errorf("z[0, %d] = %.15g, reference %.15g", j, g, w)
-				}
-			}
-			var xs, zs float64
-			for _, m := range d.XMean {
-				xs += m * float64(res.Samples)
-			}
-			for _, m := range d.ZMean {
-				zs += m * float64(res.Samples)
-			}
-			if e := rel(xs, ref.XSum); e > 1e-12 {
-				t.Errorf("sum of X = %.15g, reference %.15g", xs, ref.XSum)
-			}
-			if e := rel(zs, ref.ZSum); e > 1e-12 {
-				t.Errorf("sum of z = %.15g, reference %.15g", zs, ref.ZSum)
-			}
-			if e := rel(res.Model.Alpha, ref.Alpha); e > exampleTol {
-				t.Errorf("α = %v, reference %v", res.Model.Alpha, ref.Alpha)
-			}
-			if e := rel(res.R2, ref.R2); e > exampleTol {
-				t.Errorf("R² = %.12g, reference %.12g (relative error %.2g)", res.R2, ref.R2, e)
-			}
-			if e := rel(res.Rho, ref.Rho); e > exampleTol {
-				t.Errorf("ρ = %.12g, reference %.12g (relative error %.2g)", res.Rho, ref.Rho, e)
-			}
-			t.Logf("%d × %d: α %g, relative errors R² %.2g, ρ %.2g", res.Samples, res.Neurons, res.Model.Alpha, rel(res.R2, ref.R2), rel(res.Rho, ref.Rho))
-			if res.DVar != ref.DVar || res.DFit != ref.DFit {
-				t.Errorf("D_var, D_fit = %d, %d; reference %d, %d", res.DVar, res.DFit, ref.DVar, ref.DFit)
-			}
-			// The result's caveats follow from the reference's numbers.
-			caveats := []struct {
-				prefix string
-				want   bool
-			}{
-				{"α is the largest of the grid", ref.Alpha == 1e6},
-				{"α is the smallest of the grid", ref.Alpha == 1e-3},
-				{"R² = ", ref.R2 < regimes.MinR2},
-				{"one neuron:", ref.Neurons < 2},
-			}
-			for _, c := range caveats {
-				got := slices.ContainsFunc(res.Notes, func(s string) bool { return strings.HasPrefix(s, c.prefix) })
-				if got != c.want {
-					t.Errorf("a result note starting %q: %v, want %v (reference α %g, R² %.3g, %d neurons); notes %q",
-						c.prefix, got, c.want, ref.Alpha, ref.R2, ref.Neurons, res.Notes)
-				}
-			}
-			var big float64
-			for _, row := range ref.Coef {
-				for _, w := range row {
-					big = math.Max(big, math.Abs(w))
-				}
-			}
-			for o, row := range ref.Coef {
-				for j, w := range row {
-					if g := res.Model.Coef.At(o, j); math.Abs(g-w) > exampleTol*big {
-						t.Errorf("coefficient (%d, %d) = %.12g, reference %.12g", o, j, g, w)
-					}
-				}
-			}
+			checkExample(t, name, b, file, ref)
 		})
+	}
+}
+
+// checkExample runs preset b (named name) on file and compares it with ref.
+func checkExample(t *testing.T, name string, b []byte, file string, ref exampleRef) {
+	t.Helper()
+	p, err := presets.Parse(b, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, s, err := p.Load(file, presets.Opener{NWB: nwbsource.Open})
+	if errors.Is(err, hdf5.ErrNoCgo) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := preprocess.Build(rec, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, regimes.Settings{NoScaling: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("notes: %q", rec.Notes)
+	checkNotes(t, rec.Notes, ref)
+	if res.Samples != ref.Samples || res.Neurons != ref.Neurons || res.Outputs != ref.Outputs {
+		t.Fatalf("design %d samples × %d neurons, %d outputs; reference %d × %d, %d",
+			res.Samples, res.Neurons, res.Outputs, ref.Samples, ref.Neurons, ref.Outputs)
+	}
+	// The design before centring.
+	for j, w := range ref.XFirstRow {
+		if g := d.X.At(0, j) + d.XMean[j]; rel(g, w) > 1e-12 {
+			t.Errorf("X[0, %d] = %.15g, reference %.15g", j, g, w)
+		}
+	}
+	for j, w := range ref.ZFirstRow {
+		if g := d.Z.At(0, j) + d.ZMean[j]; rel(g, w) > 1e-12 {
+			t.Errorf("z[0, %d] = %.15g, reference %.15g", j, g, w)
+		}
+	}
+	var xs, zs float64
+	for _, m := range d.XMean {
+		xs += m * float64(res.Samples)
+	}
+	for _, m := range d.ZMean {
+		zs += m * float64(res.Samples)
+	}
+	if e := rel(xs, ref.XSum); e > 1e-12 {
+		t.Errorf("sum of X = %.15g, reference %.15g", xs, ref.XSum)
+	}
+	if e := rel(zs, ref.ZSum); e > 1e-12 {
+		t.Errorf("sum of z = %.15g, reference %.15g", zs, ref.ZSum)
+	}
+	if e := rel(res.Model.Alpha, ref.Alpha); e > exampleTol {
+		t.Errorf("α = %v, reference %v", res.Model.Alpha, ref.Alpha)
+	}
+	if e := rel(res.R2, ref.R2); e > exampleTol {
+		t.Errorf("R² = %.12g, reference %.12g (relative error %.2g)", res.R2, ref.R2, e)
+	}
+	if e := rel(res.Rho, ref.Rho); e > exampleTol {
+		t.Errorf("ρ = %.12g, reference %.12g (relative error %.2g)", res.Rho, ref.Rho, e)
+	}
+	t.Logf("%d × %d: α %g, relative errors R² %.2g, ρ %.2g", res.Samples, res.Neurons, res.Model.Alpha, rel(res.R2, ref.R2), rel(res.Rho, ref.Rho))
+	if res.DVar != ref.DVar || res.DFit != ref.DFit {
+		t.Errorf("D_var, D_fit = %d, %d; reference %d, %d", res.DVar, res.DFit, ref.DVar, ref.DFit)
+	}
+	// The result's caveats follow from the reference's numbers.
+	caveats := []struct {
+		prefix string
+		want   bool
+	}{
+		{"α is the largest of the grid", ref.Alpha == 1e6},
+		{"α is the smallest of the grid", ref.Alpha == 1e-3},
+		{"R² = ", ref.R2 < regimes.MinR2},
+		{"one neuron:", ref.Neurons < 2},
+	}
+	for _, c := range caveats {
+		got := slices.ContainsFunc(res.Notes, func(s string) bool { return strings.HasPrefix(s, c.prefix) })
+		if got != c.want {
+			t.Errorf("a result note starting %q: %v, want %v (reference α %g, R² %.3g, %d neurons); notes %q",
+				c.prefix, got, c.want, ref.Alpha, ref.R2, ref.Neurons, res.Notes)
+		}
+	}
+	var big float64
+	for _, row := range ref.Coef {
+		for _, w := range row {
+			big = math.Max(big, math.Abs(w))
+		}
+	}
+	for o, row := range ref.Coef {
+		for j, w := range row {
+			if g := res.Model.Coef.At(o, j); math.Abs(g-w) > exampleTol*big {
+				t.Errorf("coefficient (%d, %d) = %.12g, reference %.12g", o, j, g, w)
+			}
+		}
 	}
 }
 
@@ -304,5 +310,40 @@ func checkNotes(t *testing.T, notes []string, ref exampleRef) {
 	}
 	if n.WithoutBehaviour > 0 {
 		t.Errorf("the reference drops %d samples without behaviour: check the note's count", n.WithoutBehaviour)
+	}
+}
+
+// TestExampleVariants runs the variants of the examples in
+// presets/testdata/example_variants (an example's TOML with a line or two
+// changed by reference.py, to reach what the examples do not: a fit window
+// whose first rows have no lagged activity, no margins, a lag and a fit
+// window in a continuous session, the session end without stop_s, spike
+// times two ulps from a bin edge, overlapping per-trial windows with
+// min_spikes) and compares them with that folder's reference.json.
+func TestExampleVariants(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "example_variants")
+	b, err := os.ReadFile(filepath.Join(dir, "reference.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]exampleRef
+	if err := json.Unmarshal(b, &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("no variants")
+	}
+	for name, ref := range all {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(shared, ref.File)
+			if _, err := os.Stat(file); err != nil {
+				t.Skip(err)
+			}
+			tb, err := os.ReadFile(filepath.Join(dir, name+".toml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkExample(t, name, tb, file, ref)
+		})
 	}
 }
