@@ -516,6 +516,18 @@ def clean_events(src, end):
             src.events[j] = clean(t, end, src.notes["event_times_dropped"])
 
 
+def fit_rows(n, start_ms, width, lag, fw):
+    """Rows of n (row j starts start_ms + j·width ms from the segment start or
+    alignment time) in the fit window fw ([0, 0]: all) whose lagged row j -
+    lag exists."""
+    j = np.arange(n)
+    sel = j - lag >= 0
+    if fw != [0, 0]:
+        tms = start_ms + j * width
+        sel &= (tms >= fw[0]) & (tms < fw[1])
+    return j[sel]
+
+
 def continuous(src):
     p = src.p
     fit = p.get("fit", {})
@@ -541,14 +553,9 @@ def continuous(src):
         x, z, c = binned_segment(src, s0, n, trains, bu, end)
         if c is not None:
             spikes = spikes + c.sum(axis=0)
-        i = np.arange(n)
-        sel = i - lag >= 0
-        if fw != [0, 0]:
-            tms = i * src.width
-            sel &= (tms >= fw[0]) & (tms < fw[1])
-        i = i[sel]
-        xs.append(x[i - lag])
-        zs.append(z[i])
+        rows = fit_rows(n, 0, src.width, lag, fw)
+        xs.append(x[rows - lag])
+        zs.append(z[rows])
     return finish(src, xs, zs, ids, trains, spikes, words, total)
 
 
@@ -576,14 +583,9 @@ def aligned(src):
         x, z, c = binned_segment(src, t0, nb, trains, bu, end)
         spikes = spikes + c[m:nb - m].sum(axis=0)
         x, z = x[m:nb - m], z[m:nb - m]
-        j = np.arange(nb - 2 * m)
-        sel = j - lag >= 0
-        if fw != [0, 0]:
-            tms = w[0] + j * width
-            sel &= (tms >= fw[0]) & (tms < fw[1])
-        j = j[sel]
-        xs.append(x[j - lag])
-        zs.append(z[j])
+        rows = fit_rows(nb - 2 * m, w[0], width, lag, fw)
+        xs.append(x[rows - lag])
+        zs.append(z[rows])
     return finish(src, xs, zs, ids, trains, spikes, words, total)
 
 
