@@ -125,8 +125,22 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 		return fail("%s holds no units", n.Units)
 	}
 	// The 1 ms grid runs from 0 to the end of observation (or of the last
-	// trial, whichever is later), as nlb_tools lays it out.
-	end := math.Max(obsEnd, stops[len(stops)-1])
+	// trial, whichever is later), as nlb_tools lays it out. A file whose
+	// stop_time is NaN in every trial (DANDI's ALM files) ends at the end
+	// of observation, or without one at its last spike.
+	var notes []string
+	lastStop := stops[len(stops)-1]
+	end := math.Max(obsEnd, lastStop)
+	if math.IsNaN(lastStop) && !slices.ContainsFunc(stops, func(x float64) bool { return !math.IsNaN(x) }) {
+		notes = append(notes, fmt.Sprintf("stop_time is NaN in all %d trials of %s: trial ends not used", len(stops), n.Trials))
+		end = obsEnd
+		if end == 0 {
+			end, err = lastSpike(src, n.Units, trains, streaming)
+			if err != nil {
+				return fail("%v", err)
+			}
+		}
+	}
 	if bins := end / (p.Bins.BaseMS / 1000); !(end > 0) || !(bins < math.MaxInt32) {
 		return fail("the recording would end at %v s (end of observation in %s: %v s; last trial's stop_time in %s: %v s), "+
 			"which a %v ms grid cannot hold: not times in seconds?", end, n.Units, obsEnd, n.Trials, stops[len(stops)-1], p.Bins.BaseMS)
@@ -151,6 +165,7 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	if len(keep) == 0 {
 		return fail("no trial is left after the selection (%s)", p.Trials.describe())
 	}
+	excluded := len(starts) - len(keep)
 	kernel, err := preprocess.GaussianKernel(p.Smooth.SigmaMS, p.Bins.WidthMS)
 	if err != nil {
 		return fail("%v", err)
@@ -173,6 +188,9 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	}
 	if len(pl.rows) == 0 {
 		return fail("no samples fall in the fit window %v ms", p.Fit.WindowMS)
+	}
+	if note := pl.dropped.note(excluded, len(starts), n.Trials, p, end); note != "" {
+		notes = append(notes, note)
 	}
 	beh.start(behJob{base: base, q: factor, order: p.Bins.DecimateOrder, bins: grid.Bins, rows: pl.rows})
 
@@ -225,6 +243,7 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	rec.Unit = b.unit
 	rec.Description = fmt.Sprintf("%s preset: %d units (%d held out, merged), %d of %d trials",
 		p.Name, units, countTrue(heldout), len(keep), len(starts))
+	rec.Notes = notes
 	return rec, p.settings(), nil
 }
 
@@ -234,6 +253,54 @@ type plan struct {
 	rows    []int // the grid row of each sample of the recording, in order
 	counted []int // the grid rows whose spike counts the smoothing reads
 	cuts    []cut // aligned trials
+	dropped dropped
+}
+
+// dropped counts the selected trials a plan leaves out, by reason.
+type dropped struct{ nan, inf, outside, unfitted int }
+
+// note says how many trials were dropped and why ("" when none was).
+func (d dropped) note(excluded, trials int, table string, p *Preset, end float64) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{
+		{excluded, fmt.Sprintf("excluded by [trials] (%s)", p.Trials.describe())},
+		{d.nan, fmt.Sprintf("with %s NaN", p.Trials.Align)},
+		{d.inf, fmt.Sprintf("with %s infinite", p.Trials.Align)},
+		{d.outside, fmt.Sprintf("with their window outside the recording (0–%v s)", end)},
+		{d.unfitted, fmt.Sprintf("without a bin in the fit window %v ms", p.Fit.WindowMS)},
+	} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d trials of %s dropped: %s", excluded+d.nan+d.inf+d.outside+d.unfitted, trials, table, strings.Join(parts, ", "))
+}
+
+// lastSpike returns the latest spike time of the units table (NaN and
+// infinite times aside), from the trains or, streaming, read again.
+func lastSpike(src NWBSource, path string, trains [][]float64, streaming bool) (float64, error) {
+	var end float64
+	last := func(trains [][]float64) error {
+		for _, t := range trains {
+			for _, x := range t {
+				if x > end && !math.IsInf(x, 1) {
+					end = x
+				}
+			}
+		}
+		return nil
+	}
+	if !streaming {
+		return end, last(trains)
+	}
+	err := src.(UnitStreamer).EachUnits(path, func(_ int, trains [][]float64) error { return last(trains) })
+	return end, err
 }
 
 // cut is one aligned trial: grid rows [from, to) are kept, at recording rows
@@ -261,9 +328,19 @@ func planAligned(align []float64, keep []int, grid preprocess.Grid, taps int, p 
 	shift := (taps - 1) / 2 // smoothing row i reads rows i+shift−taps+1 … i+shift
 	pl := &plan{}
 	for _, tr := range keep {
+		if a := align[tr]; math.IsNaN(a) || math.IsInf(a, 0) {
+			// Counted; Align's window of it would lie outside the grid.
+			if math.IsNaN(a) {
+				pl.dropped.nan++
+			} else {
+				pl.dropped.inf++
+			}
+			continue
+		}
 		w, _ := preprocess.Align(grid, align[tr], p.Trials.WindowMS[0]/1000, p.Trials.WindowMS[1]/1000, margin)
 		w, ok := clip(w, grid)
 		if !ok {
+			pl.dropped.outside++
 			continue // the window lies outside the recording
 		}
 		if w.Rows() < taps {
@@ -279,6 +356,7 @@ func planAligned(align []float64, keep []int, grid preprocess.Grid, taps int, p 
 			}
 		}
 		if first < 0 {
+			pl.dropped.unfitted++
 			continue // no sample of this trial is fitted
 		}
 		from, to := max(w.InnerFrom, min(first, first-lag)), min(w.InnerTo, max(last, last-lag)+1)

@@ -44,6 +44,12 @@ type Preset struct {
 	Smooth SmoothSettings `toml:"smooth"`
 	Fit    FitSettings    `toml:"fit"`
 	MAT    MATSettings    `toml:"mat"`
+
+	// Units selects the units of the activity and Behaviours lists the
+	// behaviour sources ([[behaviour]]), for the nwb-aligned,
+	// nwb-continuous and nwb-per-trial layouts (nwbgeneral.go).
+	Units      UnitSelection    `toml:"units"`
+	Behaviours []BehaviourEntry `toml:"behaviour"`
 }
 
 // NWBSettings name the parts of an NWB file.
@@ -55,6 +61,12 @@ type NWBSettings struct {
 	// Recut names a TimeSeries whose changes start new segments (MC_RTT's
 	// target position); used when trials are not aligned.
 	Recut string `toml:"recut"`
+	// Activity names TimeSeries whose values are the activity (instead of
+	// Units), and StartS, StopS bound a whole-session nwb-continuous
+	// recording (s; 0: not set).
+	Activity []string `toml:"activity"`
+	StartS   float64  `toml:"start_s"`
+	StopS    float64  `toml:"stop_s"`
 }
 
 // BinSettings: spikes are binned at BaseMS and summed to WidthMS;
@@ -75,6 +87,11 @@ type TrialSettings struct {
 	// Align names the event column; WindowMS is the window around it.
 	Align    string     `toml:"align"`
 	WindowMS [2]float64 `toml:"window_ms"`
+	// Max drops trials whose numeric column is above the value, and
+	// Relative says the align column holds times from start_time (new
+	// layouts only).
+	Max      map[string]float64 `toml:"max"`
+	Relative bool               `toml:"relative"`
 }
 
 // SmoothSettings: Gaussian of sd SigmaMS, per trial with MarginMS of data
@@ -124,8 +141,11 @@ func Parse(b []byte, name string) (*Preset, error) {
 	if und := tomlsafe.UnknownKeys(md); und != "" {
 		return nil, fmt.Errorf("preset %s: unknown key %s", name, und)
 	}
-	if p.Layout != "mat" && p.Layout != "nwb-trials" {
-		return nil, fmt.Errorf("preset %s: unknown layout %q (layouts: nwb-trials, mat)", name, p.Layout)
+	switch p.Layout {
+	case "mat", "nwb-trials", layoutAligned, layoutContinuous, layoutPerTrial:
+	default:
+		return nil, fmt.Errorf("preset %s: unknown layout %q (layouts: nwb-trials, %s, %s, %s, mat)",
+			name, p.Layout, layoutAligned, layoutContinuous, layoutPerTrial)
 	}
 	return &p, nil
 }
@@ -160,6 +180,9 @@ func (p *Preset) Validate() error {
 	if p.Fit.Every < 0 || p.Bins.DecimateOrder < 0 {
 		return fmt.Errorf("preset %s: [fit] every = %d, [bins] decimate_order = %d: want positive numbers", p.Name, p.Fit.Every, p.Bins.DecimateOrder)
 	}
+	if err := p.validateGeneral(); err != nil {
+		return err
+	}
 	return p.settings().Validate()
 }
 
@@ -193,7 +216,7 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 	// its digest comes from the cache); Wait checks it did not change.
 	digest := ingest.StartDigest(file)
 	switch p.Layout {
-	case "nwb-trials":
+	case "nwb-trials", layoutAligned, layoutContinuous, layoutPerTrial:
 		if open.NWB == nil {
 			err = errors.New("this build of oblique cannot read NWB files")
 			break
@@ -203,7 +226,11 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 			err = oerr
 			break
 		}
-		rec, s, err = nlb(src, file, p)
+		if p.Layout == "nwb-trials" {
+			rec, s, err = nlb(src, file, p)
+		} else {
+			rec, s, err = general(src, file, p)
+		}
 		if cerr := closeFn(); err == nil && cerr != nil {
 			err = cerr
 		}

@@ -31,6 +31,7 @@ var (
 	_ presets.NWBSource      = Source{}
 	_ presets.UnitStreamer   = Source{}
 	_ presets.SeriesStreamer = Source{}
+	_ presets.TableSource    = Source{}
 )
 
 // Open opens the NWB file name and returns it as a presets.NWBSource with
@@ -58,6 +59,47 @@ func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
 	}
 	held, end := heldEnd(u, u.Len())
 	return u.SpikeTimes, held, end, nil
+}
+
+// UnitTable reads the units table for the general NWB layouts: ids, spike
+// trains, the end of observation, and each unit's rows of the electrodes
+// table its electrodes column points into (the default
+// /general/extracellular_ephys/electrodes when the column names none).
+func (s Source) UnitTable(p string) (*presets.UnitTable, error) {
+	if err := s.unitsPath(p); err != nil {
+		return nil, err
+	}
+	u, err := s.F.Units()
+	if err != nil {
+		return nil, err
+	}
+	_, end := heldEnd(u, u.Len())
+	t := &presets.UnitTable{ID: u.ID, Trains: u.SpikeTimes, ObsEnd: end, Electrodes: u.Electrodes}
+	if u.Electrodes != nil {
+		t.ElectrodeTable = "/general/extracellular_ephys/electrodes"
+		tab, err := s.F.Table(nwb.UnitsPath, "electrodes")
+		if err != nil {
+			return nil, err
+		}
+		if c := tab.Column("electrodes"); c != nil && c.Target != "" {
+			t.ElectrodeTable = c.Target
+		}
+	}
+	return t, nil
+}
+
+// Values reads a 1-D column as numbers (numeric and bool columns) or
+// strings, whichever it holds.
+func (s Source) Values(table, name string) ([]float64, []string, error) {
+	c, err := s.column(table, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Kind == nwb.String {
+		return nil, c.Strings, nil
+	}
+	f, err := s.FloatColumn(table, name)
+	return f, nil, err
 }
 
 // heldEnd returns the heldout flags (all false when the table has none)

@@ -1,0 +1,362 @@
+package presets_test
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/presets"
+)
+
+// fakeNWB is a presets.TableSource held in memory, for the general NWB
+// layouts' tests.
+type fakeNWB struct {
+	units  *presets.UnitTable
+	cols   map[string]map[string]any // table → column → []float64 or []string
+	series map[string]fakeSeries
+}
+
+type fakeSeries struct {
+	data  *mat.Dense
+	times []float64
+}
+
+func (f *fakeNWB) Units(string) ([][]float64, []bool, float64, error) {
+	return f.units.Trains, make([]bool, len(f.units.Trains)), f.units.ObsEnd, nil
+}
+
+func (f *fakeNWB) UnitTable(string) (*presets.UnitTable, error) { return f.units, nil }
+
+func (f *fakeNWB) col(table, column string) (any, error) {
+	c, ok := f.cols[table][column]
+	if !ok {
+		return nil, fmt.Errorf("%s: no column %s", table, column)
+	}
+	return c, nil
+}
+
+func (f *fakeNWB) FloatColumn(table, column string) ([]float64, error) {
+	c, err := f.col(table, column)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := c.([]float64)
+	if !ok {
+		return nil, fmt.Errorf("%s/%s: not numbers", table, column)
+	}
+	return v, nil
+}
+
+func (f *fakeNWB) StringColumn(table, column string) ([]string, error) {
+	c, err := f.col(table, column)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := c.([]string)
+	if !ok {
+		return nil, fmt.Errorf("%s/%s: not strings", table, column)
+	}
+	return v, nil
+}
+
+func (f *fakeNWB) Values(table, column string) ([]float64, []string, error) {
+	c, err := f.col(table, column)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s, ok := c.([]string); ok {
+		return nil, s, nil
+	}
+	return c.([]float64), nil, nil
+}
+
+func (f *fakeNWB) TimeSeries(p string) (*mat.Dense, []float64, string, error) {
+	s, ok := f.series[p]
+	if !ok {
+		return nil, nil, "", fmt.Errorf("no series %s", p)
+	}
+	return s.data, s.times, "cm", nil
+}
+
+// loadFake runs the preset text on src.
+func loadFake(t *testing.T, src *fakeNWB, text string) (*ingest.Recording, error) {
+	t.Helper()
+	p, err := presets.Parse([]byte(text), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "fake.nwb")
+	if err := os.WriteFile(file, []byte("fake"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open := presets.Opener{NWB: func(string) (presets.NWBSource, func() error, error) {
+		return src, func() error { return nil }, nil
+	}}
+	rec, _, err := p.Load(file, open)
+	return rec, err
+}
+
+// series returns a one-column series with values v at times ts.
+func series(ts []float64, v ...float64) fakeSeries {
+	return fakeSeries{data: mat.NewDense(len(v), 1, v), times: ts}
+}
+
+// TestContinuousBins checks the binning of the whole-session layout on
+// numbers worked by hand: 100 ms bins from 0, spikes counted per bin and
+// divided by 0.1 s, behaviour the mean of the samples in each bin, a bin
+// without a sample dropped with a note, and the session end from the last
+// spike.
+func TestContinuousBins(t *testing.T) {
+	src := &fakeNWB{
+		units: &presets.UnitTable{ID: []int64{3, 4}, Trains: [][]float64{
+			{0.05, 0.12, 0.15, math.NaN(), 0.45},
+			{0.0, 0.1, math.Inf(1), -2, 0.399},
+		}},
+		series: map[string]fakeSeries{"/b": series(
+			[]float64{0.01, 0.02, 0.11, 0.31, 0.35, 0.36}, 1, 3, 5, math.NaN(), 7, 9)},
+	}
+	rec, err := loadFake(t, src, `name = "t"
+layout = "nwb-continuous"
+[nwb]
+units = "/units"
+[[behaviour]]
+series = "/b"
+[bins]
+width_ms = 100
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Session 0–0.45 s: 4 bins. Bin 2 (0.2–0.3 s) has no behaviour sample.
+	wantX := []float64{10, 10, 20, 10, 0, 0, 0, 10}
+	wantZ := []float64{2, 5, math.NaN(), 8}
+	if got := rec.Activity.RawMatrix().Data; !slices.Equal(got, wantX) {
+		t.Errorf("activity %v, want %v", got, wantX)
+	}
+	got := rec.Behaviour.RawMatrix().Data
+	for i, w := range wantZ {
+		if !(got[i] == w || math.IsNaN(w) && math.IsNaN(got[i])) {
+			t.Errorf("behaviour %v, want %v", got, wantZ)
+			break
+		}
+	}
+	if !slices.Equal(rec.Mask, []bool{true, true, false, true}) {
+		t.Errorf("mask %v", rec.Mask)
+	}
+	wantNotes := []string{
+		"3 spike times of /units dropped: 1 NaN, 1 infinite, 1 before 0 s",
+		"session 0–0.45 s (last spike)",
+		"1 of 4 samples without behaviour dropped",
+	}
+	if !slices.Equal(rec.Notes, wantNotes) {
+		t.Errorf("notes %q, want %q", rec.Notes, wantNotes)
+	}
+	if !slices.Equal(rec.Channels, []string{"b[0]"}) {
+		t.Errorf("channels %v", rec.Channels)
+	}
+}
+
+// trialsFake is 6 trials at 1 s intervals over a 10 s recording: trial 1
+// excluded, trial 2's alignment NaN, trial 3's infinite, trial 5's window
+// past the end.
+func trialsFake() *fakeNWB {
+	var spikes []float64
+	for t := 0.01; t < 10; t += 0.02 {
+		spikes = append(spikes, t)
+	}
+	return &fakeNWB{
+		units: &presets.UnitTable{ID: []int64{0, 1, 2}, Trains: [][]float64{spikes, spikes[:10], spikes[:0]}, ObsEnd: 10},
+		cols: map[string]map[string]any{"/intervals/trials": {
+			"start_time": []float64{1, 2, 3, 4, 5, 9.5},
+			"stop_time":  []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()},
+			"go":         []float64{0.5, 0.5, math.NaN(), math.Inf(1), 0.5, 0.2},
+			"result":     []string{"ok", "early", "ok", "ok", "ok", "ok"},
+		}},
+		series: map[string]fakeSeries{"/licks": series([]float64{-1.5e9, 1.6, 1.7, 5.55}, 1, 1, 1, 1)},
+	}
+}
+
+const alignedPreset = `name = "t"
+layout = "nwb-aligned"
+[nwb]
+units = "/units"
+trials = "/intervals/trials"
+[units]
+min_spikes = 20
+[trials]
+exclude = { result = ["early"] }
+align = "go"
+relative = true
+window_ms = [-200, 400]
+[[behaviour]]
+series = "/licks"
+kind = "events"
+[bins]
+width_ms = 100
+[smooth]
+sigma_ms = 100
+margin_ms = 300
+[fit]
+window_ms = [0, 200]
+lag_ms = 100
+`
+
+// TestAlignedNotes checks the dropped trials, events and units of the
+// aligned layout, each counted by reason.
+func TestAlignedNotes(t *testing.T) {
+	rec, err := loadFake(t, trialsFake(), alignedPreset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"1 event times of /licks dropped: 1 before 0 s (outside the session)",
+		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
+		"4 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go (+ start_time) NaN, " +
+			"1 with go (+ start_time) infinite, 1 with their window outside the recording (0–10 s, end of observation)",
+		"[units]: 1 of 3 units kept (≥ 20 spikes)",
+	}
+	if !slices.Equal(rec.Notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", rec.Notes, want)
+	}
+	// Trials 0 and 4 remain: 6 bins each (600 ms window, 100 ms bins).
+	if r, n := rec.Activity.Dims(); r != 12 || n != 1 {
+		t.Errorf("%d × %d activity, want 12 × 1", r, n)
+	}
+	if strings.Count(fmt.Sprint(rec.Mask), "true") != 4 {
+		t.Errorf("mask %v: want the 2 bins of 0–200 ms of each trial", rec.Mask)
+	}
+}
+
+// TestSeriesFaults checks that a behaviour series out of time order, or
+// with more samples than timestamps, is an error naming the series and the
+// index or both lengths.
+func TestSeriesFaults(t *testing.T) {
+	const text = `name = "t"
+layout = "nwb-continuous"
+[nwb]
+units = "/units"
+[[behaviour]]
+series = "/b"
+[bins]
+width_ms = 100
+`
+	for _, c := range []struct {
+		s    fakeSeries
+		want string
+	}{
+		{series([]float64{0.1, 0.3, 0.2, 0.4}, 1, 2, 3, 4), "/b: timestamps are not non-decreasing: timestamp 2 (0.2 s) is before timestamp 1 (0.3 s)"},
+		{fakeSeries{data: mat.NewDense(3, 1, []float64{1, 2, 3}), times: []float64{0.1, 0.2}}, "/b: data has 3 rows but there are 2 timestamps"},
+	} {
+		src := &fakeNWB{units: &presets.UnitTable{ID: []int64{0}, Trains: [][]float64{{0.1, 0.5}}}, series: map[string]fakeSeries{"/b": c.s}}
+		_, err := loadFake(t, src, text)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "fake.nwb") {
+			t.Errorf("error %v, want one naming the file and %q", err, c.want)
+		}
+	}
+}
+
+// TestPerTrial checks nwb-per-trial: each unit's spike count in
+// [align + 0, align + 500 ms) over 0.5 s, behaviour from a trial column.
+func TestPerTrial(t *testing.T) {
+	src := trialsFake()
+	src.cols["/intervals/trials"]["RT"] = []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8}
+	rec, err := loadFake(t, src, `name = "t"
+layout = "nwb-per-trial"
+[nwb]
+units = "/units"
+trials = "/intervals/trials"
+[units]
+ids = [0]
+[trials]
+align = "start_time"
+window_ms = [0, 500]
+max = { RT = 0.65 }
+[[behaviour]]
+kind = "column"
+column = "RT"
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Trials 0–3 kept (RT ≤ 0.65); 25 spikes (every 20 ms) in each 0.5 s
+	// window: 50 Hz.
+	if got := rec.Activity.RawMatrix().Data; !slices.Equal(got, []float64{50, 50, 50, 50}) {
+		t.Errorf("rates %v, want 50 Hz in 4 trials", got)
+	}
+	if got := rec.Behaviour.RawMatrix().Data; !slices.Equal(got, []float64{0.3, 0.4, 0.5, 0.6}) {
+		t.Errorf("RT %v", got)
+	}
+	want := "2 of 6 trials of /intervals/trials dropped: 2 excluded by [trials] (RT ≤ 0.65)"
+	if !slices.Contains(rec.Notes, want) {
+		t.Errorf("notes %q lack %q", rec.Notes, want)
+	}
+}
+
+// TestGeneralKeys checks that the keys the layouts do not use are errors
+// naming them.
+func TestGeneralKeys(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"layout = \"nwb-per-trial\"\n[nwb]\nunits=\"/units\"\ntrials=\"/t\"\n[[behaviour]]\nkind=\"column\"\ncolumn=\"RT\"\n[trials]\nwindow_ms=[0,100]\n[smooth]\nsigma_ms = 20", "[smooth] sigma_ms"},
+		{"layout = \"nwb-per-trial\"\n[nwb]\nunits=\"/units\"\ntrials=\"/t\"\n[[behaviour]]\nkind=\"column\"\ncolumn=\"RT\"\n[trials]\nwindow_ms=[0,100]\n[fit]\nlag_ms = 20", "[fit] lag_ms"},
+		{"layout = \"nwb-continuous\"\n[nwb]\nunits=\"/units\"\n[[behaviour]]\nseries=\"/b\"\n[bins]\nbase_ms=1\nwidth_ms=10", "[bins] base_ms"},
+		{"layout = \"nwb-aligned\"\n[nwb]\nunits=\"/units\"\ntrials=\"/t\"\n[[behaviour]]\nseries=\"/b\"\n[bins]\nwidth_ms=30\n[trials]\nwindow_ms=[0,100]", "[trials] window_ms: 100 ms is not a whole number of 30 ms bins"},
+		{"layout = \"nwb-trials\"\n[[behaviour]]\nseries=\"/b\"", "[[behaviour]]"},
+		{"layout = \"nwb-continuous\"\n[nwb]\nunits=\"/units\"\nactivity=[\"/a\"]\n[[behaviour]]\nseries=\"/b\"\n[bins]\nwidth_ms=10", "exactly one of [nwb] units and [nwb] activity"},
+	} {
+		p, err := presets.Parse([]byte("name = \"t\"\n"+c.text), "t")
+		if err == nil {
+			err = p.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %q", c.text, err, c.want)
+		}
+	}
+}
+
+// TestNLBTrialsNotes checks nwb-trials on a file whose stop_time is NaN in
+// every trial (the grid then ends at the last spike, with a note, where it
+// used to fail with "the recording would end at NaN s") and whose dropped
+// trials are counted by reason.
+func TestNLBTrialsNotes(t *testing.T) {
+	src := trialsFake()
+	src.units.ObsEnd = 0
+	src.series["/vel"] = series([]float64{0, 5, 9.9}, 1, 2, 3)
+	rec, err := loadFake(t, src, `name = "t"
+layout = "nwb-trials"
+[nwb]
+units = "/units"
+trials = "/intervals/trials"
+behaviour = "/vel"
+channels = ["v"]
+[bins]
+base_ms = 1
+width_ms = 10
+decimate_order = 8
+[trials]
+exclude = { result = ["early"] }
+align = "go"
+window_ms = [-100, 200]
+[smooth]
+sigma_ms = 10
+margin_ms = 20
+[fit]
+window_ms = [0, 100]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
+		"3 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go NaN, 1 with go infinite",
+	}
+	if !slices.Equal(rec.Notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", rec.Notes, want)
+	}
+}
