@@ -217,6 +217,8 @@ func TestTablesGolden(t *testing.T) {
 			}
 			for k, gt := range g.Tables {
 				lt := l.Tables[k]
+				// The goldens list the columns of colnames; Table reads those.
+				lt.Columns = slices.DeleteFunc(slices.Clone(lt.Columns), func(c nwb.ColumnSummary) bool { return c.NotInColnames })
 				if lt.Path != gt.Path || lt.Type != gt.Type || lt.Rows != gt.Rows || len(lt.Columns) != len(gt.Columns) {
 					t.Errorf("Inspect table %d = %s %s %d rows %d columns; want %s %s %d %d", k,
 						lt.Path, lt.Type, lt.Rows, len(lt.Columns), gt.Path, gt.Type, gt.Rows, len(gt.Columns))
@@ -534,8 +536,9 @@ func TestBadFiles(t *testing.T) {
 	if err == nil || err.Error() != want || !errors.Is(err, hdf5.ErrDtype) {
 		t.Errorf("float index: %v\nwant %s", err, want)
 	}
-	if _, err := f.Inspect(); err == nil || err.Error() != want {
-		t.Errorf("Inspect with a float index: %v", err)
+	// Inspect lists the file and warns of the index.
+	if l, err := f.Inspect(); err != nil || len(l.Warnings) != 1 || l.Warnings[0].Error() != want || l.Units != nil || len(l.Tables) == 0 {
+		t.Errorf("Inspect with a float index: %v, %+v", err, l)
 	}
 
 	f = open(t, testFile("bad_layout"))
