@@ -629,6 +629,6 @@ func (w *walker) checkTimes(p string, d hdf5.DatasetInfo, s *SeriesSummary) {
 		}
 	}
 	if back > 0 {
-		w.warn(p, f.errorf(p, "timestamps go back in time %d times, first at index %d (%g s after %g s)", back, backAt, backTo, backFrom))
+		w.warn(p, f.errorf(p, "not in time order: %d timestamps are earlier than the one before, the first at index %d (%g s after %g s)", back, backAt, backTo, backFrom))
 	}
 }
