@@ -134,6 +134,8 @@ type Values struct {
 	// NaN and Inf count the others. Bools count as 0 and 1.
 	Min, Max float64
 	NaN, Inf int
+	// True counts the true values of a Bool column.
+	True int
 	// Skipped says why the values were not read (a column larger than
 	// MaxPreview); the other fields are then zero.
 	Skipped string

@@ -60,7 +60,12 @@ func Summarise(c *Column) *Values {
 	case Bool:
 		v.Count = len(c.Bools)
 		for _, b := range c.Bools {
-			v.add(map[bool]float64{false: 0, true: 1}[b])
+			x := 0.0
+			if b {
+				x = 1
+				v.True++
+			}
+			v.add(x)
 		}
 	}
 	return v
@@ -103,6 +108,9 @@ func (v *Values) text() string {
 		return s
 	}
 	s := fmt.Sprintf("%d values", v.Count)
+	if v.Kind == Bool {
+		return s + fmt.Sprintf(", %d true", v.True)
+	}
 	if !math.IsNaN(v.Min) {
 		s += fmt.Sprintf(", min %g, max %g", v.Min, v.Max)
 	}
