@@ -102,8 +102,7 @@ func compareReference(t *testing.T, l *nwb.Listing, ref *inspectReference) {
 	if (l.Units == nil) != (ref.Units == nil) || l.Units != nil && (l.Units.Units != ref.Units.Units || l.Units.Spikes != ref.Units.Spikes) {
 		t.Errorf("units %+v, h5py %+v", l.Units, ref.Units)
 	}
-	tables := slices.Clone(l.Tables)
-	slices.SortFunc(tables, func(a, b nwb.TableSummary) int { return strings.Compare(a.Path, b.Path) })
+	tables := byPath(l.Tables, func(t nwb.TableSummary) string { return t.Path })
 	if len(tables) != len(ref.Tables) {
 		t.Fatalf("%d tables, h5py %d", len(tables), len(ref.Tables))
 	}
@@ -145,8 +144,7 @@ func compareReference(t *testing.T, l *nwb.Listing, ref *inspectReference) {
 			}
 		}
 	}
-	series := slices.Clone(l.Series)
-	slices.SortFunc(series, func(a, b nwb.SeriesSummary) int { return strings.Compare(a.Path, b.Path) })
+	series := byPath(l.Series, func(s nwb.SeriesSummary) string { return s.Path })
 	if len(series) != len(ref.Series) {
 		t.Fatalf("%d series, h5py %d", len(series), len(ref.Series))
 	}
@@ -169,4 +167,11 @@ func compareReference(t *testing.T, l *nwb.Listing, ref *inspectReference) {
 	if !slices.Equal(warned, ref.Warnings) && len(warned)+len(ref.Warnings) > 0 {
 		t.Errorf("warnings about %q\nh5py flags %q", warned, ref.Warnings)
 	}
+}
+
+// byPath returns a copy of s sorted by path, as the script sorts.
+func byPath[T any](s []T, path func(T) string) []T {
+	s = slices.Clone(s)
+	slices.SortFunc(s, func(a, b T) int { return strings.Compare(path(a), path(b)) })
+	return s
 }
