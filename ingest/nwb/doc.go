@@ -44,8 +44,8 @@
 // units table, not the electrodes table; File.SpikeTimes reads one unit's
 // spikes with a range read; Inspect reads shapes, dtypes, attributes, the
 // index datasets, DynamicTableRegion columns and timestamps (a block at a
-// time, to check them), never spike times or time series data unless asked
-// for values.
+// time, to check them), never series data, and spike times only when asked
+// for the columns' values.
 //
 // # The HDF5 reader
 //
