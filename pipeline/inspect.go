@@ -45,23 +45,58 @@ type MATVar struct {
 // a struct array with no elements).
 type MATField struct{ Name, Desc string }
 
-// Inspect lists an NWB (HDF5) or MATLAB file, told apart by their first
-// bytes (and by the extension for MATLAB level 4 files, which have no
-// signature). A struct whose fields cannot be read is listed with the
-// error in FieldsErr, and the joined errors are returned with the listing.
-func Inspect(path string) (*Inspection, error) {
+// Inspect lists an NWB (HDF5) or MATLAB file: InspectWith without values.
+func Inspect(path string) (*Inspection, error) { return InspectWith(path, InspectOptions{}) }
+
+// InspectOptions says what InspectWith reads beyond a file's structure.
+type InspectOptions struct {
+	// Values previews the columns of an NWB file's tables (the distinct
+	// strings of a string column with their counts, the range and NaN
+	// count of a numeric one): see nwb.ColumnSummary.Values and Distinct.
+	Values bool
+}
+
+// InspectWith lists an NWB (HDF5) or MATLAB file, told apart by their
+// first bytes (and by the extension for MATLAB level 4 files, which have
+// no signature).
+//
+// A file that cannot be read gives no listing and its error. A file read
+// in part gives its listing and an error joining what was wrong (also in
+// Warnings): the broken objects of an NWB file (nwb.Listing.Warnings), the
+// structs of a MAT-file whose fields cannot be read (MATVar.FieldsErr).
+func InspectWith(path string, o InspectOptions) (*Inspection, error) {
 	kind, err := fileKind(path)
 	if err != nil {
 		return nil, err
 	}
 	if kind == "nwb" {
-		l, err := nwb.Inspect(path)
+		l, err := nwb.InspectWith(path, nwb.InspectOptions{Values: o.Values})
 		if err != nil {
 			return nil, err
 		}
-		return &Inspection{Path: path, NWB: l}, nil
+		in := &Inspection{Path: path, NWB: l}
+		return in, errors.Join(in.Warnings()...)
 	}
 	return inspectMAT(path)
+}
+
+// Warnings lists what was wrong in a file listed in part: the NWB
+// listing's warnings, or the MAT-file structs whose fields were not read.
+func (in *Inspection) Warnings() []error {
+	var errs []error
+	if in.NWB != nil {
+		for _, w := range in.NWB.Warnings {
+			errs = append(errs, w)
+		}
+	}
+	if in.MAT != nil {
+		for _, v := range in.MAT.Vars {
+			if v.FieldsErr != nil {
+				errs = append(errs, v.FieldsErr)
+			}
+		}
+	}
+	return errs
 }
 
 // ErrUnknownFormat is wrapped by the error for a file that is neither NWB

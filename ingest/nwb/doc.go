@@ -29,7 +29,10 @@
 // File.TimeSeriesRange.
 //
 // Everything else is listed but not interpreted: Inspect walks the file and
-// summarises the units, every DynamicTable and every TimeSeries it finds.
+// summarises the units, every DynamicTable and every TimeSeries it finds,
+// nested ones included, with a Warning per broken object (and, with
+// InspectOptions.Values, a preview of each column's values). An NWB 1.x
+// file is refused by Open with an error wrapping ErrNWB1.
 // Scalar variable-length string attributes (neurodata_type, namespace,
 // object_id) and object-reference attributes (a VectorIndex's target, a
 // DynamicTableRegion's table, the file's .specloc) are read or passed over
@@ -39,8 +42,10 @@
 //
 // Each method reads the datasets it needs and no others: File.Units reads the
 // units table, not the electrodes table; File.SpikeTimes reads one unit's
-// spikes with a range read; Inspect reads shapes, dtypes, attributes and the
-// small index datasets, never spike times or time series data.
+// spikes with a range read; Inspect reads shapes, dtypes, attributes, the
+// index datasets, DynamicTableRegion columns and timestamps (a block at a
+// time, to check them), never series data, and spike times only when asked
+// for the columns' values.
 //
 // # The HDF5 reader
 //

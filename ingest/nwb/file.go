@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"strings"
 
+	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
@@ -40,6 +42,9 @@ func New(r hdf5.Reader) (*File, error) {
 	f := &File{r: r}
 	v, err := r.Attr("/", "nwb_version")
 	if errors.Is(err, hdf5.ErrNotFound) {
+		if old := f.version1(); old != "" {
+			return nil, &hdf5.Error{File: r.Name(), Path: "/nwb_version", Err: &nwb1Error{old}}
+		}
 		return nil, f.errorf("/", "not an NWB file: the root has no nwb_version attribute")
 	}
 	if err != nil {
@@ -51,6 +56,39 @@ func New(r hdf5.Reader) (*File, error) {
 	}
 	f.Version = s
 	return f, nil
+}
+
+// ErrNWB1 is wrapped by the error of Open and New for an NWB 1.x file
+// (a root nwb_version dataset, "1.0.6" or "NWB-1.0.6", where NWB 2.x has an
+// attribute). It wraps ingest.ErrUnsupported.
+var ErrNWB1 = fmt.Errorf("NWB 1.x: %w", ingest.ErrUnsupported)
+
+// nwb1Error names the version of an NWB 1.x file.
+type nwb1Error struct{ version string }
+
+func (e *nwb1Error) Error() string {
+	return fmt.Sprintf("NWB 1.x (%s) is not supported: oblique reads NWB 2.x", e.version)
+}
+
+func (e *nwb1Error) Unwrap() error { return ErrNWB1 }
+
+// version1 returns the version of an NWB 1.x file: its root nwb_version
+// dataset, when it is a string starting with "1." or "NWB-1."; "" for any
+// other file.
+func (f *File) version1() string {
+	d, err := f.r.Dataset("/nwb_version")
+	if err != nil || d.Dtype.Class != hdf5.String || d.Len() != 1 {
+		return ""
+	}
+	v, err := f.r.ReadStrings("/nwb_version")
+	if err != nil || len(v) != 1 {
+		return ""
+	}
+	s := strings.TrimSpace(v[0])
+	if strings.HasPrefix(s, "1.") || strings.HasPrefix(s, "NWB-1.") {
+		return s
+	}
+	return ""
 }
 
 // Name returns the file name as given to Open.

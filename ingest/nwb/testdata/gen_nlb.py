@@ -167,34 +167,35 @@ def nlb(name, idx_dtype):
         behavior(f)
 
 
-for name, dt in [("nlb_uint8.nwb", "u1"), ("nlb_uint64.nwb", "u8")]:
-    rng = np.random.default_rng(7)  # the same values in both files
-    nlb(name, dt)
+if __name__ == "__main__":
+    for name, dt in [("nlb_uint8.nwb", "u1"), ("nlb_uint64.nwb", "u8")]:
+        rng = np.random.default_rng(7)  # the same values in both files
+        nlb(name, dt)
 
-with h5py.File("bad_float_index.nwb", "w") as f:
-    root(f)
-    u = typed(f.create_group("units"), "Units", description="units")
-    u.attrs["colnames"] = np.array(["spike_times"], dtype=object)
-    column(u, "spike_times", np.arange(6) * 0.1, "spike times")
-    index(u, "spike_times", [2, 6], "f4")
+    with h5py.File("bad_float_index.nwb", "w") as f:
+        root(f)
+        u = typed(f.create_group("units"), "Units", description="units")
+        u.attrs["colnames"] = np.array(["spike_times"], dtype=object)
+        column(u, "spike_times", np.arange(6) * 0.1, "spike times")
+        index(u, "spike_times", [2, 6], "f4")
 
-with h5py.File("bad_layout.nwb", "w") as f:
-    root(f)
-    u = typed(f.create_group("units"), "Units", description="units")
-    u.attrs["colnames"] = np.array(["spike_times"], dtype=object)
-    column(u, "spike_times", np.arange(6) * 0.1, "spike times")
-    index(u, "spike_times", [2, 7], "u1")  # 7 > 6 spikes
-    t = typed(f.create_group("intervals/trials"), "TimeIntervals", description="trials")
-    t.attrs["colnames"] = np.array(["start_time", "stop_time", "target_pos"], dtype=object)
-    column(t, "id", np.arange(3, dtype="i8"), None, ntype="ElementIdentifiers")
-    column(t, "start_time", [0.0, 1.0, 2.0], "start")
-    column(t, "stop_time", [0.5, 1.5], "stop")  # one row short
-    column(t, "target_pos", np.zeros((4, 2)), "targets")
-    index(t, "target_pos", [2, 1, 4], "u1")  # decreasing
-    b = typed(f.create_group("processing/behavior"), "ProcessingModule", description="behavior")
-    s = typed(b.create_group("no_rate"), "TimeSeries", description="starting_time without rate")
-    s.create_dataset("data", data=np.zeros(5))
-    s.create_dataset("starting_time", data=0.0)
-    s = typed(b.create_group("short_timestamps"), "TimeSeries", description="4 timestamps for 5 rows")
-    s.create_dataset("data", data=np.zeros(5))
-    s.create_dataset("timestamps", data=np.arange(4.0))
+    with h5py.File("bad_layout.nwb", "w") as f:
+        root(f)
+        u = typed(f.create_group("units"), "Units", description="units")
+        u.attrs["colnames"] = np.array(["spike_times"], dtype=object)
+        column(u, "spike_times", np.arange(6) * 0.1, "spike times")
+        index(u, "spike_times", [2, 7], "u1")  # 7 > 6 spikes
+        t = typed(f.create_group("intervals/trials"), "TimeIntervals", description="trials")
+        t.attrs["colnames"] = np.array(["start_time", "stop_time", "target_pos"], dtype=object)
+        column(t, "id", np.arange(3, dtype="i8"), None, ntype="ElementIdentifiers")
+        column(t, "start_time", [0.0, 1.0, 2.0], "start")
+        column(t, "stop_time", [0.5, 1.5], "stop")  # one row short
+        column(t, "target_pos", np.zeros((4, 2)), "targets")
+        index(t, "target_pos", [2, 1, 4], "u1")  # decreasing
+        b = typed(f.create_group("processing/behavior"), "ProcessingModule", description="behavior")
+        s = typed(b.create_group("no_rate"), "TimeSeries", description="starting_time without rate")
+        s.create_dataset("data", data=np.zeros(5))
+        s.create_dataset("starting_time", data=0.0)
+        s = typed(b.create_group("short_timestamps"), "TimeSeries", description="4 timestamps for 5 rows")
+        s.create_dataset("data", data=np.zeros(5))
+        s.create_dataset("timestamps", data=np.arange(4.0))
