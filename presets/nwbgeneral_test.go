@@ -42,28 +42,26 @@ func (f *fakeNWB) col(table, column string) (any, error) {
 	return c, nil
 }
 
-func (f *fakeNWB) FloatColumn(table, column string) ([]float64, error) {
+// typedCol returns the column as a slice of T, an error when it is absent
+// or of another type.
+func typedCol[T any](f *fakeNWB, table, column string) ([]T, error) {
 	c, err := f.col(table, column)
 	if err != nil {
 		return nil, err
 	}
-	v, ok := c.([]float64)
+	v, ok := c.([]T)
 	if !ok {
-		return nil, fmt.Errorf("%s/%s: not numbers", table, column)
+		return nil, fmt.Errorf("%s/%s: a %T column", table, column, c)
 	}
 	return v, nil
 }
 
+func (f *fakeNWB) FloatColumn(table, column string) ([]float64, error) {
+	return typedCol[float64](f, table, column)
+}
+
 func (f *fakeNWB) StringColumn(table, column string) ([]string, error) {
-	c, err := f.col(table, column)
-	if err != nil {
-		return nil, err
-	}
-	v, ok := c.([]string)
-	if !ok {
-		return nil, fmt.Errorf("%s/%s: not strings", table, column)
-	}
-	return v, nil
+	return typedCol[string](f, table, column)
 }
 
 func (f *fakeNWB) Values(table, column string) ([]float64, []string, error) {
