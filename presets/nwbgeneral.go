@@ -312,6 +312,17 @@ func (g *gen) run() (*ingest.Recording, error) {
 		xs = make([]*mat.Dense, len(segs))
 		for i, a := range acts {
 			part := g.seriesOn(a, segs, false)
+			if g.kernel() != nil {
+				// Smoothed like spike rates; a bin without a sample would
+				// spread NaN over the kernel's width.
+				if n := nanBins(part); n > 0 {
+					return nil, fmt.Errorf("[nwb] activity %s has no sample in %d bins, which [smooth] sigma_ms %v cannot smooth across: set sigma_ms = 0 or widen [bins] width_ms",
+						a.path, n, p.Smooth.SigmaMS)
+				}
+				for _, m := range part {
+					g.smooth(m)
+				}
+			}
 			for s := range segs {
 				xs[s] = sideBySide(xs[s], part[s])
 			}
@@ -855,6 +866,23 @@ func (g *gen) seriesOn(b behSource, segs []segment, smooth bool) []*mat.Dense {
 		out[s] = sum
 	}
 	return out
+}
+
+// nanBins counts the bins (rows) of ms that hold a NaN.
+func nanBins(ms []*mat.Dense) int {
+	n := 0
+	for _, m := range ms {
+		r, c := m.Dims()
+		for i := range r {
+			for j := range c {
+				if math.IsNaN(m.At(i, j)) {
+					n++
+					break
+				}
+			}
+		}
+	}
+	return n
 }
 
 // behaviourOn puts one behaviour entry on the segments' bins.

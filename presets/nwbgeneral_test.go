@@ -358,3 +358,41 @@ window_ms = [0, 100]
 		t.Errorf("notes\n%q\nwant\n%q", rec.Notes, want)
 	}
 }
+
+// TestActivitySeriesSmoothing: activity from a series is smoothed when
+// [smooth] sigma_ms > 0 (the values against numpy.convolve are in the
+// dlc-smooth variant of TestExampleVariants), and a bin without a sample
+// is then an error naming the series: the kernel cannot smooth across it.
+// Here the series has samples in 9 of the 10 bins of 100 ms, none in bin 2
+// (the kernel of σ = 1 bin has 6 taps).
+func TestActivitySeriesSmoothing(t *testing.T) {
+	const text = `name = "t"
+layout = "nwb-continuous"
+[nwb]
+activity = ["/a"]
+stop_s = 1
+[[behaviour]]
+series = "/b"
+[bins]
+width_ms = 100
+[smooth]
+sigma_ms = %v
+`
+	src := &fakeNWB{series: map[string]fakeSeries{
+		"/a": series([]float64{0.05, 0.15, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95}, 1, 2, 4, 5, 6, 7, 8, 9, 10),
+		"/b": series([]float64{0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+	}}
+	_, err := loadFake(t, src, fmt.Sprintf(text, 100))
+	want := "[nwb] activity /a has no sample in 1 bins, which [smooth] sigma_ms 100 cannot smooth across"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fake.nwb") {
+		t.Errorf("error %v, want one naming the file and %q", err, want)
+	}
+	// Without smoothing the empty bin is dropped with a note.
+	rec, err := loadFake(t, src, fmt.Sprintf(text, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := rec.Activity.Dims(); r != 9 {
+		t.Errorf("%d samples, want 9 (bin 2 dropped)", r)
+	}
+}

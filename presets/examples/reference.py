@@ -105,12 +105,10 @@ aligns one side or the other):
  h. Unit ids: the A8604 file's `id` column holds phy cluster ids 6, 191, 206
     (not 0, 1, 2), so its preset selects ids [6, 191] and behaviour [206].
  j. Activity series ([nwb] activity) are smoothed by [smooth] sigma_ms like
-    spike rates (after the bin means): a σ the user sets is applied. NOT what
-    the Go layouts do (h16-layouts, checked): they leave activity series
-    unsmoothed, silently; the examples set σ = 0 there, so they agree, and
-    no variant covers it until the lead decides (dlc-pose with width 2000,
-    σ 4000 and smooth = true on the snout: X[0, 0] 35.19 here, 71.12 in Go
-    = the plain mean of the first two frames).
+    spike rates (after the bin means): a σ the user sets is applied. The Go
+    layouts first left them unsmoothed, silently; the lead chose smoothing
+    (with an error for a bin without a sample), checked by variant dlc-smooth
+    (width 2000 ms, σ 4000 ms, smooth = true on the snout).
  i. "checks.edge_times" counts binned times within 1e-9 bin of a bin edge
     (but not on it), where another order of float operations (t0 = align +
     w0/1000 - margin/1000, say) could move them; when non-zero, the Go side
@@ -154,6 +152,10 @@ VARIANTS = {
     "phy-lag-window": ("phy-good-units", [(r"^lag_ms = 0 .*$", "lag_ms = 100\nwindow_ms = [1000, 9000]")]),
     # 50 ms bins: spike times 2 ulps from a bin edge (the floor expression decides)
     "units-50ms": ("pynapple-units", [(r"^width_ms = 100 .*$", "width_ms = 50")]),
+    # activity series smoothed ([smooth] sigma_ms > 0), behaviour smoothed too (smooth = true)
+    "dlc-smooth": ("dlc-pose", [(r"^width_ms = 1000 .*$", "width_ms = 2000"),
+                                (r"^sigma_ms = 0 .*$", "sigma_ms = 4000"),
+                                (r'^channels = \["snout x", "snout y"\]$', 'channels = ["snout x", "snout y"]\nsmooth = true')]),
     # overlapping 3 s windows and min_spikes counted over them
     "human-overlap-minspikes": ("pynapple-human-recognition", [
         (r"^window_ms = \[200, 1500\]$", "window_ms = [0, 3000]"),
