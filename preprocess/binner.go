@@ -3,6 +3,7 @@ package preprocess
 import (
 	"fmt"
 	"math"
+	"sort"
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
@@ -40,6 +41,55 @@ type Binner struct {
 	runs          []span  // the runs of counted bins, when not all are
 	inv, invWidth float64 // 1/factor, 1/base.Width
 	overflow      atomic.Bool
+	dropped       [3]atomic.Int64 // NaN, infinite, off the base grid
+}
+
+// Dropped returns how many of the spike times added so far were not
+// counted because they are NaN, infinite, or finite but off the base grid
+// (before its first bin or after its last: outside the recording). Times in
+// a trailing partial group of base bins, or in bins not counted, are not
+// dropped in this sense.
+func (b *Binner) Dropped() (nan, inf, outside int) {
+	return int(b.dropped[0].Load()), int(b.dropped[1].Load()), int(b.dropped[2].Load())
+}
+
+// drops counts the spike times a Binner leaves out (Dropped).
+type drops struct{ nan, inf, outside int }
+
+// beforeGrid and afterGrid report whether a time (not NaN) has no base bin
+// because it lies before the grid's first bin or after its last
+// (Grid.Index outside [0, Bins); −Inf and +Inf included), without
+// converting a huge quotient to int. Each is monotone in t.
+func (b *Binner) beforeGrid(t float64) bool {
+	q := (t - b.base.T0) * b.invWidth
+	return q <= -2 || (q < 0 && b.base.Index(t) < 0)
+}
+
+func (b *Binner) afterGrid(t float64) bool {
+	q := (t - b.base.T0) * b.invWidth
+	n := float64(b.base.Bins)
+	return q >= n+2 || (q >= n-2 && b.base.Index(t) >= b.base.Bins)
+}
+
+// sortedDrops counts the times dropped from a train in increasing order
+// (no NaN): the infinite ones and those off the grid lie at its two ends,
+// found by binary search.
+func (b *Binner) sortedDrops(times []float64) drops {
+	n := len(times)
+	negInf := sort.Search(n, func(i int) bool { return times[i] > math.Inf(-1) })
+	first := sort.Search(n, func(i int) bool { return !b.beforeGrid(times[i]) })
+	posInf := n - sort.Search(n, func(i int) bool { return math.IsInf(times[i], 1) })
+	last := max(first, sort.Search(n, func(i int) bool { return b.afterGrid(times[i]) }))
+	return drops{inf: negInf + posInf, outside: first - negInf + n - last - posInf}
+}
+
+// record adds d to the Binner's counts of dropped times.
+func (b *Binner) record(d drops) {
+	for i, n := range [3]int{d.nan, d.inf, d.outside} {
+		if n > 0 {
+			b.dropped[i].Add(int64(n))
+		}
+	}
 }
 
 // span is a run of counted coarse bins, as times: every spike time below lo
@@ -137,13 +187,16 @@ func (b *Binner) Add(u int, times []float64) {
 			if wrapped {
 				b.overflow.Store(true)
 			}
+			b.record(b.sortedDrops(times))
 			return
 		}
 		clear(col) // not in time order: count them one by one
 	}
-	if b.add(col, times) {
+	var d drops
+	if b.add(col, times, &d) {
 		b.overflow.Store(true)
 	}
+	b.record(d)
 }
 
 // addSorted counts times that are in increasing order (ties allowed), as
@@ -160,7 +213,7 @@ func (b *Binner) addSorted(col []uint16, times []float64) (wrapped, ok bool) {
 		if e, prev, ok = before(times, s, prev, r.hi); !ok {
 			return false, false
 		}
-		if b.add(col, times[s:e]) {
+		if b.add(col, times[s:e], nil) {
 			wrapped = true
 		}
 		s = e
@@ -193,8 +246,8 @@ func before(times []float64, s int, prev, limit float64) (end int, last float64,
 }
 
 // add counts times into col, a unit's counts, and reports whether a count
-// wrapped around.
-func (b *Binner) add(col []uint16, times []float64) (wrapped bool) {
+// wrapped around. d, when not nil, counts the times dropped (Dropped).
+func (b *Binner) add(col []uint16, times []float64, d *drops) (wrapped bool) {
 	// Locals, so that the loop keeps them in registers.
 	base, t0, invWidth, inv, factor, bins, slot := b.base, b.base.T0, b.invWidth, b.inv, b.factor, b.bins, b.slot
 	limit := bins * factor
@@ -215,9 +268,25 @@ func (b *Binner) add(col []uint16, times []float64) (wrapped bool) {
 		if f := v - float64(int64(v)); v >= 1 && v < 1e9 && f > 1e-5 && f < 1-1e-5 {
 			q = int(v * inv)
 			if q >= bins {
+				if d != nil && v >= float64(base.Bins) {
+					d.outside++
+				}
 				continue
 			}
 		} else {
+			if d != nil && !(v >= 0 && v < float64(limit)) {
+				switch {
+				case math.IsNaN(t):
+					d.nan++
+					continue
+				case math.IsInf(t, 0):
+					d.inf++
+					continue
+				case b.beforeGrid(t) || b.afterGrid(t):
+					d.outside++
+					continue
+				}
+			}
 			i := base.Index(t)
 			if uint(i) >= uint(limit) {
 				continue

@@ -48,6 +48,32 @@ func reference(trains [][]float64, base preprocess.Grid, factor int) *mat.Dense 
 	return m
 }
 
+// refDropped counts, spike by spike, the times Binner.Dropped reports: NaN,
+// infinite, and finite ones whose base bin is off the grid.
+func refDropped(trains [][]float64, base preprocess.Grid) [3]int {
+	var d [3]int
+	for _, tr := range trains {
+		for _, t := range tr {
+			switch {
+			case math.IsNaN(t):
+				d[0]++
+			case math.IsInf(t, 0):
+				d[1]++
+			case math.Abs(t) > 1e6:
+				d[2]++ // Index would overflow int: off any test grid
+			case base.Index(t) < 0 || base.Index(t) >= base.Bins:
+				d[2]++
+			}
+		}
+	}
+	return d
+}
+
+func dropped(b *preprocess.Binner) [3]int {
+	nan, inf, out := b.Dropped()
+	return [3]int{nan, inf, out}
+}
+
 // TestBinner checks that direct binning at the coarse width equals
 // counting spike by spike, exactly, including spikes on bin edges, outside
 // the grid and in the dropped trailing partial bin;
@@ -57,6 +83,7 @@ func TestBinner(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	base := preprocess.Grid{T0: 0, Width: 0.001, Bins: 10007} // 222 bins of 45 ms and 17 ms left over
 	trains := edgeTrains(rng, 7)
+	trains[3] = append(trains[3], math.Inf(1), math.Inf(-1), 1e300, -1e300, math.NaN())
 	want := reference(trains, base, 45)
 	all, err := preprocess.NewBinner(base, 45, len(trains), nil)
 	if err != nil {
@@ -67,6 +94,9 @@ func TestBinner(t *testing.T) {
 	}
 	if all.Bins() != 222 || !mat.Equal(all.Matrix(), want) {
 		t.Fatal("Binner differs from binning spike by spike")
+	}
+	if got, w := dropped(all), refDropped(trains, base); got != w || w[0] != 8 || w[1] != 2 || w[2] == 0 {
+		t.Errorf("dropped (NaN, infinite, outside) = %v, want %v", got, w)
 	}
 
 	// Some rows, in any order and repeated: row r of the counts is the
@@ -121,6 +151,9 @@ func TestBinner(t *testing.T) {
 		sorted[len(trains)+1] = slices.Insert(slices.Clone(sorted[1]), 100, math.NaN()) // a NaN
 		// +Inf, then a time that belongs in a counted bin: out of order.
 		sorted = append(sorted, append(slices.Clone(sorted[2]), math.Inf(1), sorted[2][len(sorted[2])/2]))
+		// In order with infinite and huge times at both ends.
+		sorted = append(sorted, slices.Concat([]float64{math.Inf(-1), math.Inf(-1), -1e300, -5},
+			sorted[3], []float64{1e300, math.Inf(1)}))
 		want := reference(sorted, g, 45)
 		for trial := range 20 {
 			var rows []int
@@ -135,6 +168,9 @@ func TestBinner(t *testing.T) {
 			}
 			for u, tr := range sorted {
 				some.Add(u, tr)
+			}
+			if got, w := dropped(some), refDropped(sorted, g); got != w {
+				t.Fatalf("t0 %v, trial %d: dropped (NaN, infinite, outside) = %v, want %v", t0, trial, got, w)
 			}
 			for u := range sorted {
 				for _, q := range rows {

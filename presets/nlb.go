@@ -127,7 +127,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	// The 1 ms grid runs from 0 to the end of observation (or of the last
 	// trial, whichever is later), as nlb_tools lays it out. A file whose
 	// stop_time is NaN in every trial (DANDI's ALM files) ends at the end
-	// of observation, or without one at its last spike.
+	// of observation, or without one at its last spike (its base bin
+	// included).
 	var notes []string
 	lastStop := stops[len(stops)-1]
 	end := math.Max(obsEnd, lastStop)
@@ -139,6 +140,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 			if err != nil {
 				return fail("%v", err)
 			}
+			// One base bin more, so that the last spike has a bin.
+			end += p.Bins.BaseMS / 1000
 		}
 	}
 	if bins := end / (p.Bins.BaseMS / 1000); !(end > 0) || !(bins < math.MaxInt32) {
@@ -215,6 +218,9 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	}
 	if bins.Overflow() {
 		return fail("%s: more than 65535 spikes of one unit in one %v ms bin: not spike times in seconds?", n.Units, p.Bins.WidthMS)
+	}
+	if note := droppedSpikes(bins, n.Units, base); note != "" {
+		notes = append(notes, note)
 	}
 	b := builder{x: mat.NewDense(len(pl.rows), units, nil), trial: make([]int, len(pl.rows)), fit: make([]bool, len(pl.rows)), unit: "Hz"}
 	if p.Trials.Align != "" {
@@ -596,4 +602,24 @@ func (b *builder) segments(src NWBSource, on string, rows []int, base, grid prep
 		b.trial[r], b.fit[r] = id, fit
 	}
 	return nil
+}
+
+// droppedSpikes says how many spike times of the units table the binner
+// left out as NaN, infinite or outside the recording's grid, or "" when
+// none.
+func droppedSpikes(bins *preprocess.Binner, units string, base preprocess.Grid) string {
+	nan, inf, out := bins.Dropped()
+	if nan+inf+out == 0 {
+		return ""
+	}
+	var why []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{nan, "NaN"}, {inf, "infinite"}, {out, fmt.Sprintf("outside the recording (%g–%g s)", base.T0, base.Start(base.Bins))}} {
+		if c.n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return fmt.Sprintf("%d spike times of %s dropped: %s", nan+inf+out, units, strings.Join(why, ", "))
 }

@@ -325,6 +325,9 @@ func TestGeneralKeys(t *testing.T) {
 func TestNLBTrialsNotes(t *testing.T) {
 	src := trialsFake()
 	src.units.ObsEnd = 0
+	// Faulty spike times: unit 1's in order (−Inf first), unit 2's not.
+	src.units.Trains[1] = append([]float64{math.Inf(-1)}, src.units.Trains[1]...)
+	src.units.Trains[2] = []float64{-3, math.NaN(), math.Inf(1)}
 	src.series["/vel"] = series([]float64{0, 5, 9.9}, 1, 2, 3)
 	rec, err := loadFake(t, src, `name = "t"
 layout = "nwb-trials"
@@ -353,6 +356,7 @@ window_ms = [0, 100]
 	want := []string{
 		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
 		"3 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go NaN, 1 with go infinite",
+		"4 spike times of /units dropped: 1 NaN, 2 infinite, 1 outside the recording (0–9.991 s)",
 	}
 	if !slices.Equal(rec.Notes, want) {
 		t.Errorf("notes\n%q\nwant\n%q", rec.Notes, want)
