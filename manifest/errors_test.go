@@ -80,3 +80,21 @@ func TestLoadErrorKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestDataFileNotManifest: a data file given where a manifest is expected
+// (`oblique analyze FILE` without -preset) is named for what it is, with
+// what to do instead, rather than reported as a TOML file too long or
+// not valid UTF-8.
+func TestDataFileNotManifest(t *testing.T) {
+	root := golden.Root()
+	for _, c := range []struct{ file, want string }{
+		{filepath.Join(root, "presets", "testdata", "maze_like.nwb"), "an HDF5 (NWB) file, not a recording manifest: analyse it through a preset"},
+		{filepath.Join(root, "presets", "testdata", "golub_like.mat"), "a MATLAB file, not a recording manifest"},
+		{filepath.Join(root, "data", "golub2018_bci", "npy", "before_spikes.npy"), "an array file, not a recording manifest"},
+	} {
+		_, _, err := manifest.Load(c.file)
+		if !errors.Is(err, manifest.ErrInvalid) || err == nil || !strings.HasPrefix(err.Error(), c.file+": "+c.want) {
+			t.Errorf("Load(%s): %v\nwant ErrInvalid starting %q", c.file, err, c.file+": "+c.want)
+		}
+	}
+}

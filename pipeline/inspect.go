@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/matfile"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
@@ -116,10 +116,10 @@ func fileKind(path string) (string, error) {
 	head := make([]byte, 128)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	switch {
-	case bytes.HasPrefix(head, []byte("\x89HDF\r\n\x1a\n")):
+	switch ingest.Format(head) {
+	case "hdf5":
 		return "nwb", nil
-	case bytes.HasPrefix(head, []byte("MATLAB")):
+	case "mat":
 		return "mat", nil
 	}
 	switch strings.ToLower(filepath.Ext(path)) {
