@@ -124,8 +124,9 @@ func (p *Preset) settings() preprocess.Settings {
 }
 
 // loadMAT reads the recordings the preset's [mat] table describes: one,
-// or one per element of a struct array for a root with (*) (matRoots).
-func (p *Preset) loadMAT(file string, recs *[]*ingest.Recording, s *preprocess.Settings) error {
+// or one per element of a struct array for a root with (*) (matRoots),
+// with the part of each one's name that tells it apart ("#blocks(2)").
+func (p *Preset) loadMAT(file string, recs *[]*ingest.Recording, parts *[]string, s *preprocess.Settings) error {
 	if p.Layout != "mat" {
 		return fmt.Errorf("%s: preset %s: unknown layout %q (layouts: nwb-trials, mat)", file, p.Name, p.Layout)
 	}
@@ -151,7 +152,7 @@ func (p *Preset) loadMAT(file string, recs *[]*ingest.Recording, s *preprocess.S
 		if err != nil {
 			return err
 		}
-		r.Name = root.part
+		*parts = append(*parts, root.part)
 		r.Channels, r.Unit = p.MAT.Channels, p.MAT.Unit
 		r.Kind, _ = ingest.ParseKind(p.MAT.Kind)
 		r.Sources = append([]ingest.Source{{Role: "recording", Path: file}}, r.Sources...)

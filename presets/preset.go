@@ -248,10 +248,11 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 // the file's SHA-256 digest.
 func (p *Preset) LoadAll(file string, open Opener) ([]Loaded, error) {
 	var (
-		recs []*ingest.Recording
-		rec  *ingest.Recording
-		s    preprocess.Settings
-		err  error
+		recs  []*ingest.Recording
+		parts []string // what tells apart recordings of one file: "#blocks(2)"
+		rec   *ingest.Recording
+		s     preprocess.Settings
+		err   error
 	)
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -279,7 +280,7 @@ func (p *Preset) LoadAll(file string, open Opener) ([]Loaded, error) {
 			err = cerr
 		}
 	default:
-		err = p.loadMAT(file, &recs, &s)
+		err = p.loadMAT(file, &recs, &parts, &s)
 	}
 	if err != nil {
 		digest.Cancel()
@@ -294,8 +295,10 @@ func (p *Preset) LoadAll(file string, open Opener) ([]Loaded, error) {
 	}
 	out := make([]Loaded, len(recs))
 	for k, rec := range recs {
-		// A layout names the part of the file a recording is ("#blocks(2)").
-		rec.Name = p.Name + ":" + path.Base(file) + rec.Name
+		rec.Name = p.Name + ":" + path.Base(file)
+		if k < len(parts) {
+			rec.Name += parts[k]
+		}
 		for i := range rec.Sources {
 			if rec.Sources[i].Role == "recording" {
 				rec.Sources[i].SHA256 = sum
