@@ -181,30 +181,22 @@ func matRoots(file string, f *matfile.File, roots []string) ([]matRoot, error) {
 	var tried []string
 	for _, r := range roots {
 		prefix, rest, pattern := strings.Cut(r, "(*)")
-		if !pattern {
-			v, err := f.Lookup(r)
-			if errors.Is(err, matfile.ErrNotFound) {
-				tried = append(tried, r)
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			if _, ok := v.(*matfile.Struct); !ok || matfile.Numel(v) != 1 {
-				return nil, fmt.Errorf("%s: %s: is a %s %s, want a 1×1 struct", file, r, dims(v), v.Class())
-			}
-			return []matRoot{{path: r}}, nil
-		}
-		if strings.Contains(rest, "(*)") {
+		if pattern && strings.Contains(rest, "(*)") {
 			return nil, fmt.Errorf("%s: [mat] root %q: at most one (*) in a root", file, r)
 		}
-		v, err := f.Lookup(prefix)
+		v, err := f.Lookup(prefix) // r itself when it has no (*)
 		if errors.Is(err, matfile.ErrNotFound) {
 			tried = append(tried, r)
 			continue
 		}
 		if err != nil {
 			return nil, err
+		}
+		if !pattern {
+			if _, ok := v.(*matfile.Struct); !ok || matfile.Numel(v) != 1 {
+				return nil, fmt.Errorf("%s: %s: is a %s %s, want a 1×1 struct", file, r, dims(v), v.Class())
+			}
+			return []matRoot{{path: r}}, nil
 		}
 		st, ok := v.(*matfile.Struct)
 		if !ok || len(st.Elems) == 0 {

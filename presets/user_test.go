@@ -180,3 +180,28 @@ func TestOverrideBlock(t *testing.T) {
 	d, res := analyse(t, rec, s)
 	compare(t, readReference(t, "mat_reference.json", "hennig2"), rec, d, res)
 }
+
+// TestBlockPatternErrors checks the errors of a [mat] root with (*) that
+// cannot be used: two patterns, a pattern over something that is not a
+// struct array, a path inside each element that is not a struct.
+func TestBlockPatternErrors(t *testing.T) {
+	const file = "testdata/hennig_like.mat"
+	for root, want := range map[string]string{
+		`["D.blocks(*).x(*)"]`:        "at most one (*) in a root",
+		`["D.dec.spikeCountMean(*)"]`: "D.dec.spikeCountMean: is a 1×20 double, want a struct array",
+		`["D.blocks(*).spikes"]`:      "D.blocks(1).spikes: is a 900×20",
+		`["E.blocks(*)"]`:             "holds none of E.blocks(*)",
+	} {
+		p, err := presets.Get("bci-hennig")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := presets.Override(p, "mat.root", root); err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.LoadAll(file, opener)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), file) {
+			t.Errorf("root %s: %v, want an error naming the file and containing %q", root, err, want)
+		}
+	}
+}
