@@ -49,10 +49,19 @@ type Analysis struct {
 type AnalyzeOptions struct {
 	// Settings of the analysis.
 	Settings AnalysisSettings
-	// Preset, when not empty, names the preset (see Presets) that reads
-	// the inputs as data files (NWB or MATLAB); empty means the inputs are
-	// recording manifests (package manifest).
+	// Preset, when not empty, names the preset that reads the inputs as
+	// data files (NWB or MATLAB): a built-in preset's name (see Presets) or
+	// a preset file's path (a value ending in .toml or holding a path
+	// separator; OpenPreset). Empty means the inputs are recording
+	// manifests (package manifest).
 	Preset string
+	// Set overrides keys of the preset, KEY=VALUE with VALUE in TOML
+	// syntax ("fit.lag_ms=50"; presets.Override).
+	Set []string
+	// LoadedPreset, when not nil, is the preset to read the inputs with,
+	// read already (OpenPreset, or presets.FromRecord on a distributed
+	// run's worker); Preset and Set are then not used.
+	LoadedPreset *presets.Preset
 	// Progress receives an event per input and per stage of its analysis.
 	Progress Progress
 }
@@ -68,22 +77,64 @@ var ErrNonFinite = preprocess.ErrNonFinite
 // preset, which reads data files instead.
 var ErrManifestWithPreset = errors.New("a manifest, not a data file")
 
-// loader returns the function that reads an input into a recording and
-// its preprocessing settings.
-func (o AnalyzeOptions) loader() (func(string) (*ingest.Recording, preprocess.Settings, error), error) {
-	if o.Preset == "" {
-		return manifest.Load, nil
-	}
-	p, err := presets.Get(o.Preset)
+// PresetRecord is what a run records of the preset it used: its source
+// (a built-in name, or a file's path and SHA-256) and its TOML text after
+// overrides (presets.Record).
+type PresetRecord = presets.Record
+
+// Preset is a preset read (OpenPreset): how to read a kind of data file.
+type Preset = presets.Preset
+
+// OpenPreset returns the preset that value names, a built-in preset's name
+// or a preset file's path (presets.Open), with the overrides KEY=VALUE of
+// set applied in order (presets.Override) and its settings checked.
+func OpenPreset(value string, set []string) (*presets.Preset, error) {
+	p, err := presets.Open(value)
 	if err != nil {
 		return nil, err
 	}
-	return func(path string) (*ingest.Recording, preprocess.Settings, error) {
-		if strings.EqualFold(filepath.Ext(path), ".toml") {
-			return nil, preprocess.Settings{}, fmt.Errorf("%s: %w: a recording manifest needs no preset; -preset %s reads data files (%s)",
-				path, ErrManifestWithPreset, o.Preset, p.Layout)
+	if err := presets.OverrideAll(p, set); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PresetFromRecord returns the preset a record holds (presets.FromRecord):
+// a distributed run's workers use the preset its submitter read.
+func PresetFromRecord(r PresetRecord) (*Preset, error) { return presets.FromRecord(r) }
+
+// loader returns the function that reads an input into its recordings
+// (several when a preset finds several in one file) and their
+// preprocessing settings.
+func (o AnalyzeOptions) loader() (func(string) ([]presets.Loaded, error), error) {
+	p := o.LoadedPreset
+	if p == nil && o.Preset == "" {
+		if len(o.Set) > 0 {
+			return nil, fmt.Errorf("overrides %s given without a preset", strings.Join(o.Set, ", "))
 		}
-		return p.Load(path, presetOpener)
+		return func(path string) ([]presets.Loaded, error) {
+			rec, s, err := manifest.Load(path)
+			if err != nil {
+				return nil, err
+			}
+			return []presets.Loaded{{Recording: rec, Settings: s}}, nil
+		}, nil
+	}
+	if p == nil {
+		var err error
+		if p, err = OpenPreset(o.Preset, o.Set); err != nil {
+			return nil, err
+		}
+	}
+	return func(path string) ([]presets.Loaded, error) {
+		if strings.EqualFold(filepath.Ext(path), ".toml") {
+			return nil, fmt.Errorf("%s: %w: a recording manifest needs no preset; -preset %s reads data files (%s)",
+				path, ErrManifestWithPreset, p.Record().Source, p.Layout)
+		}
+		return p.LoadAll(path, presetOpener)
 	}, nil
 }
 
@@ -91,10 +142,13 @@ func (o AnalyzeOptions) loader() (func(string) (*ingest.Recording, preprocess.Se
 // files here, and MATLAB v7.3 files through the import above.
 var presetOpener = presets.Opener{NWB: nwbsource.Open}
 
-// Analyze reads and analyses every input in turn (METHODS.md §3–4). A
-// recording that fails has its error in its Analysis and the others still
-// run; the returned error is for what stops them all: invalid options, or
-// ctx done (the inputs not reached then carry ctx's error).
+// Analyze reads and analyses every input in turn (METHODS.md §3–4), giving
+// one Analysis per recording: one per input, but for a preset that finds
+// several recordings in a file (bci-hennig's blocks), each with that file
+// as its Input. A recording that fails has its error in its Analysis and
+// the others still run (an input that cannot be read has one Analysis with
+// the error); the returned error is for what stops them all: invalid
+// options, or ctx done (the inputs not reached then carry ctx's error).
 func Analyze(ctx context.Context, inputs []string, o AnalyzeOptions) ([]Analysis, error) {
 	if err := o.Settings.Resolved().Validate(); err != nil {
 		return nil, err
@@ -103,15 +157,15 @@ func Analyze(ctx context.Context, inputs []string, o AnalyzeOptions) ([]Analysis
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Analysis, len(inputs))
+	out := make([]Analysis, 0, len(inputs))
 	for i, in := range inputs {
 		if err := cancelled(ctx); err != nil {
 			for j := i; j < len(inputs); j++ {
-				out[j] = Analysis{Input: inputs[j], Name: inputs[j], Err: fmt.Errorf("%s: not analysed: %w", inputs[j], err)}
+				out = append(out, Analysis{Input: inputs[j], Name: inputs[j], Err: fmt.Errorf("%s: not analysed: %w", inputs[j], err)})
 			}
 			return out, err
 		}
-		out[i] = analyzeWith(in, load, o.Settings, o.Progress.stage(in, i+1, len(inputs)))
+		out = append(out, analyzeInput(ctx, in, load, o.Settings, o.Progress, i+1, len(inputs))...)
 	}
 	uniqueNames(out)
 	return out, nil
@@ -174,7 +228,8 @@ func sameInput(inputs []string, idx []int) bool {
 
 // AnalyzeFile reads and analyses one input (a manifest, or a data file
 // when o.Preset is set). Every error, including invalid options, is in the
-// returned Analysis.
+// returned Analysis. For an input that holds several recordings it returns
+// the first: Analyze returns them all.
 func AnalyzeFile(ctx context.Context, input string, o AnalyzeOptions) Analysis {
 	rows, err := Analyze(ctx, []string{input}, o)
 	if len(rows) == 0 {
@@ -183,16 +238,32 @@ func AnalyzeFile(ctx context.Context, input string, o AnalyzeOptions) Analysis {
 	return rows[0]
 }
 
-// analyzeWith runs the analysis on the recording that load reads from path.
-func analyzeWith(path string, load func(string) (*ingest.Recording, preprocess.Settings, error),
-	s regimes.Settings, progress regimes.Progress) Analysis {
-	a := Analysis{Input: path, Name: path}
-	rec, ps, err := load(path)
+// analyzeInput reads path with load and analyses each of its recordings.
+func analyzeInput(ctx context.Context, path string, load func(string) ([]presets.Loaded, error),
+	s regimes.Settings, p Progress, item, items int) []Analysis {
+	stage := p.stage(path, item, items)
+	recs, err := load(path)
 	if err != nil {
-		a.Err = err
-		return a
+		return []Analysis{{Input: path, Name: path, Err: err}}
 	}
-	a.Name, a.Sources = rec.Name, rec.Sources
+	out := make([]Analysis, len(recs))
+	for k, l := range recs {
+		if err := cancelled(ctx); err != nil {
+			out[k] = Analysis{Input: path, Name: l.Recording.Name, Err: fmt.Errorf("%s (%s): not analysed: %w", path, l.Recording.Name, err)}
+			continue
+		}
+		if len(recs) > 1 {
+			stage = p.stage(l.Recording.Name, item, items)
+		}
+		out[k] = analyzeRecording(path, l.Recording, l.Settings, s, stage)
+		recs[k] = presets.Loaded{} // the design holds what the analysis needs
+	}
+	return out
+}
+
+// analyzeRecording runs the analysis on a recording read from path.
+func analyzeRecording(path string, rec *ingest.Recording, ps preprocess.Settings, s regimes.Settings, progress regimes.Progress) Analysis {
+	a := Analysis{Input: path, Name: rec.Name, Sources: rec.Sources}
 	// Take builds the design in the recording's storage: a large recording
 	// is not held twice.
 	d, err := preprocess.Take(rec, ps)

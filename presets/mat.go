@@ -123,7 +123,10 @@ func (p *Preset) settings() preprocess.Settings {
 	return preprocess.Settings{LagMS: p.Fit.LagMS, Every: p.Fit.Every}
 }
 
-func (p *Preset) loadMAT(file string, rec **ingest.Recording, s *preprocess.Settings) error {
+// loadMAT reads the recordings the preset's [mat] table describes: one,
+// or one per element of a struct array for a root with (*) (matRoots),
+// with the part of each one's name that tells it apart ("#blocks(2)").
+func (p *Preset) loadMAT(file string, recs *[]*ingest.Recording, parts *[]string, s *preprocess.Settings) error {
 	if p.Layout != "mat" {
 		return fmt.Errorf("%s: preset %s: unknown layout %q (layouts: nwb-trials, mat)", file, p.Name, p.Layout)
 	}
@@ -134,21 +137,90 @@ func (p *Preset) loadMAT(file string, rec **ingest.Recording, s *preprocess.Sett
 	if err != nil {
 		return err
 	}
-	m := &matReader{file: file, f: matfile.NewFile(file, f.Description(), &cached{f: f, vals: map[string]matfile.Value{}}),
-		cells: p.MAT.Samples == "cells", per: -1}
-	defer m.f.Close()
-	r, err := m.load(p)
+	mf := matfile.NewFile(file, f.Description(), &cached{f: f, vals: map[string]matfile.Value{}})
+	defer mf.Close()
+	roots, err := matRoots(file, mf, p.MAT.Root)
 	if err != nil {
 		return err
 	}
-	r.Channels, r.Unit = p.MAT.Channels, p.MAT.Unit
-	r.Kind, _ = ingest.ParseKind(p.MAT.Kind)
-	r.Sources = append([]ingest.Source{{Role: "recording", Path: file}}, r.Sources...)
-	if err := r.Validate(); err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+	for _, root := range roots {
+		m := &matReader{file: file, f: mf, cells: p.MAT.Samples == "cells", per: -1}
+		if root.path != "" {
+			m.root = root.path + "."
+		}
+		r, err := m.load(p)
+		if err != nil {
+			return err
+		}
+		*parts = append(*parts, root.part)
+		r.Channels, r.Unit = p.MAT.Channels, p.MAT.Unit
+		r.Kind, _ = ingest.ParseKind(p.MAT.Kind)
+		r.Sources = append([]ingest.Source{{Role: "recording", Path: file}}, r.Sources...)
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		*recs = append(*recs, r)
 	}
-	*rec, *s = r, p.settings()
+	*s = p.settings()
 	return nil
+}
+
+// matRoot is one root a MAT preset reads a recording from: its path
+// ("" for none) and, for an element of a (*) pattern, the part of the
+// recording's name that tells it apart ("#blocks(2)").
+type matRoot struct{ path, part string }
+
+// matRoots picks the first of roots that the file holds (no roots: one
+// recording from the file's variables). A root with (*) ("D.blocks(*)")
+// stands for every element of that struct array, in order, each its own
+// recording.
+func matRoots(file string, f *matfile.File, roots []string) ([]matRoot, error) {
+	if len(roots) == 0 {
+		return []matRoot{{}}, nil
+	}
+	var tried []string
+	for _, r := range roots {
+		prefix, rest, pattern := strings.Cut(r, "(*)")
+		if pattern && strings.Contains(rest, "(*)") {
+			return nil, fmt.Errorf("%s: [mat] root %q: at most one (*) in a root", file, r)
+		}
+		v, err := f.Lookup(prefix) // r itself when it has no (*)
+		if errors.Is(err, matfile.ErrNotFound) {
+			tried = append(tried, r)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !pattern {
+			if _, ok := v.(*matfile.Struct); !ok || matfile.Numel(v) != 1 {
+				return nil, fmt.Errorf("%s: %s: is a %s %s, want a 1×1 struct", file, r, dims(v), v.Class())
+			}
+			return []matRoot{{path: r}}, nil
+		}
+		st, ok := v.(*matfile.Struct)
+		if !ok || len(st.Elems) == 0 {
+			return nil, fmt.Errorf("%s: %s: is a %s %s, want a struct array (for %s)", file, prefix, dims(v), v.Class(), r)
+		}
+		name := prefix[strings.LastIndex(prefix, ".")+1:]
+		out := make([]matRoot, len(st.Elems))
+		for i := range out {
+			p := fmt.Sprintf("%s(%d)%s", prefix, i+1, rest)
+			out[i] = matRoot{path: p, part: fmt.Sprintf("#%s(%d)%s", name, i+1, rest)}
+			if rest != "" {
+				// A path inside each element must name a 1×1 struct too.
+				if _, err := matRoots(file, f, []string{p}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	}
+	var names []string
+	for _, v := range f.Vars() {
+		names = append(names, v.Name)
+	}
+	return nil, fmt.Errorf("%s: holds none of %s (its variables: %s)", file, strings.Join(tried, ", "), strings.Join(names, ", "))
 }
 
 // cached decodes each variable of a MAT-file once: the layouts read many
@@ -185,34 +257,6 @@ type matReader struct {
 
 func (m *matReader) errorf(path, format string, args ...any) error {
 	return fmt.Errorf("%s: %s: %s", m.file, path, fmt.Sprintf(format, args...))
-}
-
-// setRoot picks the first of roots that the file holds.
-func (m *matReader) setRoot(roots []string) error {
-	if len(roots) == 0 {
-		return nil
-	}
-	var tried []string
-	for _, r := range roots {
-		v, err := m.f.Lookup(r)
-		if errors.Is(err, matfile.ErrNotFound) {
-			tried = append(tried, r)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if _, ok := v.(*matfile.Struct); !ok || matfile.Numel(v) != 1 {
-			return m.errorf(r, "is a %s %s, want a 1×1 struct", dims(v), v.Class())
-		}
-		m.root = r + "."
-		return nil
-	}
-	var names []string
-	for _, v := range m.f.Vars() {
-		names = append(names, v.Name)
-	}
-	return fmt.Errorf("%s: holds none of %s (its variables: %s)", m.file, strings.Join(tried, ", "), strings.Join(names, ", "))
 }
 
 // path returns the full path of a path relative to the root.
@@ -271,9 +315,6 @@ func dims(v matfile.Value) string {
 // load reads the recording the preset describes.
 func (m *matReader) load(p *Preset) (*ingest.Recording, error) {
 	s := p.MAT
-	if err := m.setRoot(s.Root); err != nil {
-		return nil, err
-	}
 	rec := &ingest.Recording{BinWidth: p.Bins.WidthMS / 1000}
 	source := func(role, path string) {
 		rec.Sources = append(rec.Sources, ingest.Source{Role: role, Path: m.file, Key: path})

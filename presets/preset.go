@@ -31,6 +31,9 @@ var files embed.FS
 
 // Preset is one named processing recipe.
 type Preset struct {
+	// origin is where the preset came from and its text (Record).
+	origin Record
+
 	Name        string `toml:"name"`
 	Description string `toml:"description"`
 	// Layout selects the loader: "nwb-trials" (NWB files laid out as the
@@ -122,13 +125,27 @@ func Names() []string {
 	return out
 }
 
-// Get returns the named preset.
+// Get returns the named built-in preset (Open takes a preset file too).
 func Get(name string) (*Preset, error) {
-	b, err := files.ReadFile(name + ".toml")
+	b, err := builtin(name)
 	if err != nil {
-		return nil, fmt.Errorf("no preset %q (presets: %s)", name, strings.Join(Names(), ", "))
+		return nil, err
 	}
-	return Parse(b, name)
+	p, err := Parse(b, name)
+	if err != nil {
+		return nil, err
+	}
+	p.origin = Record{Source: name, TOML: string(b)}
+	return p, nil
+}
+
+// builtin returns the text of the named built-in preset.
+func builtin(name string) ([]byte, error) {
+	b, err := files.ReadFile(name + ".toml")
+	if err != nil || strings.ContainsAny(name, "/\\") {
+		return nil, fmt.Errorf("no preset %q (presets: %s; a preset file's path must end in .toml)", name, strings.Join(Names(), ", "))
+	}
+	return b, nil
 }
 
 // Parse reads a preset's TOML; name is used in errors.
@@ -188,11 +205,8 @@ func (p *Preset) Validate() error {
 
 // Text returns the preset's TOML, for users who want to copy and adapt it.
 func Text(name string) (string, error) {
-	b, err := files.ReadFile(name + ".toml")
-	if err != nil {
-		return "", fmt.Errorf("no preset %q (presets: %s)", name, strings.Join(Names(), ", "))
-	}
-	return string(b), nil
+	b, err := builtin(name)
+	return string(b), err
 }
 
 // Opener opens a file for a layout; the command line registers the
@@ -201,16 +215,47 @@ type Opener struct {
 	NWB func(path string) (NWBSource, func() error, error)
 }
 
+// Loaded is one recording a preset read, with the preprocessing settings
+// to build its design with.
+type Loaded struct {
+	Recording *ingest.Recording
+	Settings  preprocess.Settings
+}
+
+// ErrSeveralRecordings is wrapped by the error of Load for a file in which
+// the preset finds more than one recording (LoadAll reads them all).
+var ErrSeveralRecordings = errors.New("several recordings")
+
 // Load reads file with the preset and returns the recording and the
-// preprocessing settings to build the design with.
+// preprocessing settings to build the design with. A preset that finds
+// several recordings in the file (a MAT root with (*)) is an error wrapping
+// ErrSeveralRecordings: LoadAll reads them.
 func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.Settings, error) {
+	all, err := p.LoadAll(file, open)
+	if err != nil {
+		return nil, preprocess.Settings{}, err
+	}
+	if len(all) != 1 {
+		return nil, preprocess.Settings{}, fmt.Errorf("%s: preset %s: %w (%d): read them with LoadAll, or choose one ([mat] root)",
+			file, p.Name, ErrSeveralRecordings, len(all))
+	}
+	return all[0].Recording, all[0].Settings, nil
+}
+
+// LoadAll reads every recording the preset finds in file: one, or for a
+// MAT preset whose root has (*) ("D.blocks(*)") one per element of that
+// struct array, named NAME:FILE#blocks(i). Each recording's Sources carry
+// the file's SHA-256 digest.
+func (p *Preset) LoadAll(file string, open Opener) ([]Loaded, error) {
 	var (
-		rec *ingest.Recording
-		s   preprocess.Settings
-		err error
+		recs  []*ingest.Recording
+		parts []string // what tells apart recordings of one file: "#blocks(2)"
+		rec   *ingest.Recording
+		s     preprocess.Settings
+		err   error
 	)
 	if err := p.Validate(); err != nil {
-		return nil, s, fmt.Errorf("%s: %w", file, err)
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	// The file is hashed on another core while the layout parses it (or
 	// its digest comes from the cache); Wait checks it did not change.
@@ -235,21 +280,31 @@ func (p *Preset) Load(file string, open Opener) (*ingest.Recording, preprocess.S
 			err = cerr
 		}
 	default:
-		err = p.loadMAT(file, &rec, &s)
+		err = p.loadMAT(file, &recs, &parts, &s)
 	}
 	if err != nil {
 		digest.Cancel()
-		return nil, s, err
+		return nil, err
 	}
-	rec.Name = p.Name + ":" + path.Base(file)
+	if rec != nil {
+		recs = append(recs, rec)
+	}
 	sum, err := digest.Wait()
 	if err != nil {
-		return nil, s, err
+		return nil, err
 	}
-	for i := range rec.Sources {
-		if rec.Sources[i].Role == "recording" {
-			rec.Sources[i].SHA256 = sum
+	out := make([]Loaded, len(recs))
+	for k, rec := range recs {
+		rec.Name = p.Name + ":" + path.Base(file)
+		if k < len(parts) {
+			rec.Name += parts[k]
 		}
+		for i := range rec.Sources {
+			if rec.Sources[i].Role == "recording" {
+				rec.Sources[i].SHA256 = sum
+			}
+		}
+		out[k] = Loaded{Recording: rec, Settings: s}
 	}
-	return rec, s, nil
+	return out, nil
 }

@@ -3,6 +3,7 @@ package presets_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -85,6 +86,13 @@ func run(t *testing.T, preset, file string) (*ingest.Recording, *preprocess.Desi
 	if err != nil {
 		t.Fatal(err)
 	}
+	d, res := analyse(t, rec, s)
+	return rec, d, res
+}
+
+// analyse runs the analysis of a loaded recording without the subsampling.
+func analyse(t *testing.T, rec *ingest.Recording, s preprocess.Settings) (*preprocess.Design, *regimes.Result) {
+	t.Helper()
 	d, err := preprocess.Build(rec, s)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +101,7 @@ func run(t *testing.T, preset, file string) (*ingest.Recording, *preprocess.Desi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rec, d, res
+	return d, res
 }
 
 func relErr(got, want float64) float64 {
@@ -221,9 +229,39 @@ func TestNLBReference(t *testing.T) {
 
 // TestMATReference runs cycling and bci-hennig on make_mat.py's files and
 // compares with reference_mat.py. For cycling the planted readout of the
-// rates (cycling_like_w.npy) must also be recovered.
+// rates (cycling_like_w.npy) must also be recovered. bci-hennig reads both
+// blocks of hennig_like.mat, each with its own decoder: block 2's numbers
+// are reference_mat.py's for D.blocks(2) ("hennig2").
 func TestMATReference(t *testing.T) {
-	for _, c := range []struct{ preset, name string }{{"cycling", "cycling"}, {"bci-hennig", "hennig"}} {
+	t.Run("bci-hennig", func(t *testing.T) {
+		p, err := presets.Get("bci-hennig")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const file = "testdata/hennig_like.mat"
+		all, err := p.LoadAll(file, opener)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 2 {
+			t.Fatalf("%d recordings, want one per block (2)", len(all))
+		}
+		for b, name := range []string{"hennig", "hennig2"} {
+			rec := all[b].Recording
+			if want := fmt.Sprintf("bci-hennig:hennig_like.mat#blocks(%d)", b+1); rec.Name != want {
+				t.Errorf("recording %d is named %q, want %q", b+1, rec.Name, want)
+			}
+			if want := fmt.Sprintf("D.blocks(%d).spikes", b+1); rec.Sources[1].Key != want {
+				t.Errorf("recording %d: activity from %q, want %q", b+1, rec.Sources[1].Key, want)
+			}
+			d, res := analyse(t, rec, all[b].Settings)
+			compare(t, readReference(t, "mat_reference.json", name), rec, d, res)
+		}
+		if _, _, err := p.Load(file, opener); !errors.Is(err, presets.ErrSeveralRecordings) {
+			t.Errorf("Load of two blocks: %v, want ErrSeveralRecordings", err)
+		}
+	})
+	for _, c := range []struct{ preset, name string }{{"cycling", "cycling"}} {
 		t.Run(c.preset, func(t *testing.T) {
 			ref := readReference(t, "mat_reference.json", c.name)
 			rec, d, res := run(t, c.preset, "testdata/"+c.name+"_like.mat")

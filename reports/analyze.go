@@ -89,13 +89,22 @@ func floats(v []float64) string {
 	return strings.Join(parts, ",")
 }
 
-// AnalyzeTable builds the analyze table. preset names the preset the
-// recordings were read with ("" for manifests); it goes into the metadata.
-func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset string) *arrowtable.Table {
+// AnalyzeTable builds the analyze table. preset is the preset the
+// recordings were read with (nil for manifests); its record goes into the
+// metadata: "preset" (the built-in name or the file's path),
+// "preset_sha256" (a file's digest), "preset_set" (the overrides, one a
+// line) and "preset_toml" (the full text used, after the overrides).
+func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset *pipeline.PresetRecord) *arrowtable.Table {
 	meta := AnalyzeMetadata(s)
-	meta["preset"] = preset
-	if preset == "" {
-		meta["preset"] = "none (manifests)"
+	meta["preset"] = "none (manifests)"
+	if preset != nil {
+		meta["preset"], meta["preset_toml"] = preset.Source, preset.TOML
+		if preset.SHA256 != "" {
+			meta["preset_sha256"] = preset.SHA256
+		}
+		if len(preset.Set) > 0 {
+			meta["preset_set"] = strings.Join(preset.Set, "\n")
+		}
 	}
 	t := arrowtable.New(AnalyzeFields, meta)
 	s = s.Resolved()

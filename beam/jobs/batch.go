@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -58,12 +59,8 @@ func itemsJob(ctx context.Context, kind string, items []Item, cfg config, out, s
 	if err := reports.CheckOutput(out); err != nil {
 		return Summary{}, err
 	}
-	for _, it := range items {
-		if it.Preset != "" {
-			if _, err := pipeline.PresetText(it.Preset); err != nil {
-				return Summary{}, fmt.Errorf("%s: preset: %w", it.Input, err)
-			}
-		}
+	if err := ReadPresets(items); err != nil {
+		return Summary{}, err
 	}
 	cfg.Kind = kind
 	cfg.Store = StoreOf(out, store)
@@ -111,25 +108,51 @@ func commonPreset(items []Item) string {
 	return p
 }
 
-// analyzeItem analyses one recording into its row of the analyze table.
+// analyzeItem analyses one input into its rows of the analyze table: one,
+// or one per recording a preset finds in it (bci-hennig's blocks).
 func analyzeItem(ctx context.Context, it Item, cfg config) ([][]byte, []ingest.Source, error) {
-	a := analyze(ctx, it, cfg.Settings)
-	b, err := tableBytes(reports.AnalyzeTable([]pipeline.Analysis{a}, cfg.Settings, it.Preset))
+	rows := analyzeAll(ctx, it, cfg.Settings)
+	b, err := tableBytes(reports.AnalyzeTable(rows, cfg.Settings, it.presetRecord()))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", it.Input, err)
 	}
-	return [][]byte{b}, a.Sources, a.Err
+	var (
+		sources []ingest.Source
+		errs    []error
+	)
+	for _, a := range rows {
+		sources = append(sources, a.Sources...)
+		errs = append(errs, a.Err)
+	}
+	return [][]byte{b}, sources, errors.Join(errs...)
 }
 
-// analyze is pipeline.AnalyzeFile with a panic turned into the analysis's
-// error.
-func analyze(ctx context.Context, it Item, s pipeline.AnalysisSettings) (a pipeline.Analysis) {
+// analyze is analyzeAll's first analysis (compare takes one recording an
+// item).
+func analyze(ctx context.Context, it Item, s pipeline.AnalysisSettings) pipeline.Analysis {
+	return analyzeAll(ctx, it, s)[0]
+}
+
+// analyzeAll is pipeline.Analyze of the item's input with the preset text
+// read where the job was submitted, with a panic turned into the
+// analysis's error.
+func analyzeAll(ctx context.Context, it Item, s pipeline.AnalysisSettings) (rows []pipeline.Analysis) {
 	var err error
 	defer func() {
 		if err != nil {
-			a = pipeline.Analysis{Input: it.Input, Name: it.Input, Err: err}
+			rows = []pipeline.Analysis{{Input: it.Input, Name: it.Input, Err: err}}
 		}
 	}()
 	defer recovered(it.Input, &err)
-	return pipeline.AnalyzeFile(ctx, it.Input, pipeline.AnalyzeOptions{Settings: s, Preset: it.Preset})
+	o := pipeline.AnalyzeOptions{Settings: s}
+	if r := it.presetRecord(); r != nil {
+		if o.LoadedPreset, err = pipeline.PresetFromRecord(*r); err != nil {
+			return nil
+		}
+	}
+	rows, err = pipeline.Analyze(ctx, []string{it.Input}, o)
+	if err != nil && len(rows) > 0 {
+		err = nil // each row carries it
+	}
+	return rows
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/oblique-neuro/oblique/pipeline"
 )
 
 // Item is one unit of a job's work: a recording (with the preset that reads
@@ -18,6 +20,43 @@ type Item struct {
 	Index  int
 	Input  string
 	Preset string
+	// PresetTOML and PresetSHA256 are the preset's text and, for a preset
+	// file, its digest, read where the job is submitted (ReadPresets): the
+	// workers use this text, not the file.
+	PresetTOML, PresetSHA256 string
+}
+
+// ReadPresets reads the preset of every item (a built-in name or a preset
+// file, each read once) into its PresetTOML and PresetSHA256, where the
+// job is submitted: a preset file need not be on the workers. An unknown
+// preset or unusable file is an error naming the item's input.
+func ReadPresets(items []Item) error {
+	read := map[string]pipeline.PresetRecord{}
+	for i, it := range items {
+		if it.Preset == "" {
+			continue
+		}
+		r, ok := read[it.Preset]
+		if !ok {
+			p, err := pipeline.OpenPreset(it.Preset, nil)
+			if err != nil {
+				return fmt.Errorf("%s: preset: %w", it.Input, err)
+			}
+			r = p.Record()
+			read[it.Preset] = r
+		}
+		items[i].PresetTOML, items[i].PresetSHA256 = r.TOML, r.SHA256
+	}
+	return nil
+}
+
+// presetRecord returns the record of the preset the item was read with
+// (nil for a manifest).
+func (it Item) presetRecord() *pipeline.PresetRecord {
+	if it.Preset == "" {
+		return nil
+	}
+	return &pipeline.PresetRecord{Source: it.Preset, SHA256: it.PresetSHA256, TOML: it.PresetTOML}
 }
 
 // ErrList is wrapped by the errors of a list of inputs that cannot be used.

@@ -165,12 +165,9 @@ func (f *itemFn) key(it Item) (string, string) {
 	if err != nil || f.cfg.Store == "" {
 		return digest, ""
 	}
-	preset := ""
-	if it.Preset != "" {
-		if preset, err = pipeline.PresetText(it.Preset); err != nil {
-			return digest, ""
-		}
-	}
+	// The preset's text as read where the job was submitted (a preset
+	// file's edits give a new key).
+	preset := it.PresetTOML
 	s, err := json.Marshal(f.cfg.Settings.Resolved())
 	if err != nil {
 		return digest, ""

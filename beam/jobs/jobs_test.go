@@ -37,12 +37,12 @@ func TestInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Item{
-		{1, filepath.Join(dir, "a.nwb"), "nlb-maze"},
-		{2, filepath.Join(dir, "b.nwb"), "nlb-maze"},
-		{3, filepath.Join(dir, "c.toml"), "nlb-maze"},
-		{4, filepath.Join(dir, "a.nwb"), "nlb-rtt"},
-		{5, filepath.Join(dir, "b.nwb"), filepath.Join(dir, "my.toml")},
-		{6, "/abs/x.mat", "bci-golub"},
+		{Index: 1, Input: filepath.Join(dir, "a.nwb"), Preset: "nlb-maze"},
+		{Index: 2, Input: filepath.Join(dir, "b.nwb"), Preset: "nlb-maze"},
+		{Index: 3, Input: filepath.Join(dir, "c.toml"), Preset: "nlb-maze"},
+		{Index: 4, Input: filepath.Join(dir, "a.nwb"), Preset: "nlb-rtt"},
+		{Index: 5, Input: filepath.Join(dir, "b.nwb"), Preset: filepath.Join(dir, "my.toml")},
+		{Index: 6, Input: "/abs/x.mat", Preset: "bci-golub"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Inputs:\n got %v\nwant %v", got, want)

@@ -284,7 +284,7 @@ func (f *simulateFn) ProcessElement(ctx context.Context, _ string, t Trained, em
 	if a.Err != nil {
 		r.Error = a.Err.Error()
 	}
-	if b, err := tableBytes(reports.AnalyzeTable([]pipeline.Analysis{a}, f.cfg.Settings, "")); err == nil {
+	if b, err := tableBytes(reports.AnalyzeTable([]pipeline.Analysis{a}, f.cfg.Settings, nil)); err == nil {
 		r.Tables = [][]byte{b}
 	} else if r.Error == "" {
 		r.Error = err.Error()

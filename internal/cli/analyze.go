@@ -19,7 +19,13 @@ table and writes all results, with the curves, to one Arrow IPC file.
 
 With -preset NAME the arguments are data files (NWB or MATLAB) that the
 preset reads with the paper's processing of that kind of data; 'oblique
-presets' lists the presets.
+presets' lists the presets. -preset FILE.toml (a value ending in .toml or
+holding a path separator) reads them with a preset file of the same schema
+('oblique presets init FILE.nwb' writes a starting one), and -set KEY=VALUE
+overrides one key of the preset (VALUE in TOML syntax: -set fit.lag_ms=50,
+-set mat.root='["D.blocks(2)"]'). The preset used, its source and its text
+after the overrides are kept in the output's metadata. A file in which the
+preset finds several recordings (bci-hennig's blocks) gives one row each.
 
 A recording that fails is reported and the others still run; the exit
 status is then 1. A recording whose activity, behaviour or measures come
@@ -35,6 +41,7 @@ func runAnalyze(env *Env, args []string) error {
 		alphas   string
 		quiet    bool
 		preset   string
+		set      multiFlag
 		settings pipeline.AnalysisSettings
 	)
 	fs.StringVar(&out, "o", "oblique-analyze.arrow", "write the results table to `FILE` (Arrow IPC)")
@@ -50,10 +57,11 @@ func runAnalyze(env *Env, args []string) error {
 	fs.IntVar(&settings.Bootstrap, "bootstrap", 1000, "bootstrap resamples for the scaling slope's interval")
 	fs.BoolVar(&settings.NoScaling, "no-scaling", false, "skip the neuron and sample subsampling")
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
-	fs.StringVar(&preset, "preset", "", "read the arguments as data files with preset `NAME` (see 'oblique presets')")
+	fs.StringVar(&preset, "preset", "", "read the arguments as data files with preset `NAME` (see 'oblique presets') or preset file NAME.toml")
+	fs.Var(&set, "set", "override one key of the preset, `KEY=VALUE` with VALUE in TOML syntax (repeatable)")
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stdout, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME FILE…", analyzeAbout)
+		helpFor(env.Stdout, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME|FILE.toml [-set KEY=VALUE]… FILE…", analyzeAbout)
 		return err
 	}
 	if err != nil {
@@ -74,10 +82,18 @@ func runAnalyze(env *Env, args []string) error {
 	if err := settings.Resolved().Validate(); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
+	var (
+		p      *pipeline.Preset
+		record *pipeline.PresetRecord
+	)
 	if preset != "" {
-		if _, err := pipeline.PresetText(preset); err != nil {
+		if p, err = pipeline.OpenPreset(preset, set); err != nil {
 			return fmt.Errorf("%w: -preset: %w", errUsage, err)
 		}
+		r := p.Record()
+		record = &r
+	} else if len(set) > 0 {
+		return fmt.Errorf("%w: -set needs -preset", errUsage)
 	}
 	if err := checkOutput(out); err != nil {
 		return err
@@ -88,7 +104,7 @@ func runAnalyze(env *Env, args []string) error {
 	// would let garbage grow to their size again before collecting it.
 	defer debug.SetGCPercent(debug.SetGCPercent(analyzeGCPercent))
 	prog, done := progressBars(env, quiet)
-	rows, err := pipeline.Analyze(context.Background(), files, pipeline.AnalyzeOptions{Settings: settings, Preset: preset, Progress: prog})
+	rows, err := pipeline.Analyze(context.Background(), files, pipeline.AnalyzeOptions{Settings: settings, LoadedPreset: p, Progress: prog})
 	done()
 	if err != nil {
 		return err
@@ -105,7 +121,7 @@ func runAnalyze(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "oblique analyze: every recording failed; %s left as it was (no table of failures written over it)\n", out)
 		return exitError{1}
 	}
-	t := reports.AnalyzeTable(rows, settings, preset)
+	t := reports.AnalyzeTable(rows, settings, record)
 	defer t.Release()
 	if err := t.WriteFile(out); err != nil {
 		return err

@@ -95,7 +95,7 @@ func makeBundledReport() error {
 		return a.Err
 	}
 	bundledRep.res = a.Result
-	tab := reports.AnalyzeTable([]pipeline.Analysis{a}, regimes.Settings{}, "")
+	tab := reports.AnalyzeTable([]pipeline.Analysis{a}, regimes.Settings{}, nil)
 	in := filepath.Join(dir, "golub2018-before.arrow")
 	err = tab.WriteFile(in)
 	tab.Release()

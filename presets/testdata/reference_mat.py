@@ -14,7 +14,8 @@ D_fit, D_fit/D_var) for cycling_like.mat and hennig_like.mat.
 cycling: samples with mask.cycleNum not NaN; hand velocity = mean of the 4
 copies in vA (reshape -1 x 4 x 2); rates xA_raw 100 ms earlier
 (int(-100 / dt) samples, dt from mask.time); every 5th sample.
-bci-hennig: block 1; X = spikes / 0.045 s;
+bci-hennig: block 1 ("hennig") and block 2 ("hennig2", its own decoder
+nDecoder of D.blocks(2)); X = spikes / 0.045 s;
 z = velNext - vel M1ᵀ - (M2 spikeCountMeanᵀ + M0)ᵀ on rows with
 isFreezePeriod == 0.
 """
@@ -45,9 +46,9 @@ def cycling(path):
     return hids[::5], out[::5]
 
 
-def hennig(path):
+def hennig(path, block=1):
     d = loadmat(path)["D"][0, 0]
-    b = d["blocks"][0, 0]  # D.blocks(1)
+    b = d["blocks"][0, block - 1]  # D.blocks(block)
     nd = b["nDecoder"][0, 0]
     mean = d["dec"][0, 0]["spikeCountMean"]
     m0 = nd["M2"] @ mean.T + nd["M0"]
@@ -79,8 +80,8 @@ def analyse(x, z):
 
 def main():
     out = {}
-    for name, fn in [("cycling", cycling), ("hennig", hennig)]:
-        x, z = fn(os.path.join(HERE, name + "_like.mat"))
+    for name, fn in [("cycling", cycling), ("hennig", hennig), ("hennig2", lambda p: hennig(p, 2))]:
+        x, z = fn(os.path.join(HERE, name.rstrip("2") + "_like.mat"))
         out[name] = analyse(x, z)
         r = out[name]
         print(name, x.shape, "alpha", r["alpha"], "R2 %.6f rho %.4f D_var %d D_fit %d" % (r["r2"], r["rho"], r["d_var"], r["d_fit"]))

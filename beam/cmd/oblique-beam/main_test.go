@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -300,7 +301,7 @@ func TestBatch(t *testing.T) {
 			wantMeta = metadata(rec.Schema())
 		}
 		for _, r := range rows(t, rec) {
-			want[r.input] = r
+			want[r.input+"\x00"+r.name] = r
 		}
 	}
 
@@ -408,6 +409,7 @@ func reorder(args []string) []string {
 // as text that tells every bit of a number apart.
 type row struct {
 	input  string
+	name   string // the recording column
 	err    string
 	values map[string]string
 }
@@ -425,6 +427,8 @@ func rows(t testing.TB, rec arrow.RecordBatch) []row {
 			switch f.Name {
 			case "input":
 				r.input = v
+			case "recording":
+				r.name = v
 			case "error":
 				r.err = v
 			}
@@ -463,32 +467,39 @@ func metadata(s *arrow.Schema) map[string]string {
 	return m
 }
 
-// checkBatch checks a batch table: one row per input in the list's order,
-// analyze's columns equal to `oblique analyze`'s row for the same input
-// (numbers bit for bit, errors word for word), analyze's settings in the
-// metadata, and the added columns.
+// checkBatch checks a batch table: the rows of each input in the list's
+// order (one, or one per recording a preset finds in the file: the same
+// as `oblique analyze`'s), analyze's columns equal to `oblique analyze`'s
+// row for the same input and recording (numbers bit for bit, errors word
+// for word), analyze's settings in the metadata, and the added columns.
 func checkBatch(t testing.TB, rec arrow.RecordBatch, in []input, want map[string]row, wantMeta map[string]string, reusedRun bool) {
 	t.Helper()
 	got := rows(t, rec)
-	if len(got) != len(in) {
-		t.Fatalf("%d rows for %d recordings", len(got), len(in))
+	if len(got) != len(want) {
+		t.Fatalf("%d rows for %d recordings (of %d inputs)", len(got), len(want), len(in))
 	}
 	meta := metadata(rec.Schema())
 	for k, v := range wantMeta {
-		if k != "preset" && meta[k] != v {
+		if !strings.HasPrefix(k, "preset") && meta[k] != v {
 			t.Errorf("metadata %s = %q, oblique analyze wrote %q", k, meta[k], v)
 		}
 	}
-	failed, ok := 0, 0
-	for i, g := range got {
-		abs, _ := filepath.Abs(in[i].path)
-		if g.input != abs {
-			t.Errorf("row %d is %s, want %s", i+1, g.input, abs)
+	failed, ok, last := 0, 0, 0
+	for _, g := range got {
+		i, err := strconv.Atoi(g.values["item"])
+		if err != nil || i < last || i < 1 || i > len(in) {
+			t.Errorf("%s: item %s after item %d", g.input, g.values["item"], last)
 			continue
 		}
-		w, found := want[g.input]
+		last, i = i, i-1
+		abs, _ := filepath.Abs(in[i].path)
+		if g.input != abs {
+			t.Errorf("row of item %d is %s, want %s", i+1, g.input, abs)
+			continue
+		}
+		w, found := want[g.input+"\x00"+g.name]
 		if !found {
-			t.Errorf("%s: no row in oblique analyze's tables", g.input)
+			t.Errorf("%s (%s): no row in oblique analyze's tables", g.input, g.name)
 			continue
 		}
 		for name, v := range w.values {
@@ -518,6 +529,9 @@ func checkBatch(t testing.TB, rec arrow.RecordBatch, in []input, want map[string
 		if reused := g.values["reused"] == "true"; reused != (reusedRun && g.err == "null") {
 			t.Errorf("%s: reused %v in a run that %s", g.input, reused, map[bool]string{true: "reuses the stored results", false: "computes every result"}[reusedRun])
 		}
+	}
+	if last != len(in) {
+		t.Errorf("the last row is of item %d, want %d", last, len(in))
 	}
 	if failed < 2 || ok < 18 {
 		t.Errorf("%d recordings failed and %d succeeded: want at least the 2 corrupt ones to fail and 18 to succeed", failed, ok)

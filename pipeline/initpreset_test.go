@@ -1,0 +1,111 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oblique-neuro/oblique/pipeline"
+	"github.com/oblique-neuro/oblique/presets"
+)
+
+// sharedData is where the project's real recordings are (../shared/data
+// from the repository root).
+const sharedData = "../../shared/data/"
+
+// TestInitPreset writes a starting preset for every NWB file of the shared
+// data: each parses and validates, with the layout the file calls for
+// (nwb-aligned with a trials table, else nwb-continuous), its units and
+// behaviour series; the NWB 1.x file gets an error naming it.
+func TestInitPreset(t *testing.T) {
+	var files []string
+	for _, d := range []string{"nwb_external", "nwb"} {
+		m, _ := filepath.Glob(filepath.Join(sharedData, d, "*.nwb"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no shared NWB files in " + sharedData)
+	}
+	want := map[string][]string{
+		"dandicli_sub-anm369963_ses-20170228.nwb": {`layout = "nwb-aligned"`, `units = "/units"`, `trials = "/intervals/trials"`,
+			`align = "cue_start_time"`, "relative = true", `series = "/acquisition/lick_times/lick_left_times"`,
+			`# series = "/acquisition/lick_times/lick_right_times"`, `"early lick" (6)`, `# where = { quality = [...] }  # values: "Excellent" (1)`},
+		"dlc2nwb_m3v1mp4_openfield.nwb": {`layout = "nwb-continuous"`, `activity = ["/processing/behavior/PoseEstimation/ind1_leftear"`,
+			`series = "/processing/behavior/PoseEstimation/ind1_tailbase"`},
+		"nct_example_converter_spec_3.nwb": {`layout = "nwb-continuous"`, `values: "mua" (10), "good" (3)`, `kind = "units"`,
+			"not behaviour", "ids = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"},
+		"pynapple_A8604-211122.nwb":              {`layout = "nwb-continuous"`, `# trials = "/intervals/epochs"`, "ids = [6, 191]", "units = { ids = [206] }"},
+		"pynapple_sub-4_ses-4_ecephys+image.nwb": {`layout = "nwb-continuous"`, `# trials = "/intervals/recognition_table"`, "RT", `series = "/acquisition/events"`},
+	}
+	for _, f := range files {
+		base := filepath.Base(f)
+		t.Run(base, func(t *testing.T) {
+			text, err := pipeline.InitPreset(f)
+			if base == "matnwb_20080606_R1.nwb" {
+				if err == nil || !strings.Contains(err.Error(), f) {
+					t.Fatalf("NWB 1.x file: %v, want an error naming it", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := presets.Parse([]byte(text), base)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, text)
+			}
+			if err := p.Validate(); err != nil {
+				t.Fatalf("%v\n%s", err, text)
+			}
+			ws, ok := want[base]
+			if !ok {
+				t.Fatalf("no expectations for %s", base)
+			}
+			for _, w := range ws {
+				if !strings.Contains(text, w) {
+					t.Errorf("the preset lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+// TestInitPresetRuns analyses the DANDI ALM file with the preset init
+// writes for it, unedited: one recording of its one unit, the notes of
+// its NaN stop times.
+func TestInitPresetRuns(t *testing.T) {
+	f := filepath.Join(sharedData, "nwb_external", "dandicli_sub-anm369963_ses-20170228.nwb")
+	if _, err := os.Stat(f); err != nil {
+		t.Skip(err)
+	}
+	text, err := pipeline.InitPreset(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preset := filepath.Join(t.TempDir(), "alm.toml")
+	if err := os.WriteFile(preset, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := pipeline.AnalyzeFile(context.Background(), f, pipeline.AnalyzeOptions{Preset: preset,
+		Set: []string{`trials.exclude={response=["early lick"]}`}, Settings: pipeline.AnalysisSettings{NoScaling: true}})
+	if a.Err != nil {
+		t.Fatal(a.Err)
+	}
+	// 172 trials kept, 30 bins of 50 ms in [-500, 1000) ms each.
+	if a.Result.Neurons != 1 || a.Result.Samples != 172*30 || a.Name != "my-preset:dandicli_sub-anm369963_ses-20170228.nwb" {
+		t.Errorf("%s: %d samples, %d neurons", a.Name, a.Result.Samples, a.Result.Neurons)
+	}
+	if !strings.Contains(strings.Join(a.Result.Notes, "\n"), "stop_time is NaN in all 178 trials") {
+		t.Errorf("notes %q", a.Result.Notes)
+	}
+}
+
+// TestInitPresetMAT checks that init refuses a MATLAB file, naming it.
+func TestInitPresetMAT(t *testing.T) {
+	const f = "../presets/testdata/hennig_like.mat"
+	if _, err := pipeline.InitPreset(f); err == nil || !strings.Contains(err.Error(), f) || !strings.Contains(err.Error(), "NWB") {
+		t.Errorf("MAT file: %v", err)
+	}
+}
