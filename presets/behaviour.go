@@ -469,6 +469,13 @@ func onGrid(raw blas64.General, times []float64, path string, j behJob) (*behGri
 		pos[s] = int32(binOf(t, base.Width, invWidth, base.Bins))
 		increasing = increasing && pos[s] >= 0 && (s == 0 || pos[s] > pos[s-1])
 	}
+	if !increasing {
+		// Samples placed by their times would hide a series written out of
+		// order (or reversed): refused, as in the other NWB layouts.
+		if first, n := backwards(times); n > 0 {
+			return nil, backwardsError(path, times, first)
+		}
+	}
 	g := &behGrid{cols: make([][]float64, raw.Cols), gap: make([][]bool, raw.Cols), dec: dec}
 	for c := range g.cols {
 		g.cols[c] = make([]float64, base.Bins)

@@ -460,18 +460,9 @@ func (g *gen) readBehaviour(b *behSource, e BehaviourEntry) error {
 	// A series' samples must be in time order; events are only counted,
 	// so their order does not matter (DANDI's ALM lick times are not in
 	// order): noted.
-	back, first := 0, -1
-	for i := 1; i < len(times); i++ {
-		if times[i] < times[i-1] {
-			if first < 0 {
-				first = i
-			}
-			back++
-		}
-	}
+	first, back := backwards(times)
 	if back > 0 && e.kind() == "series" {
-		return fmt.Errorf("%s: timestamps are not non-decreasing: timestamp %d (%v s) is before timestamp %d (%v s)",
-			e.Series, first, times[first], first-1, times[first-1])
+		return backwardsError(e.Series, times, first)
 	}
 	if back > 0 {
 		g.note("%s: %d of %d event times are earlier than the one before (first at index %d): counted all the same", e.Series, back, len(times), first)
@@ -1170,4 +1161,27 @@ func (g *gen) assemble(segs []segment, xs, zs []*mat.Dense, neurons int) *ingest
 		Name: g.file, Activity: mat.NewDense(len(trial), neurons, xr), Kind: ingest.Rates, BinWidth: w,
 		Behaviour: mat.NewDense(len(trial), k, zr), Trials: trial, Mask: fit,
 	}
+}
+
+// backwards returns the index of the first timestamp earlier than the one
+// before it (−1 when none) and how many are (NaN compares false: not
+// counted).
+func backwards(times []float64) (first, n int) {
+	first = -1
+	for i := 1; i < len(times); i++ {
+		if times[i] < times[i-1] {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	return first, n
+}
+
+// backwardsError is the error for a series whose timestamp first is
+// earlier than the one before it.
+func backwardsError(path string, times []float64, first int) error {
+	return fmt.Errorf("%s: timestamps are not non-decreasing: timestamp %d (%v s) is before timestamp %d (%v s)",
+		path, first, times[first], first-1, times[first-1])
 }

@@ -400,3 +400,35 @@ sigma_ms = %v
 		t.Errorf("%d samples, want 9 (bin 2 dropped)", r)
 	}
 }
+
+// TestNLBTrialsBackwardTimes: nwb-trials refuses a behaviour series whose
+// timestamps go back (it placed each sample by its time, hiding the
+// fault), with the error of the other layouts.
+func TestNLBTrialsBackwardTimes(t *testing.T) {
+	src := trialsFake()
+	src.series["/vel"] = series([]float64{0, 5, 4, 9.9}, 1, 2, 3, 4)
+	_, err := loadFake(t, src, `name = "t"
+layout = "nwb-trials"
+[nwb]
+units = "/units"
+trials = "/intervals/trials"
+behaviour = "/vel"
+channels = ["v"]
+[bins]
+base_ms = 1
+width_ms = 10
+decimate_order = 8
+[trials]
+align = "go"
+window_ms = [-100, 200]
+[smooth]
+sigma_ms = 10
+margin_ms = 20
+[fit]
+window_ms = [0, 100]
+`)
+	want := "/vel: timestamps are not non-decreasing: timestamp 2 (4 s) is before timestamp 1 (5 s)"
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fake.nwb") {
+		t.Errorf("error %v, want one naming the file and %q", err, want)
+	}
+}
