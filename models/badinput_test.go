@@ -106,7 +106,7 @@ func TestOpenNotRun(t *testing.T) {
 		{file, file + ": not a run directory (a run directory holds run.json)"},
 		{"", `"": not a run directory`},
 		{dir, dir + ": not a run directory"},
-		{runJSONDir, filepath.Join(runJSONDir, InfoFile) + ": is a directory"},
+		{runJSONDir, filepath.Join(runJSONDir, InfoFile) + ": a directory, not a regular file"},
 	} {
 		if _, err := Open(c.dir); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Open(%q): %v, want %q", c.dir, err, c.want)

@@ -9,9 +9,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/models/rnn"
 	"github.com/oblique-neuro/oblique/models/tasks"
 )
@@ -98,25 +99,13 @@ func writeCheckpoint(w io.Writer, c *checkpoint) error {
 
 // readCheckpoint reads and checks the checkpoint file at path.
 func readCheckpoint(path string) (*checkpoint, error) {
-	f, err := os.Open(path)
+	dir := filepath.Dir(path)
+	raw, err := readFile(inputfile.DirFS(dir), dir, filepath.Base(path), MaxMemory)
+	if tl := (*tooLong)(nil); errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s: %s, more than any checkpoint (at most %s): %w", path, gib(float64(max(tl.size, tl.limit+1))), gib(MaxMemory), ErrCorruptCheckpoint)
+	}
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	switch {
-	case err != nil:
-		return nil, err
-	case fi.IsDir():
-		return nil, fmt.Errorf("%s: is a directory", path)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s: not a regular file (a device, pipe or socket)", path)
-	case fi.Size() > MaxMemory:
-		return nil, fmt.Errorf("%s: %s, more than any checkpoint (at most %s): %w", path, gib(float64(fi.Size())), gib(MaxMemory), ErrCorruptCheckpoint)
-	}
-	raw, err := io.ReadAll(io.LimitReader(f, fi.Size()+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return decodeCheckpoint(raw, path)
 }

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // trainTo runs the run in dir (created with s if new) until step stop,
@@ -168,13 +170,27 @@ func TestCheckpointRefused(t *testing.T) {
 	// Not a regular file.
 	os.Remove(path)
 	os.Mkdir(path, 0o755)
-	if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": is a directory") {
+	if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": a directory, not a regular file") {
 		t.Errorf("a directory: %v", err)
 	}
 	os.Remove(path)
 	if os.Symlink("/dev/zero", path) == nil {
-		if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": not a regular file") {
+		if _, err := Resume(dir); err == nil || !strings.Contains(err.Error(), path+": a link to /dev/zero, a character device, not a regular file") {
 			t.Errorf("a link to /dev/zero: %v", err)
+		}
+	}
+	// A named pipe is refused at once: os.Open would wait for a writer.
+	os.Remove(path)
+	if syscall.Mkfifo(path, 0o644) == nil {
+		done := make(chan error, 1)
+		go func() { _, err := Resume(dir); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), path+": a named pipe (FIFO), not a regular file") {
+				t.Errorf("a named pipe: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("Resume waited on a named pipe as the checkpoint")
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/internal/stats"
 
 	"codeberg.org/sbinet/npyio"
@@ -398,7 +399,7 @@ func Open(dir string) (*Trained, error) {
 	case err != nil:
 		return nil, err
 	}
-	return openRun(os.DirFS(dir), dir, true)
+	return openRun(inputfile.DirFS(dir), dir, true)
 }
 
 // OpenFinished is Open for a run that must be done, as measures and
@@ -439,6 +440,17 @@ var ErrNotRun = errors.New("not a run directory")
 // maxInfoBytes bounds run.json: oblique writes about 1 kB.
 const maxInfoBytes = 1 << 20
 
+// tooLong is readFile's error for a file longer than its limit (size −1:
+// found so while reading).
+type tooLong struct{ size, limit int64 }
+
+func (e *tooLong) Error() string {
+	if e.size < 0 {
+		return fmt.Sprintf("more than the %d bytes it can hold", e.limit)
+	}
+	return fmt.Sprintf("%d bytes, more than the %d it can hold", e.size, e.limit)
+}
+
 // readFile reads the file name of the run in fsys, which must be a regular
 // file of at most limit bytes (a link to a device or a sparse giant is
 // refused before anything is read); its errors name the file as dir/name.
@@ -459,11 +471,11 @@ func readFile(fsys fs.FS, dir, name string, limit int64) ([]byte, error) {
 		case !fi.Mode().IsRegular():
 			return nil, errors.New("not a regular file (a device, pipe or socket)")
 		case fi.Size() > limit:
-			return nil, fmt.Errorf("%d bytes, more than the %d it can hold", fi.Size(), limit)
+			return nil, &tooLong{fi.Size(), limit}
 		}
 		b, err := io.ReadAll(io.LimitReader(f, limit+1))
 		if err == nil && int64(len(b)) > limit {
-			err = fmt.Errorf("more than the %d bytes it can hold", limit)
+			err = &tooLong{-1, limit}
 		}
 		return b, err
 	}()
