@@ -322,14 +322,8 @@ func TestGeneralKeys(t *testing.T) {
 // every trial (the grid then ends at the last spike, with a note, where it
 // used to fail with "the recording would end at NaN s") and whose dropped
 // trials are counted by reason.
-func TestNLBTrialsNotes(t *testing.T) {
-	src := trialsFake()
-	src.units.ObsEnd = 0
-	// Faulty spike times: unit 1's in order (−Inf first), unit 2's not.
-	src.units.Trains[1] = append([]float64{math.Inf(-1)}, src.units.Trains[1]...)
-	src.units.Trains[2] = []float64{-3, math.NaN(), math.Inf(1)}
-	src.series["/vel"] = series([]float64{0, 5, 9.9}, 1, 2, 3)
-	rec, err := loadFake(t, src, `name = "t"
+// nlbTrialsPreset is an nwb-trials preset for trialsFake with a /vel series.
+const nlbTrialsPreset = `name = "t"
 layout = "nwb-trials"
 [nwb]
 units = "/units"
@@ -349,7 +343,16 @@ sigma_ms = 10
 margin_ms = 20
 [fit]
 window_ms = [0, 100]
-`)
+`
+
+func TestNLBTrialsNotes(t *testing.T) {
+	src := trialsFake()
+	src.units.ObsEnd = 0
+	// Faulty spike times: unit 1's in order (−Inf first), unit 2's not.
+	src.units.Trains[1] = append([]float64{math.Inf(-1)}, src.units.Trains[1]...)
+	src.units.Trains[2] = []float64{-3, math.NaN(), math.Inf(1)}
+	src.series["/vel"] = series([]float64{0, 5, 9.9}, 1, 2, 3)
+	rec, err := loadFake(t, src, nlbTrialsPreset)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,26 +410,7 @@ sigma_ms = %v
 func TestNLBTrialsBackwardTimes(t *testing.T) {
 	src := trialsFake()
 	src.series["/vel"] = series([]float64{0, 5, 4, 9.9}, 1, 2, 3, 4)
-	_, err := loadFake(t, src, `name = "t"
-layout = "nwb-trials"
-[nwb]
-units = "/units"
-trials = "/intervals/trials"
-behaviour = "/vel"
-channels = ["v"]
-[bins]
-base_ms = 1
-width_ms = 10
-decimate_order = 8
-[trials]
-align = "go"
-window_ms = [-100, 200]
-[smooth]
-sigma_ms = 10
-margin_ms = 20
-[fit]
-window_ms = [0, 100]
-`)
+	_, err := loadFake(t, src, strings.Replace(nlbTrialsPreset, `exclude = { result = ["early"] }`+"\n", "", 1))
 	want := "/vel: timestamps are not non-decreasing: timestamp 2 (4 s) is before timestamp 1 (5 s)"
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fake.nwb") {
 		t.Errorf("error %v, want one naming the file and %q", err, want)
