@@ -13,6 +13,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/golden"
 	"github.com/oblique-neuro/oblique/preprocess"
 	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/presets/nwbsource"
@@ -104,10 +105,6 @@ func analyse(t *testing.T, rec *ingest.Recording, s preprocess.Settings) (*prepr
 	return d, res
 }
 
-func relErr(got, want float64) float64 {
-	return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300)
-}
-
 // compare checks the analysis against the reference.
 func compare(t *testing.T, ref reference, rec *ingest.Recording, d *preprocess.Design, res *regimes.Result) {
 	t.Helper()
@@ -117,10 +114,10 @@ func compare(t *testing.T, ref reference, rec *ingest.Recording, d *preprocess.D
 	if res.Model.Alpha != ref.Alpha {
 		t.Errorf("α = %v, reference %v", res.Model.Alpha, ref.Alpha)
 	}
-	if e := relErr(res.R2, ref.R2); e > relTol {
+	if e := golden.RelErr(res.R2, ref.R2); e > relTol {
 		t.Errorf("R² = %.12g, reference %.12g (relative error %.2g)", res.R2, ref.R2, e)
 	}
-	if e := relErr(res.Rho, ref.Rho); e > relTol {
+	if e := golden.RelErr(res.Rho, ref.Rho); e > relTol {
 		t.Errorf("ρ = %.12g, reference %.12g (relative error %.2g)", res.Rho, ref.Rho, e)
 	}
 	if res.DVar != ref.DVar || res.DFit != ref.DFit {
@@ -141,29 +138,8 @@ func compare(t *testing.T, ref reference, rec *ingest.Recording, d *preprocess.D
 	}
 	// The design before centring, where the reference gives it.
 	if ref.XFirstRow != nil {
-		for j, w := range ref.XFirstRow {
-			if g := d.X.At(0, j) + d.XMean[j]; relErr(g, w) > 1e-12 {
-				t.Errorf("X[0, %d] = %.15g, reference %.15g", j, g, w)
-			}
-		}
-		for j, w := range ref.ZFirstRow {
-			if g := d.Z.At(0, j) + d.ZMean[j]; relErr(g, w) > 1e-12 {
-				t.Errorf("z[0, %d] = %.15g, reference %.15g", j, g, w)
-			}
-		}
-		var xs, zs float64
-		for _, m := range d.XMean {
-			xs += m * float64(res.Samples)
-		}
-		for _, m := range d.ZMean {
-			zs += m * float64(res.Samples)
-		}
-		if e := relErr(xs, *ref.XSum); e > 1e-12 {
-			t.Errorf("sum of X = %.15g, reference %.15g", xs, *ref.XSum)
-		}
-		if e := math.Abs(zs - *ref.ZSum); e > 1e-9*math.Abs(*ref.ZSum)+1e-9 {
-			t.Errorf("sum of z = %.15g, reference %.15g", zs, *ref.ZSum)
-		}
+		golden.CheckUncentred(t, "X", d.X, d.XMean, ref.XFirstRow, *ref.XSum, 0)
+		golden.CheckUncentred(t, "z", d.Z, d.ZMean, ref.ZFirstRow, *ref.ZSum, 1e-9)
 	}
 	if ref.Trials != nil {
 		for i, r := range d.Rows {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
+	"github.com/oblique-neuro/oblique/internal/golden"
 	"github.com/oblique-neuro/oblique/preprocess"
 	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/presets/nwbsource"
@@ -97,10 +98,6 @@ func readExamples(t *testing.T) map[string]exampleRef {
 	return all
 }
 
-func rel(got, want float64) float64 {
-	return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300)
-}
-
 // TestExamples runs each example preset on its real file and compares the
 // design, the decoder, the regime measures and the notes' counts with
 // reference.json.
@@ -149,39 +146,18 @@ func checkExample(t *testing.T, name string, b []byte, file string, ref exampleR
 			res.Samples, res.Neurons, res.Outputs, ref.Samples, ref.Neurons, ref.Outputs)
 	}
 	// The design before centring.
-	for j, w := range ref.XFirstRow {
-		if g := d.X.At(0, j) + d.XMean[j]; rel(g, w) > 1e-12 {
-			t.Errorf("X[0, %d] = %.15g, reference %.15g", j, g, w)
-		}
-	}
-	for j, w := range ref.ZFirstRow {
-		if g := d.Z.At(0, j) + d.ZMean[j]; rel(g, w) > 1e-12 {
-			t.Errorf("z[0, %d] = %.15g, reference %.15g", j, g, w)
-		}
-	}
-	var xs, zs float64
-	for _, m := range d.XMean {
-		xs += m * float64(res.Samples)
-	}
-	for _, m := range d.ZMean {
-		zs += m * float64(res.Samples)
-	}
-	if e := rel(xs, ref.XSum); e > 1e-12 {
-		t.Errorf("sum of X = %.15g, reference %.15g", xs, ref.XSum)
-	}
-	if e := rel(zs, ref.ZSum); e > 1e-12 {
-		t.Errorf("sum of z = %.15g, reference %.15g", zs, ref.ZSum)
-	}
-	if e := rel(res.Model.Alpha, ref.Alpha); e > exampleTol {
+	golden.CheckUncentred(t, "X", d.X, d.XMean, ref.XFirstRow, ref.XSum, 0)
+	golden.CheckUncentred(t, "z", d.Z, d.ZMean, ref.ZFirstRow, ref.ZSum, 0)
+	if e := golden.RelErr(res.Model.Alpha, ref.Alpha); e > exampleTol {
 		t.Errorf("α = %v, reference %v", res.Model.Alpha, ref.Alpha)
 	}
-	if e := rel(res.R2, ref.R2); e > exampleTol {
+	if e := golden.RelErr(res.R2, ref.R2); e > exampleTol {
 		t.Errorf("R² = %.12g, reference %.12g (relative error %.2g)", res.R2, ref.R2, e)
 	}
-	if e := rel(res.Rho, ref.Rho); e > exampleTol {
+	if e := golden.RelErr(res.Rho, ref.Rho); e > exampleTol {
 		t.Errorf("ρ = %.12g, reference %.12g (relative error %.2g)", res.Rho, ref.Rho, e)
 	}
-	t.Logf("%d × %d: α %g, relative errors R² %.2g, ρ %.2g", res.Samples, res.Neurons, res.Model.Alpha, rel(res.R2, ref.R2), rel(res.Rho, ref.Rho))
+	t.Logf("%d × %d: α %g, relative errors R² %.2g, ρ %.2g", res.Samples, res.Neurons, res.Model.Alpha, golden.RelErr(res.R2, ref.R2), golden.RelErr(res.Rho, ref.Rho))
 	if res.DVar != ref.DVar || res.DFit != ref.DFit {
 		t.Errorf("D_var, D_fit = %d, %d; reference %d, %d", res.DVar, res.DFit, ref.DVar, ref.DFit)
 	}
@@ -283,7 +259,7 @@ func checkNotes(t *testing.T, notes []string, ref exampleRef) {
 				t.Errorf("note %q: the reference's stop_time NaN count differs (%s)", s, fmtPtr(n.StopTimeNaN))
 			}
 		} else if m := sessionNote.FindStringSubmatch(s); m != nil {
-			if end, err := strconv.ParseFloat(m[1], 64); err != nil || rel(end, n.SessionEnd) > 1e-9 {
+			if end, err := strconv.ParseFloat(m[1], 64); err != nil || golden.RelErr(end, n.SessionEnd) > 1e-9 {
 				t.Errorf("note %q: reference session end %.10g s", s, n.SessionEnd)
 			}
 		} else if droppedTimes.MatchString(s) {

@@ -1,0 +1,37 @@
+package golden
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// CheckUncentred compares a centred design matrix m (samples × columns,
+// with the column means it had, mean) with a reference script's record of
+// it before centring: its first row, within 1e-12 relative (a few float64
+// operations each), and the sum of all its values, within 1e-12 relative
+// plus sumAbs (a sum of centred-then-restored values can be near zero,
+// where only an absolute bound holds). what names the matrix in errors.
+func CheckUncentred(t testing.TB, what string, m *mat.Dense, mean, first []float64, sum, sumAbs float64) {
+	t.Helper()
+	for j, w := range first {
+		if g := m.At(0, j) + mean[j]; math.Abs(g-w) > 1e-12*math.Abs(w) {
+			t.Errorf("%s[0, %d] = %.15g, reference %.15g", what, j, g, w)
+		}
+	}
+	rows, _ := m.Dims()
+	var s float64
+	for _, v := range mean {
+		s += v * float64(rows)
+	}
+	if math.Abs(s-sum) > 1e-12*math.Abs(sum)+sumAbs {
+		t.Errorf("sum of %s = %.15g, reference %.15g", what, s, sum)
+	}
+}
+
+// RelErr returns |got − want| / |want| (want 0: any difference is +Inf or
+// huge).
+func RelErr(got, want float64) float64 {
+	return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300)
+}
