@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
+	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/atomicfile"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/pipeline"
@@ -18,10 +20,43 @@ import (
 )
 
 // CheckOutput reports, before any work is done, an output path that the
-// final write would refuse: empty, or naming a directory, device or pipe.
-func CheckOutput(path string) error {
-	_, err := atomicfile.Destination(path)
-	return err
+// final write would refuse (empty, or naming a directory, device or pipe)
+// or that must not be replaced: one of the run's inputs (a recording, a
+// preset file), or an existing file that is not an Arrow table (an output
+// replaces only a table, such as one oblique wrote; an empty file too).
+func CheckOutput(path string, inputs ...string) error {
+	if _, err := atomicfile.Destination(path); err != nil {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // nothing there to replace (or the write will say why)
+	}
+	for _, in := range inputs {
+		if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
+			return fmt.Errorf("%s is an input of this run (%s): writing the output there would replace it; choose another output path", path, in)
+		}
+	}
+	f, err := inputfile.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 128)
+	n, _ := io.ReadFull(f, head)
+	if n == 0 || bytes.HasPrefix(head[:n], []byte("ARROW1")) {
+		return nil
+	}
+	what := "not an Arrow table"
+	switch ingest.Format(head[:n]) {
+	case "hdf5":
+		what = "an HDF5 (NWB) file, not an Arrow table"
+	case "mat":
+		what = "a MATLAB file, not an Arrow table"
+	case "npy", "npz":
+		what = "an array file, not an Arrow table"
+	}
+	return fmt.Errorf("%s exists and is %s: an output replaces only a table; choose another output path, or remove the file first", path, what)
 }
 
 // PaperTableFile is the name of the published values' table in a report.

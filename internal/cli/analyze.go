@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime/debug"
+	"slices"
 
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports"
@@ -95,7 +96,11 @@ func runAnalyze(env *Env, args []string) error {
 	} else if len(set) > 0 {
 		return fmt.Errorf("%w: -set needs -preset", errUsage)
 	}
-	if err := checkOutput(out); err != nil {
+	inputs := files
+	if record != nil && record.SHA256 != "" {
+		inputs = append(slices.Clip(files), record.Source) // a preset file
+	}
+	if err := checkOutput(out, inputs...); err != nil {
 		return err
 	}
 

@@ -124,7 +124,7 @@ func TestRunPaths(t *testing.T) {
 	os.MkdirAll(filepath.Join(broken, "run.json"), 0o755)
 	for _, c := range []struct{ path, want string }{
 		{file, file + ": not a run directory (a run directory holds run.json)"},
-		{broken, filepath.Join(broken, "run.json") + ": is a directory"},
+		{broken, filepath.Join(broken, "run.json") + ": a directory, not a regular file"},
 	} {
 		for _, args := range [][]string{{"simulate", c.path}, {"models", "-runs", c.path, "-o", filepath.Join(dir, "m.arrow")}} {
 			status, _, stderr := run(t, args...)

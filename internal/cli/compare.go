@@ -76,7 +76,7 @@ func runCompare(env *Env, args []string) error {
 	if err := opts.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	if err := checkOutput(out); err != nil {
+	if err := checkOutput(out, files...); err != nil {
 		return err
 	}
 	runs, err := loadRuns(env, runsDir)

@@ -8,9 +8,11 @@ import (
 )
 
 // checkOutput refuses, before any work is done, an -o path that the final
-// write would refuse: empty, or naming a directory, device or pipe.
-func checkOutput(path string) error {
-	if err := reports.CheckOutput(path); err != nil {
+// write would refuse (empty, or naming a directory, device or pipe), one of
+// the run's inputs, or an existing file that is not an Arrow table
+// (reports.CheckOutput).
+func checkOutput(path string, inputs ...string) error {
+	if err := reports.CheckOutput(path, inputs...); err != nil {
 		return fmt.Errorf("%w: -o: %w", errUsage, err)
 	}
 	return nil

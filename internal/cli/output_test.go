@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oblique-neuro/oblique/internal/golden"
+	"github.com/oblique-neuro/oblique/pipeline"
+)
+
+// TestOutputSparesInputs: -o naming the recording, the preset file, or an
+// existing file that is not an Arrow table is refused before any work, and
+// the file is left as it was; an existing Arrow table is replaced.
+func TestOutputSparesInputs(t *testing.T) {
+	skipNoCgo(t)
+	dir := t.TempDir()
+	copyFile := func(src, name string) string {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	nwb := copyFile(filepath.Join(golden.Root(), "presets", "testdata", "maze_like.nwb"), "maze.nwb")
+	text, err := pipeline.PresetText("nlb-maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	preset := filepath.Join(dir, "maze.toml")
+	if err := os.WriteFile(preset, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("my notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ out, want string }{
+		{nwb, nwb + " is an input of this run (" + nwb + ")"},
+		{preset, preset + " is an input of this run (" + preset + ")"},
+		{notes, notes + " exists and is not an Arrow table"},
+	} {
+		before, _ := os.ReadFile(c.out)
+		status, _, errs := run(t, "analyze", "-quiet", "-no-scaling", "-preset", preset, "-o", c.out, nwb)
+		after, _ := os.ReadFile(c.out)
+		if status == 0 || !strings.Contains(errs, c.want) || !bytes.Equal(before, after) {
+			t.Errorf("-o %s: status %d, stderr %q; want a refusal saying %q and the file unchanged (unchanged: %v)",
+				c.out, status, errs, c.want, bytes.Equal(before, after))
+		}
+	}
+	table := filepath.Join(dir, "out.arrow")
+	for i := range 2 { // written, then replaced
+		if status, out, errs := run(t, "analyze", "-quiet", "-no-scaling", "-preset", preset, "-o", table, nwb); status != 0 {
+			t.Fatalf("run %d: status %d\n%s%s", i, status, out, errs)
+		}
+	}
+}
