@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/oblique-neuro/oblique/models"
 	"github.com/oblique-neuro/oblique/regimes"
@@ -88,6 +89,9 @@ func Compare(ctx context.Context, a Analysis, runs []*models.Trained, o CompareO
 		return c
 	}
 	c.Axes = modelmeasures.AxesOf(a.Result)
+	// The recording's notes (what its reader dropped, numbers that are not
+	// meaningful) hold for its placement too.
+	c.Notes = slices.Clone(a.Result.Notes)
 	n, t := a.Result.Neurons, a.Result.Samples
 	var points []modelmeasures.Point
 	bigger := 0

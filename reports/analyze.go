@@ -89,6 +89,22 @@ func floats(v []float64) string {
 	return strings.Join(parts, ",")
 }
 
+// presetMetadata records the preset the recordings were read with (nil:
+// manifests) in meta, as AnalyzeTable says.
+func presetMetadata(meta map[string]string, preset *pipeline.PresetRecord) {
+	meta["preset"] = "none (manifests)"
+	if preset == nil {
+		return
+	}
+	meta["preset"], meta["preset_toml"] = preset.Source, preset.TOML
+	if preset.SHA256 != "" {
+		meta["preset_sha256"] = preset.SHA256
+	}
+	if len(preset.Set) > 0 {
+		meta["preset_set"] = strings.Join(preset.Set, "\n")
+	}
+}
+
 // AnalyzeTable builds the analyze table. preset is the preset the
 // recordings were read with (nil for manifests); its record goes into the
 // metadata: "preset" (the built-in name or the file's path),
@@ -96,16 +112,7 @@ func floats(v []float64) string {
 // line) and "preset_toml" (the full text used, after the overrides).
 func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset *pipeline.PresetRecord) *arrowtable.Table {
 	meta := AnalyzeMetadata(s)
-	meta["preset"] = "none (manifests)"
-	if preset != nil {
-		meta["preset"], meta["preset_toml"] = preset.Source, preset.TOML
-		if preset.SHA256 != "" {
-			meta["preset_sha256"] = preset.SHA256
-		}
-		if len(preset.Set) > 0 {
-			meta["preset_set"] = strings.Join(preset.Set, "\n")
-		}
-	}
+	presetMetadata(meta, preset)
 	t := arrowtable.New(AnalyzeFields, meta)
 	s = s.Resolved()
 	for _, a := range rows {

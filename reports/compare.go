@@ -71,11 +71,15 @@ type CompareSettings struct {
 	// Task is the task the networks were restricted to (-task); empty
 	// for every task.
 	Task string
+	// Preset is the preset the recordings were read with (nil:
+	// manifests), recorded as AnalyzeTable records it.
+	Preset *pipeline.PresetRecord
 }
 
 // CompareTable builds the compare table.
 func CompareTable(rows []pipeline.Comparison, s CompareSettings) *arrowtable.Table {
 	meta := AnalyzeMetadata(s.Analysis)
+	presetMetadata(meta, s.Preset)
 	meta["table"] = "compare"
 	meta["version"] = version.String()
 	meta["runs"] = s.Runs

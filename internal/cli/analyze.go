@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"runtime/debug"
-	"slices"
 
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports"
@@ -41,8 +40,7 @@ func runAnalyze(env *Env, args []string) error {
 		seed     uint64
 		alphas   string
 		quiet    bool
-		preset   string
-		set      multiFlag
+		pf       presetFlags
 		settings pipeline.AnalysisSettings
 	)
 	fs.StringVar(&out, "o", "oblique-analyze.arrow", "write the results table to `FILE` (Arrow IPC)")
@@ -58,8 +56,7 @@ func runAnalyze(env *Env, args []string) error {
 	fs.IntVar(&settings.Bootstrap, "bootstrap", 1000, "bootstrap resamples for the scaling slope's interval")
 	fs.BoolVar(&settings.NoScaling, "no-scaling", false, "skip the neuron and sample subsampling")
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
-	fs.StringVar(&preset, "preset", "", "read the arguments as data files with preset `NAME` (see 'oblique presets') or preset file NAME.toml")
-	fs.Var(&set, "set", "override one key of the preset, `KEY=VALUE` with VALUE in TOML syntax (repeatable)")
+	pf.register(fs)
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		helpFor(env.Stdout, fs, "analyze [flags] MANIFEST…\n       oblique analyze [flags] -preset NAME|FILE.toml [-set KEY=VALUE]… FILE…", analyzeAbout)
@@ -83,22 +80,9 @@ func runAnalyze(env *Env, args []string) error {
 	if err := settings.Resolved().Validate(); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	var (
-		p      *pipeline.Preset
-		record *pipeline.PresetRecord
-	)
-	if preset != "" {
-		if p, err = pipeline.OpenPreset(preset, set); err != nil {
-			return fmt.Errorf("%w: -preset: %w", errUsage, err)
-		}
-		r := p.Record()
-		record = &r
-	} else if len(set) > 0 {
-		return fmt.Errorf("%w: -set needs -preset", errUsage)
-	}
-	inputs := files
-	if record != nil && record.SHA256 != "" {
-		inputs = append(slices.Clip(files), record.Source) // a preset file
+	p, record, inputs, err := pf.open(files)
+	if err != nil {
+		return err
 	}
 	if err := checkOutput(out, inputs...); err != nil {
 		return err

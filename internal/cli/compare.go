@@ -10,8 +10,9 @@ import (
 	"github.com/oblique-neuro/oblique/reports"
 )
 
-const compareAbout = `Places each recording (a manifest, as 'oblique analyze' takes) beside the
-trained networks — the bundled runs, or the run directories under -runs DIR —
+const compareAbout = `Places each recording (a manifest, or a data file with -preset, as 'oblique
+analyze' takes them) beside the trained networks — the bundled runs, or the
+run directories under -runs DIR —
 on axes computed the same way on both sides (METHODS.md §4): the recording
 goes through 'oblique analyze'; each network's noise-free states go through
 the same pipeline, with its own output as behaviour, its units subsampled to
@@ -42,6 +43,7 @@ func runCompare(env *Env, args []string) error {
 		subsets      int
 		boot         int
 		s            pipeline.AnalysisSettings
+		pf           presetFlags
 	)
 	fs.StringVar(&out, "o", "oblique-compare.arrow", "write the table to `FILE` (Arrow IPC)")
 	fs.StringVar(&out, "out", "oblique-compare.arrow", "same as -o")
@@ -53,9 +55,10 @@ func runCompare(env *Env, args []string) error {
 	fs.IntVar(&s.NeuronDraws, "draws", 20, "random neuron subsets per subset size (scaling slope; both sides)")
 	fs.IntVar(&s.TimeDraws, "time-draws", 20, "random subsets of the samples (both sides)")
 	fs.BoolVar(&quiet, "quiet", false, "no progress line on stderr")
+	pf.register(fs)
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stdout, fs, "compare [flags] RECORDING…", compareAbout)
+		helpFor(env.Stdout, fs, "compare [flags] MANIFEST…\n       oblique compare [flags] -preset NAME|FILE.toml [-set KEY=VALUE]… FILE…", compareAbout)
 		return err
 	}
 	if err != nil {
@@ -76,7 +79,11 @@ func runCompare(env *Env, args []string) error {
 	if err := opts.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
 	}
-	if err := checkOutput(out, files...); err != nil {
+	p, record, inputs, err := pf.open(files)
+	if err != nil {
+		return err
+	}
+	if err := checkOutput(out, inputs...); err != nil {
 		return err
 	}
 	runs, err := loadRuns(env, runsDir)
@@ -93,21 +100,36 @@ func runCompare(env *Env, args []string) error {
 	var rows []pipeline.Comparison
 	failed := 0
 	for _, f := range files {
-		a := pipeline.AnalyzeFile(context.Background(), f, pipeline.AnalyzeOptions{Settings: s, Progress: prog})
-		c := pipeline.Compare(context.Background(), a, runs.Runs, opts)
-		if c.Err != nil {
-			failed++
+		// One file may hold several recordings (a preset's blocks).
+		as, err := pipeline.Analyze(context.Background(), []string{f}, pipeline.AnalyzeOptions{Settings: s, LoadedPreset: p, Progress: prog})
+		if err != nil {
+			done()
+			return err
 		}
-		rows = append(rows, c)
+		for _, a := range as {
+			c := pipeline.Compare(context.Background(), a, runs.Runs, opts)
+			if c.Err != nil {
+				failed++
+			}
+			rows = append(rows, c)
+		}
 	}
 	done()
+	// Names unique over the run, as analyze makes them.
+	names, inputs := make([]string, len(rows)), make([]string, len(rows))
+	for i, c := range rows {
+		names[i], inputs[i] = c.Analysis.Name, c.Analysis.Input
+	}
+	for i, n := range pipeline.UniqueNames(names, inputs) {
+		rows[i].Analysis.Name = n
+	}
 	reports.PrintCompare(env.Stdout, rows)
 	if failed == len(rows) && fileExists(out) {
 		// An earlier results file is worth more than a table of failures.
 		fmt.Fprintf(env.Stderr, "oblique compare: every recording failed; %s left as it was (no table of failures written over it)\n", out)
 		return exitError{1}
 	}
-	t := reports.CompareTable(rows, reports.CompareSettings{Analysis: s, Subsets: subsets, Bootstrap: boot, Seed: seed, Runs: runs.Source, Task: task})
+	t := reports.CompareTable(rows, reports.CompareSettings{Analysis: s, Subsets: subsets, Bootstrap: boot, Seed: seed, Runs: runs.Source, Task: task, Preset: record})
 	defer t.Release()
 	if err := t.WriteFile(out); err != nil {
 		return err

@@ -61,3 +61,24 @@ func TestOutputSparesInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestComparePreset: compare reads data files through a preset, as analyze
+// does (-preset, -set), and carries the recording's notes to its placement.
+func TestComparePreset(t *testing.T) {
+	skipNoCgo(t)
+	out := filepath.Join(t.TempDir(), "c.arrow")
+	nwb := filepath.Join(golden.Root(), "presets", "testdata", "maze_like.nwb")
+	status, stdout, errs := run(t, "compare", "-quiet", "-subsets", "1", "-bootstrap", "20", "-draws", "2", "-time-draws", "2",
+		"-task", "cycling", "-preset", "nlb-maze", "-set", "trials.min.delay=1e9", "-o", out, nwb)
+	// The override drops every trial: the recording fails, naming why.
+	if status != 1 || !strings.Contains(stdout+errs, "no trial is left after the selection (split not in [test], delay ≥ 1e+09)") {
+		t.Errorf("with every trial dropped: status %d\n%s%s", status, stdout, errs)
+	}
+	status, stdout, errs = run(t, "compare", "-quiet", "-subsets", "1", "-bootstrap", "20", "-draws", "2", "-time-draws", "2",
+		"-task", "cycling", "-preset", "nlb-maze", "-o", out, nwb)
+	if status != 0 || !strings.Contains(stdout, "nlb-maze:maze_like.nwb: 105 samples × 16 neurons; regime score") ||
+		!strings.Contains(stdout, "  note: ") {
+		t.Errorf("status %d\n%s%s", status, stdout, errs)
+	}
+	t.Log(stdout)
+}
