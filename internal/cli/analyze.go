@@ -68,7 +68,7 @@ func runAnalyze(env *Env, args []string) error {
 	if len(pos) == 0 {
 		return fmt.Errorf("%w: no recording given", errUsage)
 	}
-	files, err := expand(pos)
+	files, err := expandOnce(env, "analyze", pos)
 	if err != nil {
 		return err
 	}

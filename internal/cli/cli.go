@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -161,6 +163,33 @@ func expand(args []string) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, m...)
+	}
+	return out, nil
+}
+
+// expandOnce is expand for commands that give a row per input (analyze,
+// compare): an input named twice (the same file, by any path) is read once,
+// and stderr says so.
+func expandOnce(env *Env, cmd string, args []string) ([]string, error) {
+	files, err := expand(args)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out  []string
+		seen []os.FileInfo
+	)
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		dup := -1
+		if err == nil {
+			dup = slices.IndexFunc(seen, func(s os.FileInfo) bool { return s != nil && os.SameFile(s, fi) })
+		}
+		if dup >= 0 {
+			fmt.Fprintf(env.Stderr, "oblique %s: %s is the same file as %s, given before: read once\n", cmd, f, out[dup])
+			continue
+		}
+		out, seen = append(out, f), append(seen, fi) // a missing file is kept, to fail with its own error
 	}
 	return out, nil
 }

@@ -70,7 +70,7 @@ func runCompare(env *Env, args []string) error {
 	if subsets < 1 || boot < 1 || subsets > pipeline.MaxSubsets || boot > pipeline.MaxBootstrap {
 		return fmt.Errorf("%w: -subsets must be in [1, %d] and -bootstrap in [1, %d]", errUsage, pipeline.MaxSubsets, pipeline.MaxBootstrap)
 	}
-	files, err := expand(pos)
+	files, err := expandOnce(env, "compare", pos)
 	if err != nil {
 		return err
 	}

@@ -82,3 +82,16 @@ func TestComparePreset(t *testing.T) {
 	}
 	t.Log(stdout)
 }
+
+// TestSameInputOnce: a recording named twice (here by two paths) is
+// analysed once, and stderr says so.
+func TestSameInputOnce(t *testing.T) {
+	dir := filepath.Join(golden.Root(), "data", "golub2018_bci")
+	m := filepath.Join(dir, "before.toml")
+	other := filepath.Join(dir, "..", "golub2018_bci", "before.toml")
+	status, stdout, errs := run(t, "analyze", "-quiet", "-no-scaling", "-o", filepath.Join(t.TempDir(), "a.arrow"), m, other)
+	if status != 0 || !strings.Contains(errs, other+" is the same file as "+m+", given before: read once") ||
+		!strings.Contains(stdout, "(1 recording, seed 0)") {
+		t.Errorf("status %d\n%s%s", status, stdout, errs)
+	}
+}
