@@ -92,6 +92,7 @@ func runAnalyze(env *Env, args []string) error {
 	// marks at almost no cost) dominate the heap: the default GOGC of 100
 	// would let garbage grow to their size again before collecting it.
 	defer debug.SetGCPercent(debug.SetGCPercent(analyzeGCPercent))
+	defer onInterrupt(env, "analyze", out)()
 	prog, done := progressBars(env, quiet)
 	rows, err := pipeline.Analyze(context.Background(), files, pipeline.AnalyzeOptions{Settings: settings, LoadedPreset: p, Progress: prog})
 	done()

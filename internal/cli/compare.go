@@ -95,6 +95,7 @@ func runCompare(env *Env, args []string) error {
 			return fmt.Errorf("%w: -task %w", errUsage, err)
 		}
 	}
+	defer onInterrupt(env, "compare", out)()
 	prog, done := progressBars(env, quiet)
 	opts.Progress = prog
 	var rows []pipeline.Comparison
