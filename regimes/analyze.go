@@ -241,11 +241,40 @@ func warnings(r *Result, alphas []float64) []string {
 	case len(alphas) > 1 && a == lo:
 		out = append(out, fmt.Sprintf("α is the smallest of the grid (%g): the fit may want still less penalty (a near-exact fit, as a BCI decoder's); widen the grid downward (-alphas) to check", a))
 	}
-	if r.R2 < MinR2 {
-		out = append(out, fmt.Sprintf("R² = %.3g is below %g: the decoder explains almost nothing, so ρ, D_fit and the scaling slope are not meaningful here", r.R2, MinR2))
+	for _, c := range caveats(r.R2, r.Neurons) {
+		out = append(out, c.note)
 	}
-	if r.Neurons < 2 {
-		out = append(out, "one neuron: ρ is 1 and D_var 1 by construction, whatever the data")
+	return out
+}
+
+// Caveats returns, briefly, why the regime numbers of r (ρ, D_fit/D_var
+// and the scaling slope) are not meaningful: "R² < 0.1" (below MinR2),
+// "one neuron"; none when they are. The notes of Analyze say the same at
+// length.
+func (r *Result) Caveats() []string { return Caveats(r.R2, r.Neurons) }
+
+// Caveats is Result.Caveats of a result with in-sample R² r2 on the given
+// number of neurons (as the analyze table records them).
+func Caveats(r2 float64, neurons int) []string {
+	var out []string
+	for _, c := range caveats(r2, neurons) {
+		out = append(out, c.short)
+	}
+	return out
+}
+
+// caveat is a reason why the regime numbers are not meaningful, briefly
+// and as a note.
+type caveat struct{ short, note string }
+
+func caveats(r2 float64, neurons int) []caveat {
+	var out []caveat
+	if r2 < MinR2 {
+		out = append(out, caveat{fmt.Sprintf("R² < %g", MinR2),
+			fmt.Sprintf("R² = %.3g is below %g: the decoder explains almost nothing, so ρ, D_fit and the scaling slope are not meaningful here", r2, MinR2)})
+	}
+	if neurons < 2 {
+		out = append(out, caveat{"one neuron", "one neuron: ρ is 1 and D_var 1 by construction, whatever the data"})
 	}
 	return out
 }

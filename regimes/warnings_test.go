@@ -37,3 +37,25 @@ func TestWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestCaveats checks the brief reasons the analyze table records (column
+// caveat): the same conditions as the notes of TestWarnings, an α at an
+// edge of the grid not among them (the numbers are still meaningful).
+func TestCaveats(t *testing.T) {
+	for _, c := range []struct {
+		r2      float64
+		neurons int
+		want    string
+	}{
+		{0.7, 50, ""},
+		{MinR2, 50, ""}, // the floor itself is meaningful: R² < MinR2 is not
+		{0.0339, 50, "R² < 0.1"},
+		{0.5, 1, "one neuron"},
+		{0.0339, 1, "R² < 0.1|one neuron"},
+	} {
+		r := &Result{R2: c.r2, Neurons: c.neurons}
+		if got := strings.Join(r.Caveats(), "|"); got != c.want {
+			t.Errorf("R² %g, %d neurons: caveats %q, want %q", c.r2, c.neurons, got, c.want)
+		}
+	}
+}

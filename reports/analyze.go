@@ -12,6 +12,7 @@ import (
 	"github.com/oblique-neuro/oblique/internal/linalg"
 	"github.com/oblique-neuro/oblique/internal/version"
 	"github.com/oblique-neuro/oblique/pipeline"
+	"github.com/oblique-neuro/oblique/regimes"
 )
 
 // AnalyzeFields is the schema of the analyze table, one row per recording.
@@ -52,6 +53,7 @@ var AnalyzeFields = []arrowtable.Field{
 	{Name: "seed", Type: tUint, Unit: "", Doc: "seed of every random draw"},
 	{Name: "sources", Type: tStrings, Unit: "", Doc: "input files as role=path sha256=…"},
 	{Name: "notes", Type: tStrings, Unit: "", Doc: "remarks (constant neurons, dropped samples, …)"},
+	{Name: "caveat", Type: tString, Unit: "", Doc: "why ρ, d_fit, fit_ratio and the scaling slope are not meaningful: \"R² < " + strconv.FormatFloat(regimes.MinR2, 'g', -1, 64) + "\", \"one neuron\" (several joined by \"; \"); null when they are, and in tables written before the column (the report then tests r2 and neurons)"},
 }
 
 // AnalyzeMetadata is the schema metadata of the analyze table: the tool and
@@ -132,7 +134,7 @@ func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset 
 			if a.Err != nil {
 				msg = a.Err.Error()
 			}
-			t.Row().Str(a.Name).Str(a.Input).Str(msg).NullUntil("seed").Uint(s.Seed).Strs(sources).Null().End()
+			t.Row().Str(a.Name).Str(a.Input).Str(msg).NullUntil("seed").Uint(s.Seed).Strs(sources).Null().Null().End()
 			continue
 		}
 		r, d := a.Result, a.Design
@@ -167,7 +169,13 @@ func AnalyzeTable(rows []pipeline.Analysis, s pipeline.AnalysisSettings, preset 
 		} else {
 			row.Null().Null()
 		}
-		row.Uint(s.Seed).Strs(sources).Strs(append(append([]string(nil), d.Notes...), r.Notes...)).End()
+		row.Uint(s.Seed).Strs(sources).Strs(append(append([]string(nil), d.Notes...), r.Notes...))
+		if c := r.Caveats(); len(c) > 0 {
+			row.Str(strings.Join(c, "; "))
+		} else {
+			row.Null()
+		}
+		row.End()
 	}
 	return t
 }
