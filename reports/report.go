@@ -140,6 +140,9 @@ func WriteReport(dir string, files []string, o ReportOptions) (*page.Report, err
 		}
 	}
 	rep.Tables = set.Tables
+	if w := noResults(inputs, o.NoPaper); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	for _, name := range o.Runs {
 		found := false
 		for _, t := range set.Tables {
@@ -165,6 +168,34 @@ func WriteReport(dir string, files []string, o ReportOptions) (*page.Report, err
 		return nil, err
 	}
 	return rep, nil
+}
+
+// noResults returns the warning of a report whose inputs hold no result
+// ("no recording of yours has results: …"), "" when a row of one of them
+// has results: a row without an error (rows of tables without an error
+// column all count). noPaper: the page has no paper values either.
+func noResults(inputs []*figures.Table, noPaper bool) string {
+	const what = "no recording of yours has results: "
+	only := "; the page shows the paper's published values only"
+	if noPaper {
+		only = "; the page has no figure of yours"
+	}
+	if len(inputs) == 0 {
+		return what + "no table given" + only
+	}
+	rows := 0
+	for _, t := range inputs {
+		for i := 0; i < t.Rows; i++ {
+			if t.Str("error", i) == "" {
+				return ""
+			}
+		}
+		rows += t.Rows
+	}
+	if rows == 0 {
+		return what + "the tables given have no rows" + only
+	}
+	return what + fmt.Sprintf("every one of the %d rows of the tables given failed (their errors are listed under Recordings)", rows) + only
 }
 
 // stageDir makes the temporary directory a report is built in: inside dir

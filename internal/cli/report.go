@@ -66,6 +66,9 @@ func runReport(env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s (%s, %s)\n", filepath.Join(out, reports.IndexFile),
 		plural(len(rep.Figures), "figure"), plural(len(rep.Tables), "table"))
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
+	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(env.Stdout, "note: %s\n", n)
 	}

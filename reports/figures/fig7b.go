@@ -23,15 +23,16 @@ func Fig7B(s *Set, o Options) *Figure {
 	}
 	f, r := newFigure("fig7b", "Fig. 7B: correlation and relative fitting dimension per data set",
 		"ρ = ‖X Wᵀ‖/(‖X‖‖W‖) with the fitted ridge decoder (left) and D_fit/D_var (right) for each recording analysed "+
-			"(filled), beside the values the paper publishes for its data sets (open circles, METHODS.md §6). "+
+			"(filled; hollow squares where the numbers are not meaningful: R² below 0.1, one neuron), beside the values the paper publishes for its data sets (open circles, METHODS.md §6). "+
 			"Model runs, when a compare table is given, are drawn from the same experimental pipeline (METHODS.md §4).",
 		17*vg.Centimeter, 0)
 
 	type point struct {
 		rho, ratio       float64
 		hasRho, hasRatio bool
-		kind             string // paper, recording, aligned, oblique
+		kind             string // paper, recording, caveat, aligned, oblique
 	}
+	var cav caveats
 	var labels []string
 	rows := map[string][]point{}
 	row := func(label string) {
@@ -79,6 +80,11 @@ func Fig7B(s *Set, o Options) *Figure {
 			row(label)
 			var p point
 			p.kind = "recording"
+			if c := Caveat(t, i); c != "" {
+				p.kind = "caveat"
+				cav.add(c)
+				r.note("%s: drawn hollow: its ρ and D_fit/D_var are not meaningful (%s)", name, c)
+			}
 			p.rho, p.hasRho = r.num(t, "ρ", name, "", "rho", i)
 			p.ratio, p.hasRatio = r.num(t, "D_fit/D_var", name, "", "fit_ratio", i)
 			rows[label] = append(rows[label], p)
@@ -153,6 +159,9 @@ func Fig7B(s *Set, o Options) *Figure {
 	f.legend = &legendStrip{}
 	f.legend.add("published (paper)", scatterThumb(pointStyle("paper")))
 	f.legend.add("this analysis", scatterThumb(pointStyle("recording")))
+	if len(cav.reasons) > 0 {
+		f.legend.add(cav.label("this analysis"), scatterThumb(pointStyle("caveat")))
+	}
 	if len(s.Kind("compare")) > 0 {
 		f.legend.add("model runs, aligned", scatterThumb(pointStyle("aligned")))
 		f.legend.add("model runs, oblique", scatterThumb(pointStyle("oblique")))
@@ -184,6 +193,8 @@ func pointStyle(kind string) draw.GlyphStyle {
 		return glyph(grey, draw.RingGlyph{}, vg.Points(4.5))
 	case "recording":
 		return glyph(black, draw.CircleGlyph{}, vg.Points(3))
+	case "caveat": // a recording whose numbers are not meaningful
+		return glyph(black, draw.SquareGlyph{}, vg.Points(3))
 	}
 	return glyph(transparent(rgba(regimeColour(kind)), 200), draw.CircleGlyph{}, vg.Points(2.5))
 }

@@ -34,9 +34,11 @@ func Fig8(s *Set, o Options) *Figure {
 	f, r := newFigure("fig8", "Fig. 8: scaling of ρ·√n with the number of neurons",
 		"ρ·√n against the size n of random neuron subsets (log–log): the mean over draws (line) and its 2.5–97.5 % "+
 			"percentile band. Guides through the smallest subset: slope 0 (ρ ~ 1/√n, random-like, oblique), ¼, and ½ "+
-			"(ρ independent of n, aligned). The fitted slope and its 95 % bootstrap interval are in each panel's title.",
+			"(ρ independent of n, aligned). The fitted slope and its 95 % bootstrap interval are in each panel's title. "+
+			"Hollow markers: a recording whose numbers are not meaningful (R² below 0.1).",
 		0, 0)
 	var panels []*plot.Plot
+	var cav caveats
 	for _, rc := range recs {
 		t, i := rc.t, rc.row
 		name := t.Str("recording", i)
@@ -90,7 +92,12 @@ func Fig8(s *Set, o Options) *Figure {
 		}
 		ln, sc, _ := plotter.NewLinePoints(mean)
 		ln.LineStyle = lineStyle(black, vg.Points(1.2))
-		sc.GlyphStyle = glyph(black, draw.CircleGlyph{}, vg.Points(2))
+		sc.GlyphStyle = meanGlyph(false)
+		if c := Caveat(t, i); c != "" {
+			sc.GlyphStyle = meanGlyph(true)
+			cav.add(c)
+			r.note("%s: drawn with hollow markers: its ρ·√n and slope are not meaningful (%s)", name, c)
+		}
 		p.Add(ln, sc)
 		x0, y0, x1 := mean[0].X, mean[0].Y, mean[len(mean)-1].X
 		ylo, yhi := y0, y0
@@ -125,7 +132,22 @@ func Fig8(s *Set, o Options) *Figure {
 	// The guides are labelled where they end (n⁰, n^¼, n^½).
 	f.legend.add("mean over draws", mean)
 	f.legend.add("2.5–97.5 % of draws", band)
+	if len(cav.reasons) > 0 {
+		ln, sc, _ := plotter.NewLinePoints(plotter.XYs{{}, {X: 1}})
+		ln.LineStyle = mean.LineStyle
+		sc.GlyphStyle = meanGlyph(true)
+		f.legend.add(cav.label("mean"), ln, sc)
+	}
 	return f
+}
+
+// meanGlyph is the marker of Fig. 8's means: hollow for a recording whose
+// numbers are not meaningful.
+func meanGlyph(hollow bool) draw.GlyphStyle {
+	if hollow {
+		return glyph(black, draw.RingGlyph{}, vg.Points(2.5))
+	}
+	return glyph(black, draw.CircleGlyph{}, vg.Points(2))
 }
 
 func reverseXY(v plotter.XYs) plotter.XYs {

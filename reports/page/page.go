@@ -48,6 +48,9 @@ type Report struct {
 	// Notes are remarks on the whole report (tables ignored, figures left
 	// out and why).
 	Notes []string
+	// Warnings say what the reader must know first (no recording of the
+	// user's has results); the page shows them above everything else.
+	Warnings []string
 }
 
 // Write writes dir/index.html and the figures' SVG, PNG and PDF files
@@ -57,9 +60,10 @@ func Write(dir string, r *Report) error {
 	if err := os.MkdirAll(fdir, 0o755); err != nil {
 		return err
 	}
-	data := pageData{Title: r.Title, Version: version.String(), Notes: r.Notes}
+	data := pageData{Title: r.Title, Version: version.String(), Notes: r.Notes, Warnings: r.Warnings}
 	for _, t := range r.Tables {
 		data.Tables = append(data.Tables, tableData(t))
+		data.Recordings = append(data.Recordings, recordings(t)...)
 	}
 	for _, f := range r.Figures {
 		svg, err := f.SVG()
@@ -114,9 +118,37 @@ func inlineSVG(svg []byte, id string) string {
 type pageData struct {
 	Title, Version string
 	Notes          []string
+	Warnings       []string
 	Tables         []tableInfo
 	Figures        []figureData
 	Groups         []valueGroup
+	Recordings     []recordingInfo
+}
+
+// recordingInfo is a recording of an analyze table: its error, the caveat
+// on its numbers, its notes.
+type recordingInfo struct {
+	Name, Table, Error, Caveat string
+	Row                        int
+	Notes                      []string
+}
+
+// recordings lists the recordings of t, when it is an analyze table.
+func recordings(t *figures.Table) []recordingInfo {
+	if t.Kind != "analyze" {
+		return nil
+	}
+	out := make([]recordingInfo, t.Rows)
+	for i := range out {
+		out[i] = recordingInfo{Name: t.Str("recording", i), Table: t.Name, Row: i,
+			Error: t.Str("error", i), Caveat: figures.Caveat(t, i)}
+		for k := 0; k < t.Len("notes", i); k++ {
+			if n, ok := t.Cell("notes", i, k).(string); ok {
+				out[i].Notes = append(out[i].Notes, n)
+			}
+		}
+	}
+	return out
 }
 
 type valueGroup struct {

@@ -33,6 +33,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .ref { font-family: "Liberation Mono", monospace; font-size: 0.95em; }
 .notes { color: #555; font-size: 0.9em; }
 #page-errors { color: #a00; white-space: pre-wrap; }
+.error { color: #a00; }
+.warning { color: #a00; border: 1px solid #a00; padding: 0.4em 0.6em; }
+table.recordings ul.notes { margin: 0; padding-left: 1.2em; }
 table.meta > tbody > tr > th { white-space: nowrap; }
 table.meta td { overflow-wrap: anywhere; }
 table.kv { font-size: 1em; margin: 0.1em 0; }
@@ -45,10 +48,11 @@ details.values > table { margin: 0.4em 0 1em; }
 <body>
 <pre id="page-errors" hidden></pre>
 <h1>{{.Title}}</h1>
-<p>Made by oblique {{.Version}}. Every figure is drawn from the Arrow tables listed below (in <code>tables/</code>);
+{{range .Warnings}}<p class="warning"><strong>Warning:</strong> {{.}}</p>
+{{end}}<p>Made by oblique {{.Version}}. Every figure is drawn from the Arrow tables listed below (in <code>tables/</code>);
 the <a href="#values">table of values</a> gives every number drawn, where it comes from, and the seed and settings that produced it.</p>
 {{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
-<nav><ul>{{range .Figures}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}<li><a href="#tables">Tables</a></li><li><a href="#values">Values</a></li></ul></nav>
+<nav><ul>{{range .Figures}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}{{if .Recordings}}<li><a href="#recordings">Recordings</a></li>{{end}}<li><a href="#tables">Tables</a></li><li><a href="#values">Values</a></li></ul></nav>
 
 {{range .Figures}}
 <section class="figure" id="{{.ID}}">
@@ -60,6 +64,17 @@ Files: <a href="{{.Src}}.svg">SVG</a>, <a href="{{.Src}}.pdf">PDF</a>, <a href="
 </figure>
 {{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 </section>
+{{end}}
+
+{{with .Recordings}}
+<h2 id="recordings">Recordings</h2>
+<p>Each recording of the <code>analyze</code> tables with its notes (the table's <code>notes</code> column). Where the
+numbers are not meaningful (<code>caveat</code>), the figures draw it hollow.</p>
+<table class="recordings"><thead><tr><th>recording</th><th>table</th><th>status</th><th>notes</th></tr></thead><tbody>
+{{range .}}<tr data-table="{{.Table}}" data-row="{{.Row}}"{{if .Caveat}} data-caveat="{{.Caveat}}"{{end}}><td>{{.Name}}</td><td><a href="#table-{{.Table}}">{{.Table}}</a></td>
+<td>{{if .Error}}<span class="error">failed: {{.Error}}</span>{{else if .Caveat}}<strong>not meaningful: {{.Caveat}}</strong>{{else}}analysed{{end}}</td>
+<td>{{with .Notes}}<ul class="notes">{{range .}}<li>{{.}}</li>{{end}}</ul>{{else}}—{{end}}</td></tr>
+{{end}}</tbody></table>
 {{end}}
 
 <h2 id="tables">Tables</h2>
