@@ -115,8 +115,25 @@ func Fig7B(s *Set, o Options) *Figure {
 		return nil
 	}
 	n := len(labels)
-	f.Height = vg.Length(n)*7*vg.Millimeter + 25*vg.Millimeter
 	rho := newPlot("correlation ρ", "ρ", "")
+	// Row labels of up to 9 cm on one line, longer ones broken into
+	// lines of that width; the figure wide enough for both panels' data
+	// areas to keep 5.5 cm beside them (the ρ axis's ticks, 0.2 apart,
+	// ran together on less).
+	const labelMax, dataMin = 9 * vg.Centimeter, 5.5 * vg.Centimeter
+	var labelW vg.Length
+	lines := 1
+	shown := make([]string, n)
+	for i, l := range labels {
+		shown[i] = wrapText(l, labelMax, rho.Y.Tick.Label)
+		labelW = max(labelW, rho.Y.Tick.Label.Width(shown[i]))
+		lines = max(lines, strings.Count(shown[i], "\n")+1)
+	}
+	f.Width = max(f.Width, labelW+2*dataMin+3*vg.Centimeter)
+	f.equalData = true
+	pitch := max(7*vg.Millimeter, vg.Length(lines)*rho.Y.Tick.Label.Font.Size+2*vg.Millimeter)
+	f.Height = vg.Length(n)*pitch + 25*vg.Millimeter
+
 	ratio := newPlot("relative fitting dimension", "D_fit / D_var", "")
 	maxRho, maxRatio := 0.0, 0.0
 	for li, label := range labels {
@@ -144,7 +161,7 @@ func Fig7B(s *Set, o Options) *Figure {
 	}
 	for _, pl := range []*plot.Plot{rho, ratio} {
 		pl.Add(newGrid())
-		pl.NominalY(reversed(labels)...)
+		pl.NominalY(reversed(shown)...)
 		pl.Y.Min, pl.Y.Max = -0.6, float64(n)-0.4
 		pl.X.Min = 0
 	}

@@ -18,9 +18,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -92,6 +94,10 @@ type Figure struct {
 	// from the label's far side).
 	texts  map[*plot.Plot]panelTexts
 	ranges map[*plot.Plot][4]float64
+	// equalData lays a figure of one row of panels out with equally wide
+	// data areas (Fig. 7B: the first panel's row labels take their own
+	// room).
+	equalData bool
 }
 
 // draw lays the panels out on c.
@@ -102,6 +108,46 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 		f.legend.draw(draw.Crop(dc, 0, 0, 0, -(dc.Max.Y - dc.Min.Y - h)))
 		dc = draw.Crop(dc, 0, 0, h, 0)
 	}
+	grid, canvases := f.layout(dc)
+	if f.wrapTitles(dc, grid, canvases) {
+		// Titles of more lines: more room above the data.
+		grid, canvases = f.layout(dc)
+	}
+	for i := range grid {
+		// The titles of a row: at the top of its highest canvas (the one
+		// that needs the most room above its data).
+		var top vg.Length
+		for j, p := range grid[i] {
+			if p != nil && f.texts[p].title != "" {
+				top = max(top, canvases[i][j].Max.Y)
+			}
+		}
+		for j, p := range grid[i] {
+			if p == nil {
+				continue
+			}
+			cv, t := f.withoutTitle(p, canvases[i][j]), f.texts[p]
+			saved := p.Title.Text
+			p.Title.Text = ""
+			f.equalScale(p, cv)
+			p.Draw(cv)
+			p.Title.Text = saved
+			t.draw(p, cv, top)
+		}
+	}
+}
+
+// withoutTitle is p's canvas cv less its title's room, kept by its
+// placeholder in plot.Align.
+func (f *Figure) withoutTitle(p *plot.Plot, cv draw.Canvas) draw.Canvas {
+	if f.texts[p].title == "" {
+		return cv
+	}
+	return draw.Crop(cv, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding))
+}
+
+// layout returns the panels on their grid and the canvas of each.
+func (f *Figure) layout(dc draw.Canvas) ([][]*plot.Plot, [][]draw.Canvas) {
 	rows := len(f.Panels)
 	cols := 0
 	for _, r := range f.Panels {
@@ -121,44 +167,138 @@ func (f *Figure) draw(c vg.CanvasSizer) {
 			grid = append(grid, r)
 			canvases = append(canvases, plot.Align([][]*plot.Plot{r}, tiles(1, len(r)), band)[0])
 		}
-	} else {
-		grid = make([][]*plot.Plot, rows)
-		for i, r := range f.Panels {
-			grid[i] = make([]*plot.Plot, cols)
-			copy(grid[i], r)
-		}
-		canvases = plot.Align(grid, tiles(rows, cols), dc)
+		return grid, canvases
 	}
-	for i := range grid {
-		// The titles of a row: at the top of its highest canvas (the one
-		// that needs the most room above its data).
-		var top vg.Length
-		for j, p := range grid[i] {
-			if p != nil && f.texts[p].title != "" {
-				top = max(top, canvases[i][j].Max.Y)
-			}
+	grid = make([][]*plot.Plot, rows)
+	for i, r := range f.Panels {
+		grid[i] = make([]*plot.Plot, cols)
+		copy(grid[i], r)
+	}
+	canvases = plot.Align(grid, tiles(rows, cols), dc)
+	if f.equalData && rows == 1 {
+		f.equalDataWidths(grid[0], canvases[0], tiles(1, cols), dc)
+	}
+	return grid, canvases
+}
+
+// equalDataWidths sets the horizontal extents of the canvases of a row of
+// panels so that their data areas are equally wide: the room each panel
+// needs beside its data (the tick labels of its y axis) comes out of its
+// own share of the width, not out of its data area (Fig. 7B's row labels
+// left the first panel a sliver).
+func (f *Figure) equalDataWidths(row []*plot.Plot, cvs []draw.Canvas, t draw.Tiles, dc draw.Canvas) {
+	var beside vg.Length
+	needs := make([]vg.Length, len(row))
+	for j, p := range row {
+		if p == nil {
+			continue
 		}
-		for j, p := range grid[i] {
-			if p == nil {
-				continue
-			}
-			cv, t := canvases[i][j], f.texts[p]
-			if t.title != "" {
-				// The title's room, kept by its placeholder in Align.
-				cv = draw.Crop(cv, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding))
-			}
-			saved := p.Title.Text
-			p.Title.Text = ""
-			f.equalScale(p, cv)
-			p.Draw(cv)
-			p.Title.Text = saved
-			t.draw(p, cv, top)
-		}
+		cv := f.withoutTitle(p, cvs[j])
+		d := p.DataCanvas(cv)
+		needs[j] = (cv.Max.X - cv.Min.X) - (d.Max.X - d.Min.X)
+		beside += needs[j]
+	}
+	room := dc.Max.X - dc.Min.X - t.PadLeft - t.PadRight - vg.Length(len(row)-1)*t.PadX
+	data := (room - beside) / vg.Length(len(row))
+	x := dc.Min.X + t.PadLeft
+	for j := range row {
+		cvs[j].Min.X, cvs[j].Max.X = x, x+needs[j]+data
+		x = cvs[j].Max.X + t.PadX
 	}
 }
 
-// panelTexts are a panel's title and axis labels.
-type panelTexts struct{ title, x, y string }
+// wrapTitles breaks each panel's title into lines that fit above its
+// panel: within half the gap to the neighbouring panels' canvases (so
+// off their titles) and inside the figure; panelTexts.draw centres it on
+// the data as far as that room allows. It reports whether a title's
+// number of lines changed, which changes the layout.
+func (f *Figure) wrapTitles(dc draw.Canvas, grid [][]*plot.Plot, canvases [][]draw.Canvas) bool {
+	changed := false
+	for i := range grid {
+		for j, p := range grid[i] {
+			t := f.texts[p]
+			if p == nil || t.full == "" {
+				continue
+			}
+			// The title's room: to half way to the neighbours' canvases,
+			// or to the figure's edges.
+			cv := canvases[i][j]
+			lo, hi := dc.Min.X, dc.Max.X
+			if j > 0 && grid[i][j-1] != nil {
+				lo = (canvases[i][j-1].Max.X + cv.Min.X) / 2
+			}
+			if j+1 < len(grid[i]) && grid[i][j+1] != nil {
+				hi = (cv.Max.X + canvases[i][j+1].Min.X) / 2
+			}
+			t.lo, t.hi = lo, hi
+			t.title = wrapText(t.full, hi-lo, p.Title.TextStyle)
+			if n := strings.Count(t.title, "\n"); n != strings.Count(p.Title.Text, "\n") {
+				p.Title.Text = strings.Repeat(" \n", n) + " "
+				changed = true
+			}
+			f.texts[p] = t
+		}
+	}
+	return changed
+}
+
+// wrapText breaks s into lines no wider than w in style sty: after spaces
+// and after the punctuation of file and recording names (: _ - / . + ,),
+// and inside a piece still wider than w.
+func wrapText(s string, w vg.Length, sty text.Style) string {
+	if strings.Contains(s, "\n") {
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			lines[i] = wrapText(l, w, sty)
+		}
+		return strings.Join(lines, "\n")
+	}
+	var pieces []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(" :_-/.+,", r) {
+			pieces = append(pieces, s[start:i+utf8.RuneLen(r)])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(s) {
+		pieces = append(pieces, s[start:])
+	}
+	var lines []string
+	line := ""
+	fits := func(l string) bool { return sty.Width(strings.TrimRight(l, " ")) <= w }
+	for _, p := range pieces {
+		if fits(line + p) {
+			line += p
+			continue
+		}
+		if line != "" {
+			lines = append(lines, strings.TrimRight(line, " "))
+			line = ""
+		}
+		for !fits(p) { // a piece wider than a line: cut it
+			n := 1
+			for rs := []rune(p); n < len(rs) && fits(string(rs[:n+1])); n++ {
+			}
+			rs := []rune(p)
+			lines = append(lines, string(rs[:n]))
+			p = string(rs[n:])
+		}
+		line = p
+	}
+	if line = strings.TrimRight(line, " "); line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// panelTexts are a panel's title (as given, and as drawn: broken into
+// lines that fit) and axis labels.
+type panelTexts struct {
+	full, title, x, y string
+	// lo and hi bound the title's room (wrapTitles); 0, 0: unbounded.
+	lo, hi vg.Length
+}
 
 // takeTexts moves the panels' titles and axis labels into f.texts,
 // leaving placeholders that keep their room in the layout: blank lines
@@ -173,7 +313,7 @@ func (f *Figure) takeTexts() {
 			if p == nil {
 				continue
 			}
-			t := panelTexts{p.Title.Text, p.X.Label.Text, p.Y.Label.Text}
+			t := panelTexts{full: p.Title.Text, title: p.Title.Text, x: p.X.Label.Text, y: p.Y.Label.Text}
 			f.texts[p] = t
 			if t.title != "" {
 				p.Title.Text = strings.Repeat(" \n", strings.Count(t.title, "\n")) + " "
@@ -189,7 +329,8 @@ func (f *Figure) takeTexts() {
 }
 
 // draw draws the texts of p, drawn on cv (less its title's room): the
-// title centred on the data with its top at top, the axis labels where
+// title centred on the data (or as near as its room allows) with its top
+// at top, the axis labels where
 // gonum/plot puts them, centred on the data.
 func (t panelTexts) draw(p *plot.Plot, cv draw.Canvas, top vg.Length) {
 	dataC := p.DataCanvas(cv)
@@ -198,7 +339,11 @@ func (t panelTexts) draw(p *plot.Plot, cv draw.Canvas, top vg.Length) {
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 		// As gonum/plot places a title: its box's top a descent above
 		// the canvas.
-		cv.FillText(sty, vg.Point{X: (dataC.Min.X + dataC.Max.X) / 2, Y: top + sty.FontExtents().Descent}, t.title)
+		x := (dataC.Min.X + dataC.Max.X) / 2
+		if w := sty.Width(t.title); t.hi > t.lo {
+			x = max(min(x, t.hi-w/2), t.lo+w/2)
+		}
+		cv.FillText(sty, vg.Point{X: x, Y: top + sty.FontExtents().Descent}, t.title)
 	}
 	if t.x != "" {
 		sty := p.X.Label.TextStyle
