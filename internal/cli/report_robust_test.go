@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +13,12 @@ import (
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/oblique-neuro/oblique/decode"
 	"github.com/oblique-neuro/oblique/internal/golden"
+	"github.com/oblique-neuro/oblique/pipeline"
+	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/regimes"
+	"github.com/oblique-neuro/oblique/reports"
 	"github.com/oblique-neuro/oblique/reports/page"
 )
 
@@ -165,5 +172,107 @@ func TestReportEmptyOut(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("report -o \"\" wrote %v", entries)
+	}
+}
+
+// TestReportNoResults checks issue 18: a report with no table, or with
+// tables whose recordings all failed, still writes the page of the
+// paper's values, and says on standard error and on the page that no
+// recording of the user's has results; the failed recording's error is
+// on the page beside it. A table with a recording that has results gets
+// no such warning (TestReportRecordingNotes).
+func TestReportNoResults(t *testing.T) {
+	dir := t.TempDir()
+	failed := filepath.Join(dir, "failed.arrow")
+	tab := reports.AnalyzeTable([]pipeline.Analysis{{Name: "broken-rec", Input: "x.toml", Err: errors.New("x.toml: no such file")}}, regimes.Settings{}, nil)
+	err := tab.WriteFile(failed)
+	tab.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		why  string
+	}{
+		{"no table", nil, "no table given"},
+		{"all failed", []string{failed}, "every one of the 1 rows of the tables given failed"},
+	} {
+		out := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
+		code, stderr := report(append(c.args, "-o", out)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", c.name, code, stderr)
+		}
+		const warn = "no recording of yours has results: "
+		if !strings.Contains(stderr, "warning: "+warn+c.why) {
+			t.Errorf("%s: stderr %q lacks the warning", c.name, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, page.Index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `class="warning"`) || !strings.Contains(string(b), warn+c.why) {
+			t.Errorf("%s: the page does not warn", c.name)
+		}
+		if _, err := os.Stat(filepath.Join(out, page.FiguresDir, "fig7b.svg")); err != nil {
+			t.Errorf("%s: no paper figure: %v", c.name, err)
+		}
+		if c.args != nil && !strings.Contains(string(b), "failed: x.toml: no such file") {
+			t.Errorf("%s: the page does not give the recording's error", c.name)
+		}
+	}
+}
+
+// TestReportRecordingNotes checks issue 7: the notes of each recording
+// (the analyze table's notes column) are on the page beside it, with the
+// caveat of a recording whose numbers are not meaningful (one neuron, R²
+// below regimes.MinR2), which Fig. 7B draws hollow and names in its
+// legend.
+func TestReportRecordingNotes(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "mine.arrow")
+	res := func(r2 float64, n int, notes ...string) *regimes.Result {
+		return &regimes.Result{Samples: 50, Neurons: n, Outputs: 1, R2: r2, Rho: 0.4, DVar: 1, DFit: 1, Ratio: 1,
+			Model: &decode.Model{Alpha: 1}, RhoGiven: math.NaN(), DecoderMatch: math.NaN(), Notes: notes}
+	}
+	rows := []pipeline.Analysis{
+		{Name: "alm-one-neuron", Input: "a.nwb", Design: &preprocess.Design{Unit: "Hz"}, Result: res(0.03, 1, "one neuron: ρ is 1 and D_var 1 by construction, whatever the data")},
+		{Name: "good-rec", Input: "b.nwb", Design: &preprocess.Design{Unit: "Hz"}, Result: res(0.8, 20, "3 constant neurons kept with zero weight")},
+	}
+	tab := reports.AnalyzeTable(rows, regimes.Settings{}, nil)
+	err := tab.WriteFile(in)
+	tab.Release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rep")
+	code, stderr := report(in, "-o", out)
+	if code != 0 || strings.Contains(stderr, "warning") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, page.Index))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := string(b)
+	i := strings.Index(h, `id="recordings"`)
+	if i < 0 {
+		t.Fatal("the page has no Recordings section")
+	}
+	sec := h[i:]
+	sec = sec[:strings.Index(sec, `id="tables"`)]
+	for _, want := range []string{
+		`data-caveat="R² &lt; 0.1; one neuron"`, "not meaningful: R² &lt; 0.1; one neuron",
+		"one neuron: ρ is 1 and D_var 1 by construction", "3 constant neurons kept with zero weight",
+	} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("Recordings section lacks %q", want)
+		}
+	}
+	if strings.Count(sec, "data-caveat") != 1 {
+		t.Errorf("%d recordings with a caveat, want 1", strings.Count(sec, "data-caveat"))
+	}
+	if !strings.Contains(h, "this analysis, not meaningful (R² &lt; 0.1, one neuron)") {
+		t.Error("Fig. 7B's legend does not say why a recording is drawn hollow")
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
@@ -161,4 +164,46 @@ func readPaper(t *testing.T, dir string) *Table {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestCaveatHollow checks issue 7 in Figs. 7B and 8: recordings whose
+// numbers are not meaningful get the hollow marker's legend entry naming
+// why, and a note each; from the caveat column, and from r2 and neurons
+// in a table written before that column.
+func TestCaveatHollow(t *testing.T) {
+	dir := t.TempDir()
+	if g, p := pointStyle("caveat"), pointStyle("recording"); g.Shape != (draw.SquareGlyph{}) || g.Shape == p.Shape {
+		t.Errorf("caveat marker %T, recording marker %T: want a hollow square", g.Shape, p.Shape)
+	}
+	for _, withColumn := range []bool{true, false} {
+		s := &Set{Tables: []*Table{readPaper(t, dir), longNames(t, dir, withColumn)}}
+		want := map[string]string{
+			"fig7b": "this analysis, not meaningful (R² < 0.1, one neuron)",
+			"fig8":  "mean, not meaningful (R² < 0.1)",
+		}
+		for _, f := range build(t, s) {
+			w, ok := want[f.ID]
+			if !ok {
+				continue
+			}
+			delete(want, f.ID)
+			var legend []string
+			for _, it := range f.legend.items {
+				legend = append(legend, it.label)
+			}
+			if !slices.Contains(legend, w) {
+				t.Errorf("column %v, %s: legend %q lacks %q", withColumn, f.ID, legend, w)
+			}
+			notes := strings.Join(f.Notes, "\n")
+			if n := strings.Count(notes, "not meaningful"); f.ID == "fig7b" && n != 2 || f.ID == "fig8" && n != 1 {
+				t.Errorf("column %v, %s: notes %q", withColumn, f.ID, notes)
+			}
+			if strings.Contains(notes, "nwb-trials") {
+				t.Errorf("column %v, %s: the meaningful recording has a caveat note: %q", withColumn, f.ID, notes)
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("column %v: figures %v not made", withColumn, want)
+		}
+	}
 }
