@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oblique-neuro/oblique/arrowtable"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -119,8 +120,13 @@ func longNames(t *testing.T, dir string, withCaveat bool) *Table {
 	a.add(row("dandi-alm-licks:dandicli_sub-anm372795_ses-20170718.nwb", 32, 0.04, 0.2))
 	a.add(row("nwb-trials:sub-440959_ses-20190201T101010_behavior+ecephys.nwb", 40, 0.6, 0.35))
 	tb := a.table(map[string]string{"tool": "oblique", "seed": "0", "var_threshold": "0.9", "fit_threshold": "0.9"})
+	return writeRead(t, tb, filepath.Join(dir, fmt.Sprintf("long-%v.arrow", withCaveat)))
+}
+
+// writeRead writes tb to path, releases it and reads the file back.
+func writeRead(t *testing.T, tb *arrowtable.Table, path string) *Table {
+	t.Helper()
 	defer tb.Release()
-	path := filepath.Join(dir, fmt.Sprintf("long-%v.arrow", withCaveat))
 	if err := tb.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
@@ -153,17 +159,7 @@ func TestTextsApart(t *testing.T) {
 // readPaper writes and reads the paper table.
 func readPaper(t *testing.T, dir string) *Table {
 	t.Helper()
-	pt := PaperTable()
-	defer pt.Release()
-	path := filepath.Join(dir, "paper-only.arrow")
-	if err := pt.WriteFile(path); err != nil {
-		t.Fatal(err)
-	}
-	r, err := ReadTable(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return writeRead(t, PaperTable(), filepath.Join(dir, "paper-only.arrow"))
 }
 
 // TestCaveatHollow checks issue 7 in Figs. 7B and 8: recordings whose
