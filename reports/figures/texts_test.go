@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oblique-neuro/oblique/arrowtable"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/oblique-neuro/oblique/arrowtable"
 )
 
 // textBox is a text drawn on a figure and the box its letters take.
