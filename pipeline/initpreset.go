@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,6 +55,16 @@ func InitPreset(path string) (string, error) {
 	}
 	w := &initWriter{f: f, l: l}
 	return w.write(filepath.Base(path)), nil
+}
+
+// stem returns the file name without its directory and extension: the
+// name of an init preset, so that presets written for different files
+// name their recordings apart.
+func stem(base string) string {
+	if s := strings.TrimSuffix(base, filepath.Ext(base)); s != "" {
+		return s
+	}
+	return base
 }
 
 type initWriter struct {
@@ -171,10 +182,11 @@ func (w *initWriter) write(base string) string {
 	if trials != nil {
 		layout = "nwb-aligned"
 	}
-	name := "my-preset"
+	name := stem(base)
 	w.line("# A starting preset for %s (NWB %s), written by `oblique presets init`", base, l.Version)
-	w.line("# from what `oblique inspect` sees. Check every choice marked CHECK, then:")
-	w.line("#   oblique analyze -preset THIS.toml %s", base)
+	w.line("# from what `oblique inspect` sees. Check every choice marked CHECK, then, with")
+	w.line("# this text saved as my.toml (any name ending in .toml):")
+	w.line("#   oblique analyze -preset ./my.toml %s", base)
 	w.line("# The README's \"User presets\" section documents every key.")
 	w.line("# The recipe's name: its recordings are named NAME:FILE.")
 	w.line("name = %s", tomlString(name))
@@ -191,7 +203,7 @@ func (w *initWriter) write(base string) string {
 
 	w.line("[nwb]")
 	units := l.Units != nil
-	var series []nwb.SeriesSummary
+	var series, activity []nwb.SeriesSummary
 	series = append(series, l.Series...)
 	if units {
 		w.line("# Activity: the spike trains of %s (%d units, %d spikes).", nwb.UnitsPath, l.Units.Units, l.Units.Spikes)
@@ -205,7 +217,7 @@ func (w *initWriter) write(base string) string {
 				paths = append(paths, tomlString(s.Path))
 			}
 			w.line("activity = [%s]", strings.Join(paths, ", "))
-			series = series[len(series)-1:]
+			activity, series = series[:len(series)-1], series[len(series)-1:]
 		} else {
 			w.line("# CHECK: the file has no TimeSeries to use as activity (inspect lists %d).", len(series))
 			w.line("# activity = [\"/path/to/series\"]")
@@ -239,18 +251,35 @@ func (w *initWriter) write(base string) string {
 			w.split = t.ID
 		}
 	}
+	// The bins are no finer than the sampling of the series on them: a bin
+	// without a sample has no value.
+	sampled := activity
+	if len(cands) > 0 && seriesKind(cands[0]) == "series" {
+		sampled = append(slices.Clip(sampled), cands[0])
+	}
+	width, why := binWidth(sampled)
 	w.writeUnits()
 	w.writeBehaviour(cands, volts)
-	w.writeTrials(trials, iv)
+	w.writeTrials(trials, iv, width)
 
 	w.line("[bins]")
-	w.line("width_ms = 50")
+	if why != "" {
+		w.line("# %s: bins no finer than that, so that each bin has a sample.", why)
+	}
+	w.line("width_ms = %g", width)
 	w.line("")
 	w.line("[smooth]")
 	w.line("# Gaussian smoothing of the activity (sd; 0: none)%s.", map[bool]string{true: ", with margin_ms of data each side of a trial", false: ""}[trials != nil])
-	w.line("sigma_ms = 50")
+	sigma := max(defaultWidthMS, width)
+	if !units {
+		// A bin of a series without a sample (a gap) is NaN, which a
+		// kernel would spread: the series' values are used as they are.
+		sigma = 0
+		w.line("# 0: the activity series are not smoothed (a gap in them would spread over the kernel).")
+	}
+	w.line("sigma_ms = %g", sigma)
 	if trials != nil {
-		w.line("margin_ms = 100")
+		w.line("margin_ms = %g", 2*sigma)
 	}
 	w.line("")
 	w.line("[fit]")
@@ -278,7 +307,9 @@ func (w *initWriter) writeUnits() {
 		w.line("ids = %s", ints(w.split[:n-1]))
 	} else {
 		w.line("# Every unit is used; to keep some, uncomment a rule (rules combine):")
-		w.line("# ids = [0, 1]")
+		if ids := w.l.Units.IDs; len(ids) > 0 {
+			w.line("# ids = %s  # of the unit ids: %s", ints(ids[:min(2, len(ids))]), idsText(ids))
+		}
 	}
 	some := false
 	var electrodes bool
@@ -348,11 +379,7 @@ func (w *initWriter) writeBehaviour(series, volts []nwb.SeriesSummary) {
 		}
 		w.line("%s[[behaviour]]  # %s, data %s [%s], %s, unit %s", c, s.Type, s.Dtype, strings.Join(shape, "×"), time, tomlString(s.Unit))
 		w.line("%sseries = %s", c, tomlString(s.Path))
-		kind := "series"
-		if len(s.Shape) == 1 && (strings.Contains(strings.ToLower(s.Path), "times") || strings.Contains(strings.ToLower(s.Path), "event")) {
-			kind = "events"
-		}
-		w.line("%skind = %s", c, tomlString(kind))
+		w.line("%skind = %s", c, tomlString(seriesKind(s)))
 		if len(s.Shape) == 2 && s.Shape[1] > 1 {
 			w.line("%s# columns = [0, 1]  # which of its %d columns (default all)", c, s.Shape[1])
 		}
@@ -363,31 +390,102 @@ func (w *initWriter) writeBehaviour(series, volts []nwb.SeriesSummary) {
 	w.line("")
 }
 
+// seriesKind guesses how a behaviour series is read: "events" for a
+// one-dimensional series whose path ends in times or holds "event", else
+// "series".
+func seriesKind(s nwb.SeriesSummary) string {
+	p := strings.ToLower(s.Path)
+	if len(s.Shape) == 1 && (strings.Contains(p, "times") || strings.Contains(p, "event")) {
+		return "events"
+	}
+	return "series"
+}
+
+// defaultWidthMS is the bin width (and smoothing sd) of an init preset
+// whose series, if any, are sampled faster.
+const defaultWidthMS = 50
+
+// niceWidthsMS are the bin widths init chooses from.
+var niceWidthsMS = []float64{50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 30000, 60000}
+
+// sampleMS returns the mean interval between samples of s in ms, or 0 when
+// it cannot be told (fewer than two samples, no finite bounds).
+func sampleMS(s nwb.SeriesSummary) float64 {
+	if s.Rate > 0 {
+		return 1000 / s.Rate
+	}
+	if s.Timestamps >= 2 && !math.IsNaN(s.First) && !math.IsNaN(s.Last) && s.Last > s.First {
+		return 1000 * (s.Last - s.First) / float64(s.Timestamps-1)
+	}
+	return 0
+}
+
+// binWidth returns the bin width (ms) for the series put on the bins: the
+// first of niceWidthsMS at least the longest mean sample interval among
+// them (within a relative 1e-9, the rounding of timestamps), and why when
+// that is more than defaultWidthMS.
+func binWidth(series []nwb.SeriesSummary) (float64, string) {
+	slow, name := 0.0, ""
+	for _, s := range series {
+		if d := sampleMS(s); d > slow {
+			slow, name = d, s.Path
+		}
+	}
+	if slow <= defaultWidthMS {
+		return defaultWidthMS, ""
+	}
+	width := niceWidthsMS[len(niceWidthsMS)-1]
+	for _, v := range niceWidthsMS {
+		if v >= slow*(1-1e-9) {
+			width = v
+			break
+		}
+	}
+	width = max(width, math.Ceil(slow))
+	return width, fmt.Sprintf("%s has a sample every %.4g ms", name, slow)
+}
+
 // writeTrials writes [trials]: for a trials table its selection and
-// alignment; the other interval tables' columns in comments.
-func (w *initWriter) writeTrials(trials *nwb.TableSummary, iv []nwb.TableSummary) {
+// alignment; the other interval tables' columns in comments. Windows are
+// whole numbers of bins of width ms.
+func (w *initWriter) writeTrials(trials *nwb.TableSummary, iv []nwb.TableSummary, width float64) {
 	if len(iv) == 0 {
 		return
 	}
 	w.line("[trials]")
+	perTrial := false
 	for _, t := range iv {
-		var floats, strs []string
+		var times, nums, strs []string
 		for _, c := range t.Columns {
-			if isFloat(c) && c.Name != "start_time" && c.Name != "stop_time" {
-				floats = append(floats, c.Name)
+			switch {
+			case c.Name == "start_time" || c.Name == "stop_time":
+			case isFloat(c) && w.timeLike(t.Path, c.Name):
+				times = append(times, c.Name)
+			case isNumeric(c):
+				nums = append(nums, c.Name)
 			}
 			if v := w.distinct(t.Path, c); v != "" {
 				strs = append(strs, fmt.Sprintf("#   %s: %s", c.Name, v))
 			}
 		}
-		w.line("# %s (%d rows): align candidates (float columns): start_time%s", t.Path, t.Rows,
-			strings.Join(append([]string{""}, floats...), ", "))
+		w.line("# %s (%d rows): align candidates (time columns): start_time%s", t.Path, t.Rows,
+			strings.Join(append([]string{""}, times...), ", "))
+		if len(nums) > 0 {
+			w.line("#  other numeric columns, for min / max = { COLUMN = value }: %s", strings.Join(nums, ", "))
+			perTrial = true
+		}
 		if len(strs) > 0 {
 			w.line("#  string columns, for exclude = { COLUMN = [values] }:")
 			for _, s := range strs {
 				w.line("%s", s)
 			}
 		}
+	}
+	if perTrial {
+		w.line("# One sample a trial, behaviour from a table's other numeric columns (above):")
+		w.line("# layout = \"nwb-per-trial\", [nwb] trials = TABLE, sigma_ms = 0, and per column")
+		w.line("#   [[behaviour]] kind = \"column\", column = \"NAME\"")
+		w.line("# (as the README's pynapple-human-recognition example).")
 	}
 	if trials == nil {
 		w.line("# With an interval table as [nwb] trials: exclude / min / max select its rows.")
@@ -396,7 +494,7 @@ func (w *initWriter) writeTrials(trials *nwb.TableSummary, iv []nwb.TableSummary
 	}
 	align := "start_time"
 	for _, c := range trials.Columns {
-		if isFloat(c) && c.Name != "start_time" && c.Name != "stop_time" {
+		if isFloat(c) && c.Name != "start_time" && c.Name != "stop_time" && w.timeLike(trials.Path, c.Name) {
 			align = c.Name
 			break
 		}
@@ -410,8 +508,40 @@ func (w *initWriter) writeTrials(trials *nwb.TableSummary, iv []nwb.TableSummary
 		}
 		w.line("relative = %v  # true: %s holds times from each trial's start_time", rel, align)
 	}
-	w.line("window_ms = [-500, 1000]")
+	w.line("window_ms = [%g, %g]", -width*math.Ceil(500/width), width*math.Ceil(1000/width))
 	w.line("")
+}
+
+func isNumeric(c nwb.ColumnSummary) bool {
+	return !c.Ragged && (strings.HasPrefix(c.Dtype, "float") || strings.HasPrefix(c.Dtype, "int") || strings.HasPrefix(c.Dtype, "uint"))
+}
+
+// timeLike tells whether float column name of interval table p holds
+// times: its name says so (time, onset, offset), or most of its finite
+// values lie within their row's [start_time, stop_time] (a NaN stop_time
+// bounds nothing).
+func (w *initWriter) timeLike(p, name string) bool {
+	n := strings.ToLower(name)
+	if strings.Contains(n, "time") || strings.Contains(n, "onset") || strings.Contains(n, "offset") {
+		return true
+	}
+	v, err1 := w.f.ColumnValues(p, name)
+	start, err2 := w.f.ColumnValues(p, "start_time")
+	stop, err3 := w.f.ColumnValues(p, "stop_time")
+	if err1 != nil || err2 != nil || err3 != nil || len(v.Floats) != len(start.Floats) || len(stop.Floats) != len(start.Floats) {
+		return false
+	}
+	in, finite := 0, 0
+	for i, x := range v.Floats {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		finite++
+		if x >= start.Floats[i] && !(x > stop.Floats[i]) {
+			in++
+		}
+	}
+	return finite > 0 && 2*in > finite
 }
 
 // ints writes ids as a TOML array.
@@ -421,4 +551,13 @@ func ints(ids []int64) string {
 		s[i] = fmt.Sprint(v)
 	}
 	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// idsText lists unit ids for a comment: all up to maxValues, else the
+// first ones and how many more.
+func idsText(ids []int64) string {
+	if len(ids) <= maxValues {
+		return ints(ids)
+	}
+	return fmt.Sprintf("%s and %d more", strings.TrimSuffix(ints(ids[:maxValues]), "]")+", …]", len(ids)-maxValues)
 }

@@ -18,7 +18,9 @@ const sharedData = "../../shared/data/"
 // TestInitPreset writes a starting preset for every NWB file of the shared
 // data: each parses and validates, with the layout the file calls for
 // (nwb-aligned with a trials table, else nwb-continuous), its units and
-// behaviour series; the NWB 1.x file gets an error naming it.
+// behaviour series, and runs UNEDITED through the analysis (the README
+// says every shared NWB 2.x file gets a preset that runs); the NWB 1.x
+// file gets an error naming it.
 func TestInitPreset(t *testing.T) {
 	var files []string
 	for _, d := range []string{"nwb_external", "nwb"} {
@@ -29,15 +31,22 @@ func TestInitPreset(t *testing.T) {
 		t.Skip("no shared NWB files in " + sharedData)
 	}
 	want := map[string][]string{
-		"dandicli_sub-anm369963_ses-20170228.nwb": {`layout = "nwb-aligned"`, `units = "/units"`, `trials = "/intervals/trials"`,
+		"dandicli_sub-anm369963_ses-20170228.nwb": {`name = "dandicli_sub-anm369963_ses-20170228"`, `layout = "nwb-aligned"`, `units = "/units"`, `trials = "/intervals/trials"`,
 			`align = "cue_start_time"`, "relative = true", `series = "/acquisition/lick_times/lick_left_times"`,
-			`# series = "/acquisition/lick_times/lick_right_times"`, `"early lick" (6)`, `# where = { quality = [...] }  # values: "Excellent" (1)`},
+			`# series = "/acquisition/lick_times/lick_right_times"`, `"early lick" (6)`, `# where = { quality = [...] }  # values: "Excellent" (1)`,
+			"# ids = [1001]", "width_ms = 50\n", "sigma_ms = 50\n", "window_ms = [-500, 1000]"},
+		// 1 Hz pose series: 1 s bins (each has its sample), not smoothed.
 		"dlc2nwb_m3v1mp4_openfield.nwb": {`layout = "nwb-continuous"`, `activity = ["/processing/behavior/PoseEstimation/ind1_leftear"`,
-			`series = "/processing/behavior/PoseEstimation/ind1_tailbase"`},
+			`series = "/processing/behavior/PoseEstimation/ind1_tailbase"`, "has a sample every 1000 ms", "width_ms = 1000\n", "sigma_ms = 0\n"},
 		"nct_example_converter_spec_3.nwb": {`layout = "nwb-continuous"`, `values: "mua" (10), "good" (3)`, `kind = "units"`,
 			"not behaviour", "ids = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"},
-		"pynapple_A8604-211122.nwb":              {`layout = "nwb-continuous"`, `# trials = "/intervals/epochs"`, "ids = [6, 191]", "units = { ids = [206] }"},
-		"pynapple_sub-4_ses-4_ecephys+image.nwb": {`layout = "nwb-continuous"`, `# trials = "/intervals/recognition_table"`, "RT", `series = "/acquisition/events"`},
+		"pynapple_A8604-211122.nwb": {`layout = "nwb-continuous"`, `# trials = "/intervals/epochs"`, "ids = [6, 191]", "units = { ids = [206] }"},
+		// RT, accuracy, confidence are no align candidates but per-trial
+		// behaviour columns.
+		"pynapple_sub-4_ses-4_ecephys+image.nwb": {`layout = "nwb-continuous"`, `# trials = "/intervals/recognition_table"`, `series = "/acquisition/events"`,
+`"nwb-per-trial"`, `kind = "column"`,
+			"# /intervals/recognition_table (180 rows): align candidates (time columns): start_time, fixcross_time, response_time\n",
+			"other numeric columns, for min / max = { COLUMN = value }: ExperimentID, trial_num, boundary_type, stimuli_type, resp_value, old_new, accuracy, confidence, RT\n"},
 	}
 	for _, f := range files {
 		base := filepath.Base(f)
@@ -68,13 +77,26 @@ func TestInitPreset(t *testing.T) {
 					t.Errorf("the preset lacks %q:\n%s", w, text)
 				}
 			}
+			preset := filepath.Join(t.TempDir(), "init.toml")
+			if err := os.WriteFile(preset, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a := pipeline.AnalyzeFile(context.Background(), f, pipeline.AnalyzeOptions{Preset: preset,
+				Settings: pipeline.AnalysisSettings{NoScaling: true}})
+			if a.Err != nil {
+				t.Fatalf("the unedited preset does not run: %v\n%s", a.Err, text)
+			}
+			if a.Result.Samples < 2 || a.Result.Neurons < 1 || a.Name != strings.TrimSuffix(base, ".nwb")+":"+base {
+				t.Errorf("%s: %d samples, %d neurons", a.Name, a.Result.Samples, a.Result.Neurons)
+			}
 		})
 	}
 }
 
 // TestInitPresetRuns analyses the DANDI ALM file with the preset init
-// writes for it, unedited: one recording of its one unit, the notes of
-// its NaN stop times.
+// writes for it and the edit the README's session makes (early licks
+// excluded): one recording of its one unit, the notes of its NaN stop
+// times.
 func TestInitPresetRuns(t *testing.T) {
 	f := filepath.Join(sharedData, "nwb_external", "dandicli_sub-anm369963_ses-20170228.nwb")
 	if _, err := os.Stat(f); err != nil {
@@ -94,7 +116,7 @@ func TestInitPresetRuns(t *testing.T) {
 		t.Fatal(a.Err)
 	}
 	// 172 trials kept, 30 bins of 50 ms in [-500, 1000) ms each.
-	if a.Result.Neurons != 1 || a.Result.Samples != 172*30 || a.Name != "my-preset:dandicli_sub-anm369963_ses-20170228.nwb" {
+	if a.Result.Neurons != 1 || a.Result.Samples != 172*30 || a.Name != "dandicli_sub-anm369963_ses-20170228:dandicli_sub-anm369963_ses-20170228.nwb" {
 		t.Errorf("%s: %d samples, %d neurons", a.Name, a.Result.Samples, a.Result.Neurons)
 	}
 	if !strings.Contains(strings.Join(a.Result.Notes, "\n"), "stop_time is NaN in all 178 trials") {
