@@ -58,6 +58,10 @@ type UnitsSummary struct {
 	Spikes int
 	// Counts holds the spikes of each unit, in row order.
 	Counts []int
+	// IDs holds each unit's id (the id column), in row order; nil when
+	// the table has no id dataset or its length is not the number of
+	// units (the table's warning says so).
+	IDs []int64
 	// IndexDtype is the dtype of spike_times_index.
 	IndexDtype string
 	// HeldOut counts the held-out units; -1 when there is no heldout
@@ -528,6 +532,16 @@ func (w *walker) units(idx []int64) {
 					u.HeldOut++
 				}
 			}
+		}
+	}
+	if _, ok, err := f.exists(UnitsPath + "/id"); err != nil {
+		w.warn(UnitsPath+"/id", err)
+	} else if ok {
+		ids, err := f.r.ReadInts(UnitsPath + "/id")
+		if err != nil {
+			w.warn(UnitsPath+"/id", err)
+		} else if len(ids) == u.Units { // else the table's check warns
+			u.IDs = ids
 		}
 	}
 	w.l.Units = u

@@ -85,7 +85,7 @@ func TestInspectBroken(t *testing.T) {
 	if c := l.Table("/units").Column("electrodes"); c.Target != "/general/extracellular_ephys/electrodes" {
 		t.Errorf("units electrodes target %q", c.Target)
 	}
-	if u := l.Units; u == nil || u.Units != 3 || u.Spikes != 6 || !reflect.DeepEqual(u.Counts, []int{2, 0, 4}) {
+	if u := l.Units; u == nil || u.Units != 3 || u.Spikes != 6 || !reflect.DeepEqual(u.Counts, []int{2, 0, 4}) || !reflect.DeepEqual(u.IDs, []int64{0, 1, 2}) {
 		t.Errorf("units %+v", u)
 	}
 
@@ -106,6 +106,7 @@ func TestInspectBroken(t *testing.T) {
 	}
 
 	hasLines(t, l,
+		"  unit ids: 0 1 2",
 		"    extra                    float64 (not in colnames)",
 		"    ghost                    missing",
 		`      4 values, 2 distinct: "CA1" 3, "CA3" 1`,
@@ -142,6 +143,22 @@ func TestValuesText(t *testing.T) {
 	f := nwb.Summarise(&nwb.Column{Kind: nwb.Float, Floats: []float64{math.NaN(), 3, math.Inf(-1), -2}})
 	if f.Min != -2 || f.Max != 3 || f.NaN != 1 || f.Inf != 1 || f.Count != 4 {
 		t.Errorf("floats: %+v", f)
+	}
+}
+
+// TestUnitIDsText checks the unit ids line of a listing with more units
+// than it shows: the first and last 20 around how many are left out.
+func TestUnitIDsText(t *testing.T) {
+	ids := make([]int64, 50)
+	for i := range ids {
+		ids[i] = int64(100 + i)
+	}
+	l := &nwb.Listing{File: "x.nwb", Units: &nwb.UnitsSummary{Units: 50, IDs: ids, HeldOut: -1}}
+	var b strings.Builder
+	l.WriteText(&b)
+	if !strings.Contains(b.String(), "  unit ids: 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115 116 117 118 119 … (10 more) 130 131 ") ||
+		!strings.Contains(b.String(), " 149\n") {
+		t.Errorf("%s", b.String())
 	}
 }
 

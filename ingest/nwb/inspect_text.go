@@ -28,6 +28,9 @@ func (l *Listing) WriteText(w io.Writer) error {
 		if u.HeldOut >= 0 {
 			fmt.Fprintf(&b, "  held out: %d of %d\n", u.HeldOut, u.Units)
 		}
+		if len(u.IDs) > 0 {
+			fmt.Fprintf(&b, "  unit ids: %s\n", idList(u.IDs))
+		}
 		if u.Units > 0 && u.Units <= maxCounts {
 			counts := make([]string, len(u.Counts))
 			for i, c := range u.Counts {
@@ -118,4 +121,19 @@ func oneLine(s string) string {
 		s = s[:97] + "..."
 	}
 	return s
+}
+
+// idList writes unit ids, all of them up to maxCounts, else the first
+// and last maxCounts/2 around "…".
+func idList(ids []int64) string {
+	var parts []string
+	for i, id := range ids {
+		if len(ids) > maxCounts && i == maxCounts/2 {
+			parts = append(parts, fmt.Sprintf("… (%d more)", len(ids)-maxCounts))
+		}
+		if len(ids) <= maxCounts || i < maxCounts/2 || i >= len(ids)-maxCounts/2 {
+			parts = append(parts, strconv.FormatInt(id, 10))
+		}
+	}
+	return strings.Join(parts, " ")
 }
