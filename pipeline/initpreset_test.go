@@ -44,7 +44,7 @@ func TestInitPreset(t *testing.T) {
 		// RT, accuracy, confidence are no align candidates but per-trial
 		// behaviour columns.
 		"pynapple_sub-4_ses-4_ecephys+image.nwb": {`layout = "nwb-continuous"`, `# trials = "/intervals/recognition_table"`, `series = "/acquisition/events"`,
-`"nwb-per-trial"`, `kind = "column"`,
+			`"nwb-per-trial"`, `kind = "column"`,
 			"# /intervals/recognition_table (180 rows): align candidates (time columns): start_time, fixcross_time, response_time\n",
 			"other numeric columns, for min / max = { COLUMN = value }: ExperimentID, trial_num, boundary_type, stimuli_type, resp_value, old_new, accuracy, confidence, RT\n"},
 	}
