@@ -258,3 +258,48 @@ func join(group, name string) string {
 	}
 	return group + "/" + name
 }
+
+// Has reports whether p names an object of the file.
+func (f *File) Has(p string) (bool, error) {
+	_, ok, err := f.exists(clean(p))
+	return ok, err
+}
+
+// maxSiblings bounds the names Explain lists.
+const maxSiblings = 30
+
+// Explain adds to an error about a path of this file that is not there
+// (one wrapping hdf5.ErrNotFound) what is there: the members of the
+// deepest group on the way to it, "/intervals/trial: not found (in
+// /intervals: epochs, trials)". Other errors, and nil, are returned as they
+// are.
+func (f *File) Explain(err error) error {
+	var he *hdf5.Error
+	if !errors.As(err, &he) || he.Attr != "" || he.Path == "" || he.File != f.r.Name() || !errors.Is(he.Err, hdf5.ErrNotFound) {
+		return err
+	}
+	for dir := path.Dir(he.Path); ; dir = path.Dir(dir) {
+		if k, ok, serr := f.exists(dir); serr != nil {
+			return err
+		} else if ok && k == hdf5.KindGroup {
+			ms, merr := f.r.Members(dir)
+			if merr != nil {
+				return err
+			}
+			names := make([]string, 0, min(len(ms), maxSiblings))
+			for _, m := range ms[:min(len(ms), maxSiblings)] {
+				names = append(names, m.Name)
+			}
+			if len(ms) > maxSiblings {
+				names = append(names, fmt.Sprintf("and %d more", len(ms)-maxSiblings))
+			}
+			if len(names) == 0 {
+				return fmt.Errorf("%w (%s is empty)", err, dir)
+			}
+			return fmt.Errorf("%w (in %s: %s)", err, dir, strings.Join(names, ", "))
+		}
+		if dir == "/" {
+			return err
+		}
+	}
+}

@@ -10,6 +10,7 @@
 package nwbsource
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -49,7 +50,8 @@ func Open(name string) (presets.NWBSource, func() error, error) {
 // them), whether each is held out, and the latest end of any observation
 // interval (0 when the table has no obs_intervals). NWB keeps the units
 // table at /units; another path is an error.
-func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
+func (s Source) Units(p string) (_ [][]float64, _ []bool, _ float64, err error) {
+	defer s.explain(&err)
 	if err := s.unitsPath(p); err != nil {
 		return nil, nil, 0, err
 	}
@@ -65,7 +67,8 @@ func (s Source) Units(p string) ([][]float64, []bool, float64, error) {
 // trains, the end of observation, and each unit's rows of the electrodes
 // table its electrodes column points into (the default
 // /general/extracellular_ephys/electrodes when the column names none).
-func (s Source) UnitTable(p string) (*presets.UnitTable, error) {
+func (s Source) UnitTable(p string) (_ *presets.UnitTable, err error) {
+	defer s.explain(&err)
 	if err := s.unitsPath(p); err != nil {
 		return nil, err
 	}
@@ -90,7 +93,8 @@ func (s Source) UnitTable(p string) (*presets.UnitTable, error) {
 
 // Values reads a 1-D column as numbers (numeric and bool columns) or
 // strings, whichever it holds.
-func (s Source) Values(table, name string) ([]float64, []string, error) {
+func (s Source) Values(table, name string) (_ []float64, _ []string, err error) {
+	defer s.explain(&err)
 	c, err := s.column(table, name)
 	if err != nil {
 		return nil, nil, err
@@ -120,7 +124,8 @@ func heldEnd(u *nwb.Units, n int) ([]bool, float64) {
 
 // UnitsInfo returns what Units does without reading the spike times: the
 // number of units.
-func (s Source) UnitsInfo(p string) (int, []bool, float64, error) {
+func (s Source) UnitsInfo(p string) (_ int, _ []bool, _ float64, err error) {
+	defer s.explain(&err)
 	if err := s.unitsPath(p); err != nil {
 		return 0, nil, 0, err
 	}
@@ -134,19 +139,35 @@ func (s Source) UnitsInfo(p string) (int, []bool, float64, error) {
 
 // EachUnits calls fn with the spike trains of consecutive units, a block
 // read at a time (nwb.File.EachSpikeBlock).
-func (s Source) EachUnits(p string, fn func(first int, trains [][]float64) error) error {
+func (s Source) EachUnits(p string, fn func(first int, trains [][]float64) error) (err error) {
+	defer s.explain(&err)
 	if err := s.unitsPath(p); err != nil {
 		return err
 	}
 	return s.F.EachSpikeBlock(fn)
 }
 
+// ErrNoUnits is wrapped by the error of the units readers for a file
+// without a units table.
+var ErrNoUnits = errors.New("this file has no units table")
+
+// unitsPath checks that p is NWB's units table and that the file has one.
 func (s Source) unitsPath(p string) error {
 	if clean(p) != nwb.UnitsPath {
 		return &hdf5.Error{File: s.F.Name(), Path: clean(p), Err: fmt.Errorf("the units table must be at %s", nwb.UnitsPath)}
 	}
+	if ok, err := s.F.Has(nwb.UnitsPath); err != nil {
+		return err
+	} else if !ok {
+		return &hdf5.Error{File: s.F.Name(), Path: nwb.UnitsPath, Err: fmt.Errorf(
+			"%w: for activity from TimeSeries (pose, ΔF/F) use [nwb] activity = [\"/path/to/series\", …] instead of units ('oblique inspect' lists the series)", ErrNoUnits)}
+	}
 	return nil
 }
+
+// explain adds to *err, when it is about a path the file does not have,
+// what the file has there (nwb.File.Explain).
+func (s Source) explain(err *error) { *err = s.F.Explain(*err) }
 
 // column reads one 1-D, non-ragged column of a table (its values alone:
 // nwb.File.ColumnValues).
@@ -166,7 +187,8 @@ func (s Source) column(table, name string) (*nwb.Column, error) {
 }
 
 // FloatColumn reads a numeric (float, integer or bool) column as float64.
-func (s Source) FloatColumn(table, name string) ([]float64, error) {
+func (s Source) FloatColumn(table, name string) (_ []float64, err error) {
+	defer s.explain(&err)
 	c, err := s.column(table, name)
 	if err != nil {
 		return nil, err
@@ -193,7 +215,8 @@ func (s Source) FloatColumn(table, name string) ([]float64, error) {
 }
 
 // StringColumn reads a string column (fixed or variable length).
-func (s Source) StringColumn(table, name string) ([]string, error) {
+func (s Source) StringColumn(table, name string) (_ []string, err error) {
+	defer s.explain(&err)
 	c, err := s.column(table, name)
 	if err != nil {
 		return nil, err
@@ -206,7 +229,8 @@ func (s Source) StringColumn(table, name string) ([]string, error) {
 
 // TimeSeries reads the TimeSeries at p: data (rows × values, conversion
 // and offset applied), the time of each row in seconds, and the unit.
-func (s Source) TimeSeries(p string) (*mat.Dense, []float64, string, error) {
+func (s Source) TimeSeries(p string) (_ *mat.Dense, _ []float64, _ string, err error) {
+	defer s.explain(&err)
 	ts, err := s.F.TimeSeries(p)
 	if err != nil {
 		return nil, nil, "", err
@@ -220,7 +244,8 @@ func (s Source) TimeSeries(p string) (*mat.Dense, []float64, string, error) {
 
 // OpenSeries opens the TimeSeries at p for reading a piece at a time
 // (nwb.File.OpenSeries).
-func (s Source) OpenSeries(p string) (presets.SeriesReader, error) {
+func (s Source) OpenSeries(p string) (_ presets.SeriesReader, err error) {
+	defer s.explain(&err)
 	sr, err := s.F.OpenSeries(p)
 	if err != nil {
 		return nil, err

@@ -121,3 +121,55 @@ func TestStuckFile(t *testing.T) {
 	}
 	t.Logf("%v after %v", err, took)
 }
+
+// TestNotFoundLists checks that a path the file does not have is an error
+// listing what its parent group has (a user who wrote /intervals/trial or
+// a series' name alone got "not found" and nothing to go on), and that
+// the units readers on a file without /units say so and point to [nwb]
+// activity (they said "/units/spike_times: not found").
+func TestNotFoundLists(t *testing.T) {
+	src, closeFn, err := nwbsource.Open(maze)
+	if errors.Is(err, hdf5.ErrNoCgo) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	for _, c := range []struct {
+		err  func() error
+		want string
+	}{
+		{func() error { _, err := src.FloatColumn("/intervals/trial", "delay"); return err }, "/intervals/trial: not found (in /intervals: trials)"},
+		{func() error { _, _, err := src.(nwbsource.Source).Values("/intervals/trial", "delay"); return err }, "/intervals/trial: not found (in /intervals: trials)"},
+		{func() error { _, _, _, err := src.TimeSeries("/processing/behavior/hand"); return err }, "not found (in /processing/behavior: hand_vel)"},
+		{func() error { _, err := src.(nwbsource.Source).OpenSeries("hand_vel"); return err }, "/hand_vel: not found (in /: identifier, intervals, processing, session_description, session_start_time, timestamps_reference_time, units)"},
+	} {
+		err := c.err()
+		if !errors.Is(err, hdf5.ErrNotFound) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), maze) {
+			t.Errorf("%v, want %q", err, c.want)
+		}
+	}
+	// A missing column still lists the table's columns, unchanged.
+	if _, err := src.FloatColumn("/intervals/trials", "dealy"); err == nil || !strings.Contains(err.Error(), `no column "dealy" (it has`) || strings.Contains(err.Error(), "(in ") {
+		t.Errorf("missing column: %v", err)
+	}
+
+	dlc := "../../../shared/data/nwb_external/dlc2nwb_m3v1mp4_openfield.nwb"
+	if _, err := os.Stat(dlc); err != nil {
+		t.Skip(err)
+	}
+	nu, closeDLC, err := nwbsource.Open(dlc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDLC()
+	for _, err := range []error{
+		func() error { _, err := nu.(nwbsource.Source).UnitTable("/units"); return err }(),
+		func() error { _, _, _, err := nu.Units("/units"); return err }(),
+	} {
+		if !errors.Is(err, nwbsource.ErrNoUnits) || !strings.Contains(err.Error(), dlc+": /units: this file has no units table: for activity from TimeSeries") || !strings.Contains(err.Error(), "[nwb] activity") {
+			t.Errorf("no units table: %v", err)
+		}
+	}
+}
