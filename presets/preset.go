@@ -1,5 +1,5 @@
 // Package presets holds the paper's processing of real data sets as named
-// presets: `oblique analyze --preset NAME FILE` reads FILE the way the
+// presets: `oblique analyze -preset NAME FILE` reads FILE the way the
 // paper read that kind of data (METHODS.md §2) and hands the analysis one
 // ingest.Recording, like any manifest does.
 //
@@ -139,38 +139,62 @@ func Get(name string) (*Preset, error) {
 	return p, nil
 }
 
+// ErrNoPreset is wrapped by the error of Get for a name that is no
+// built-in preset.
+var ErrNoPreset = errors.New("no preset")
+
 // builtin returns the text of the named built-in preset.
 func builtin(name string) ([]byte, error) {
 	b, err := files.ReadFile(name + ".toml")
 	if err != nil || strings.ContainsAny(name, "/\\") {
-		return nil, fmt.Errorf("no preset %q (presets: %s; a preset file's path must end in .toml)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("%w %q (presets: %s; a preset file's path must end in .toml)", ErrNoPreset, name, strings.Join(Names(), ", "))
 	}
 	return b, nil
 }
 
-// Parse reads a preset's TOML; name is used in errors.
-func Parse(b []byte, name string) (*Preset, error) {
+// Parse reads a preset's TOML; name is used in errors ("preset NAME:
+// line 3: …").
+func Parse(b []byte, name string) (*Preset, error) { return parse(b, "preset "+name, false) }
+
+// parse reads a preset's TOML; errors start with where. A preset file
+// (file) must have a name, which is checked before its layout.
+func parse(b []byte, where string, file bool) (*Preset, error) {
 	var p Preset
 	md, err := tomlsafe.Decode(b, &p)
 	if err != nil {
-		return nil, fmt.Errorf("preset %s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	if und := tomlsafe.UnknownKeys(md); und != "" {
-		return nil, fmt.Errorf("preset %s: unknown key %s", name, und)
+	if und := unknownKeys(b, md); und != "" {
+		return nil, fmt.Errorf("%s: %s", where, und)
+	}
+	if file && p.Name == "" {
+		return nil, fmt.Errorf("%s: no name: a preset file needs name = \"...\" (its recordings are named NAME:FILE)", where)
 	}
 	switch p.Layout {
 	case "mat", "nwb-trials", layoutAligned, layoutContinuous, layoutPerTrial:
+	case "":
+		return nil, fmt.Errorf("%s: no layout: want layout = \"...\", one of nwb-trials, %s, %s, %s, mat",
+			where, layoutAligned, layoutContinuous, layoutPerTrial)
 	default:
-		return nil, fmt.Errorf("preset %s: unknown layout %q (layouts: nwb-trials, %s, %s, %s, mat)",
-			name, p.Layout, layoutAligned, layoutContinuous, layoutPerTrial)
+		return nil, fmt.Errorf("%s: unknown layout %q (layouts: nwb-trials, %s, %s, %s, mat)",
+			where, p.Layout, layoutAligned, layoutContinuous, layoutPerTrial)
 	}
 	return &p, nil
 }
 
 // Validate reports settings that are not finite numbers in their range.
 // Each layout checks the rest of what it reads (MATSettings, the NWB
-// paths) when it reads.
+// paths) when it reads. The error of a preset read from a file names
+// the file.
 func (p *Preset) Validate() error {
+	err := p.validate()
+	if err != nil && p.origin.SHA256 != "" {
+		return fmt.Errorf("%s: %w", p.origin.Source, err)
+	}
+	return err
+}
+
+func (p *Preset) validate() error {
 	for _, v := range []struct {
 		key      string
 		x        float64

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/oblique-neuro/oblique/internal/inputfile"
+	"github.com/oblique-neuro/oblique/internal/nearest"
 	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 )
 
@@ -51,12 +53,24 @@ func Open(value string) (*Preset, error) {
 	if IsFile(value) {
 		return Read(value)
 	}
-	return Get(value)
+	p, err := Get(value)
+	if err != nil {
+		// A file the user meant: "alm" for alm.toml, or a file whose name
+		// does not end in .toml.
+		for _, f := range []string{value + ".toml", value} {
+			if st, serr := os.Stat(f); serr == nil && st.Mode().IsRegular() {
+				return nil, fmt.Errorf("%w; did you mean the file -preset ./%s?", err, f)
+			}
+		}
+	}
+	return p, err
 }
 
 // Read reads a preset file: TOML with the schema of the built-in presets
 // (within tomlsafe's bounds on size and nesting). Its name is required: the
-// recordings it reads are named NAME:FILE. Errors name the file.
+// recordings it reads are named NAME:FILE. Errors start with the file's
+// path and, where they are about a place in it, the line ("my.toml: line
+// 12: unknown key trials.alling (did you mean align?)").
 func Read(path string) (*Preset, error) {
 	b, err := inputfile.ReadFile(path, tomlsafe.MaxBytes)
 	if err != nil {
@@ -66,12 +80,12 @@ func Read(path string) (*Preset, error) {
 		}
 		return nil, fmt.Errorf("preset file %s: %w", path, err)
 	}
-	p, err := Parse(b, path)
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("%s: empty file: a preset needs at least name and layout ('oblique presets init FILE.nwb > %s' writes one; if it was written so, its error went to the terminal)", path, path)
+	}
+	p, err := parse(b, path, true)
 	if err != nil {
 		return nil, err
-	}
-	if p.Name == "" {
-		return nil, fmt.Errorf("preset %s: no name: a preset file needs name = \"...\" (its recordings are named NAME:FILE)", path)
 	}
 	sum := sha256.Sum256(b)
 	p.origin = Record{Source: path, SHA256: hex.EncodeToString(sum[:]), TOML: string(b)}
@@ -156,7 +170,11 @@ func Override(p *Preset, key, value string) error {
 	}
 	for _, k := range md.Undecoded() {
 		if ks := k.String(); ks == key || strings.HasPrefix(ks, key+".") {
-			return fmt.Errorf("preset %s: override %s: %w %s", p.Name, key, ErrUnknownKey, key)
+			hint := ""
+			if m := nearestKey(k); m != "" {
+				hint = fmt.Sprintf(" (did you mean %s?)", m)
+			}
+			return fmt.Errorf("preset %s: override %s: %w %s%s", p.Name, key, ErrUnknownKey, ks, hint)
 		}
 	}
 	q, err := Parse(buf.Bytes(), p.Name)
@@ -182,4 +200,141 @@ func OverrideAll(p *Preset, set []string) error {
 		}
 	}
 	return nil
+}
+
+// unknownKeys describes the keys of the TOML text b that md did not decode
+// into a Preset, at most maxUnknown of them: each with its line in b (when
+// found) and the nearest key the preset has at that place, "line 12:
+// unknown key trials.alling (did you mean align?)"; "" when every key was
+// used.
+func unknownKeys(b []byte, md toml.MetaData) string {
+	und := md.Undecoded()
+	var parts []string
+	for i, k := range und {
+		if i == maxUnknown {
+			parts = append(parts, fmt.Sprintf("and %d more unknown keys", len(und)-maxUnknown))
+			break
+		}
+		s := fmt.Sprintf("unknown key %s", k)
+		if line := keyLine(b, k.String()); line > 0 {
+			s = fmt.Sprintf("line %d: %s", line, s)
+		}
+		if m := nearestKey(k); m != "" {
+			s += fmt.Sprintf(" (did you mean %s?)", m)
+		}
+		parts = append(parts, s)
+	}
+	return tomlsafe.Cut(strings.Join(parts, "; "))
+}
+
+// maxUnknown bounds the unknown keys an error lists.
+const maxUnknown = 3
+
+// keyLine returns the 1-based line of TOML text b where the dotted key
+// (as toml.Key.String writes it, array tables without an index) is
+// written, or where the inline table holding it starts; 0 when not found.
+// It reads table headers and bare or quoted keys, which is what presets
+// hold.
+func keyLine(b []byte, key string) int {
+	header, inline := "", 0
+	for i, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" || t[0] == '#':
+			continue
+		case strings.HasPrefix(t, "["):
+			h := strings.Trim(strings.SplitN(t, "]", 2)[0], "[ ")
+			if h2, _, ok := strings.Cut(strings.TrimPrefix(t, "[["), "]]"); ok && strings.HasPrefix(t, "[[") {
+				h = strings.TrimSpace(h2)
+			}
+			header = dotted(h)
+			if header == key {
+				return i + 1
+			}
+			continue
+		}
+		k, _, ok := strings.Cut(t, "=")
+		if !ok {
+			continue
+		}
+		full := dotted(k)
+		if header != "" {
+			full = header + "." + full
+		}
+		if full == key {
+			return i + 1
+		}
+		if inline == 0 && strings.HasPrefix(key, full+".") {
+			inline = i + 1
+		}
+	}
+	return inline
+}
+
+// dotted writes a TOML key (a.b, "a".b, a . b) as toml.Key.String does
+// for bare keys.
+func dotted(k string) string {
+	parts := strings.Split(k, ".")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return strings.Join(parts, ".")
+}
+
+// nearestKey returns the key of a preset nearest to the last part of k
+// among those at k's place ("align" for trials.alling, "lag_ms" for
+// fit.lag), or "" when none is near or the place takes any key (a map).
+func nearestKey(k toml.Key) string {
+	if len(k) == 0 {
+		return ""
+	}
+	t := reflect.TypeOf(Preset{})
+	for _, part := range k[:len(k)-1] {
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return ""
+		}
+		f, ok := fieldByTag(t, part)
+		if !ok {
+			return ""
+		}
+		t = f.Type
+	}
+	for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	last := k[len(k)-1]
+	best, bestD := "", -1
+	for i := range t.NumField() {
+		name := strings.Split(t.Field(i).Tag.Get("toml"), ",")[0]
+		if name == "" || name == "-" {
+			continue
+		}
+		d := nearest.EditDistance(last, name)
+		if strings.HasPrefix(name, last) || strings.HasPrefix(last, name) {
+			d = min(d, 1)
+		}
+		if bestD < 0 || d < bestD {
+			best, bestD = name, d
+		}
+	}
+	if bestD < 0 || bestD > max(2, len(last)/2) {
+		return ""
+	}
+	return best
+}
+
+// fieldByTag returns the field of struct type t whose toml tag is name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if strings.Split(t.Field(i).Tag.Get("toml"), ",")[0] == name {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
 }

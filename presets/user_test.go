@@ -83,6 +83,16 @@ func TestOpenErrors(t *testing.T) {
 		{write("bad.toml", "name = \"x\"\nlayout = \n"), []string{"bad.toml", "line 2"}},
 		{big, []string{"big.toml", "longer than"}},
 		{"nlb-mase", []string{"nlb-mase", "nlb-maze", "must end in .toml"}},
+		// Errors start with the file and the line, and say the key meant.
+		{write("typo2.toml", "name = \"x\"\nlayout = \"nwb-aligned\"\n\n[trials]\n# a comment\nalling = \"x\"\n[[behaviour]]\nseries = \"/a\"\n[[behaviour]]\nserie = \"/b\"\nunits = { wher = { q = [\"g\"] } }\n"),
+			[]string{"typo2.toml: line 6: unknown key trials.alling (did you mean align?); line 10: unknown key behaviour.serie (did you mean series?); line 11: unknown key behaviour.units.wher (did you mean where?)"}},
+		{write("typo3.toml", "name = \"x\"\nlayout = \"nwb-aligned\"\nfit.lag = 3\n"), []string{"typo3.toml: line 3: unknown key fit.lag (did you mean lag_ms?)"}},
+		{write("far.toml", "name = \"x\"\nlayout = \"mat\"\n[fit]\nzzzzzzzz = 3\n"), []string{"far.toml: line 4: unknown key fit.zzzzzzzz"}},
+		// An empty file (left by 'presets init ... >' that failed), or
+		// one of comments only.
+		{write("empty.toml", "\n  \n"), []string{"empty.toml: empty file", "presets init"}},
+		{write("comments.toml", "# nothing\n"), []string{"comments.toml: no name"}},
+		{write("nolayout.toml", "name = \"x\"\n"), []string{"nolayout.toml: no layout: want layout", "nwb-continuous"}},
 	}
 	for _, c := range cases {
 		_, err := presets.Open(c.value)
@@ -95,6 +105,42 @@ func TestOpenErrors(t *testing.T) {
 				t.Errorf("%s: error %q does not contain %q", c.value, err, w)
 			}
 		}
+	}
+}
+
+// TestOpenMeantFile checks that a -preset value that is no built-in name
+// but a file here (alm for alm.toml, alm.txt) gets a hint to the file.
+func TestOpenMeantFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"alm.toml", "alm.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("name = \"x\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	for value, want := range map[string]string{"alm": "did you mean the file -preset ./alm.toml?", "alm.txt": "did you mean the file -preset ./alm.txt?"} {
+		if _, err := presets.Open(value); !errors.Is(err, presets.ErrNoPreset) || !strings.Contains(err.Error(), want) {
+			t.Errorf("-preset %s: %v, want %q", value, err, want)
+		}
+	}
+	if _, err := presets.Open("nlb-mase"); err == nil || strings.Contains(err.Error(), "did you mean the file") {
+		t.Errorf("no such file: %v", err)
+	}
+}
+
+// TestValidateNamesFile checks that a preset file's settings errors name
+// the file (they named only the preset's name).
+func TestValidateNamesFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "kind.toml")
+	if err := os.WriteFile(f, []byte("name = \"x\"\nlayout = \"nwb-continuous\"\n[nwb]\nunits = \"/units\"\n[bins]\nwidth_ms = 50\n[[behaviour]]\nseries = \"/a\"\nkind = \"event\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := presets.Open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Validate(); err == nil || !strings.HasPrefix(err.Error(), f+": ") || !strings.Contains(err.Error(), `unknown kind "event"`) {
+		t.Errorf("%v, want an error naming %s", err, f)
 	}
 }
 
@@ -135,7 +181,8 @@ func TestOverride(t *testing.T) {
 		kv   string
 		want string
 	}{
-		{"fit.lagms=5", "unknown key fit.lagms"},
+		{"fit.lagms=5", "unknown key fit.lagms (did you mean lag_ms?)"},
+		{"fit.lag=5", "unknown key fit.lag (did you mean lag_ms?)"},
 		{"fitt.lag_ms=5", "unknown key fitt.lag_ms"},
 		{"fit.lag_ms='fifty'", "fit.lag_ms"},
 		{"fit.lag_ms=fifty", "not one TOML value"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/oblique-neuro/oblique/internal/inputfile"
+	"github.com/oblique-neuro/oblique/internal/nearest"
 )
 
 // Lookup returns the element of v that path selects, in MATLAB syntax with
@@ -251,7 +252,7 @@ func subString(subs []int) string {
 func suggest(name string, names []string) string {
 	best, bestD := "", min(2, len(name)/3)+1
 	for _, n := range names {
-		d := editDistance(name, n)
+		d := nearest.EditDistance(name, n)
 		if strings.EqualFold(name, n) {
 			d = 0
 		}
@@ -263,25 +264,4 @@ func suggest(name string, names []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
