@@ -85,6 +85,11 @@ type PresetRecord = presets.Record
 // Preset is a preset read (OpenPreset): how to read a kind of data file.
 type Preset = presets.Preset
 
+// ErrNoPreset is wrapped by the error of OpenPreset for a name that is no
+// built-in preset (presets.ErrNoPreset): the other errors of OpenPreset are
+// about the preset file or the overrides.
+var ErrNoPreset = presets.ErrNoPreset
+
 // OpenPreset returns the preset that value names, a built-in preset's name
 // or a preset file's path (presets.Open), with the overrides KEY=VALUE of
 // set applied in order (presets.Override) and its settings checked.

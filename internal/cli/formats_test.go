@@ -255,3 +255,32 @@ func TestAnalyzePresetBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzePresetFileErrors checks that a problem in the user's preset
+// file (or an override of it) is printed as such, with the file and the
+// line, not as flag misuse with the usage hint (exit status 1, not 2);
+// an unknown built-in name stays a usage error.
+func TestAnalyzePresetFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "alm.toml")
+	if err := os.WriteFile(f, []byte("name = \"alm\"\nlayout = \"nwb-aligned\"\n[trials]\nalling = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "good.toml")
+	if err := os.WriteFile(good, []byte("name = \"alm\"\nlayout = \"nwb-aligned\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-preset", f}, "oblique analyze: " + f + ": line 4: unknown key trials.alling (did you mean align?)\n"},
+		{[]string{"-preset", good, "-set", "fit.lag=50"}, "unknown key fit.lag (did you mean lag_ms?)\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		status := Main(append(append([]string{"analyze", "-quiet"}, c.args...), "x.nwb"), &stdout, &stderr)
+		if status != 1 || !strings.HasSuffix(stderr.String(), c.want) || strings.Contains(stderr.String(), "usage") {
+			t.Errorf("%v: status %d, stderr %q, want %q alone", c.args, status, stderr.String(), c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -32,7 +33,12 @@ func (pf *presetFlags) open(files []string) (*pipeline.Preset, *pipeline.PresetR
 	}
 	p, err := pipeline.OpenPreset(pf.name, pf.set)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%w: -preset: %w", errUsage, err)
+		if errors.Is(err, pipeline.ErrNoPreset) {
+			return nil, nil, nil, fmt.Errorf("%w: -preset: %w", errUsage, err)
+		}
+		// A problem in the preset file or an override, not in how the
+		// command was called: its error names the file and the line.
+		return nil, nil, nil, err
 	}
 	r := p.Record()
 	inputs := files

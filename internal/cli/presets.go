@@ -10,7 +10,7 @@ import (
 )
 
 const presetsAbout = `Lists the presets: the paper's processing of real data sets, as used by
-'oblique analyze --preset NAME FILE…'. With a NAME, prints that preset's
+'oblique analyze -preset NAME FILE…'. With a NAME, prints that preset's
 TOML, which documents the file layout it expects and every setting; copy
 and adapt it as a manifest-like recipe.
 
