@@ -66,8 +66,11 @@ var ErrNWB1 = fmt.Errorf("NWB 1.x: %w", ingest.ErrUnsupported)
 // nwb1Error names the version of an NWB 1.x file.
 type nwb1Error struct{ version string }
 
+// nwb1Next is what the error of an NWB 1.x file says to do.
+const nwb1Next = "; there is no automatic conversion: write the recording again as NWB 2.x from its source data (pynwb, MatNWB or NeuroConv)"
+
 func (e *nwb1Error) Error() string {
-	return fmt.Sprintf("NWB 1.x (%s) is not supported: oblique reads NWB 2.x", e.version)
+	return fmt.Sprintf("NWB 1.x (%s) is not supported: oblique reads NWB 2.x%s", e.version, nwb1Next)
 }
 
 func (e *nwb1Error) Unwrap() error { return ErrNWB1 }

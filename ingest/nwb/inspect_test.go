@@ -176,7 +176,7 @@ func TestNWB1(t *testing.T) {
 			continue
 		}
 		_, err := nwb.Open(c.file)
-		want := c.file + ": /nwb_version: NWB 1.x (" + c.version + ") is not supported: oblique reads NWB 2.x"
+		want := c.file + ": /nwb_version: NWB 1.x (" + c.version + ") is not supported: oblique reads NWB 2.x; there is no automatic conversion: write the recording again as NWB 2.x from its source data (pynwb, MatNWB or NeuroConv)"
 		if err == nil || err.Error() != want || !errors.Is(err, nwb.ErrNWB1) || !errors.Is(err, ingest.ErrUnsupported) {
 			t.Errorf("%v\nwant %s, wrapping ErrNWB1 and ingest.ErrUnsupported", err, want)
 		}
