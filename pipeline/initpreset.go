@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/oblique-neuro/oblique/ingest/nwb"
+	"github.com/oblique-neuro/oblique/internal/words"
 )
 
 // maxValues is the most distinct values of a column InitPreset lists in a
@@ -206,7 +207,7 @@ func (w *initWriter) write(base string) string {
 	var series, activity []nwb.SeriesSummary
 	series = append(series, l.Series...)
 	if units {
-		w.line("# Activity: the spike trains of %s (%d units, %d spikes).", nwb.UnitsPath, l.Units.Units, l.Units.Spikes)
+		w.line("# Activity: the spike trains of %s (%s, %s).", nwb.UnitsPath, words.Count(l.Units.Units, "unit"), words.Count(l.Units.Spikes, "spike"))
 		w.line("units = %s", tomlString(nwb.UnitsPath))
 	} else {
 		w.line("# No units table: the activity is TimeSeries values, one neuron a column.")
@@ -304,11 +305,11 @@ func (w *initWriter) writeUnits() {
 	if n := len(w.split); n > 0 {
 		w.line("# CHECK: no behaviour series: the last unit's rate is the behaviour below,")
 		w.line("# the other units the activity. Rules combine:")
-		w.line("ids = %s", ints(w.split[:n-1]))
+		w.line("ids = %s", words.List(w.split[:n-1]))
 	} else {
 		w.line("# Every unit is used; to keep some, uncomment a rule (rules combine):")
 		if ids := w.l.Units.IDs; len(ids) > 0 {
-			w.line("# ids = %s  # of the unit ids: %s", ints(ids[:min(2, len(ids))]), idsText(ids))
+			w.line("# ids = %s  # of the unit ids: %s", words.List(ids[:min(2, len(ids))]), idsText(ids))
 		}
 	}
 	some := false
@@ -354,7 +355,7 @@ func (w *initWriter) writeBehaviour(series, volts []nwb.SeriesSummary) {
 		if n := len(w.split); n > 0 {
 			w.line("[[behaviour]]")
 			w.line("kind = \"units\"")
-			w.line("units = { ids = %s }  # CHECK: which units are the behaviour (and not the activity)", ints(w.split[n-1:]))
+			w.line("units = { ids = %s }  # CHECK: which units are the behaviour (and not the activity)", words.List(w.split[n-1:]))
 		} else {
 			w.line("# CHECK: add a [[behaviour]] entry.")
 		}
@@ -544,20 +545,11 @@ func (w *initWriter) timeLike(p, name string) bool {
 	return finite > 0 && 2*in > finite
 }
 
-// ints writes ids as a TOML array.
-func ints(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, v := range ids {
-		s[i] = fmt.Sprint(v)
-	}
-	return "[" + strings.Join(s, ", ") + "]"
-}
-
 // idsText lists unit ids for a comment: all up to maxValues, else the
 // first ones and how many more.
 func idsText(ids []int64) string {
 	if len(ids) <= maxValues {
-		return ints(ids)
+		return words.List(ids)
 	}
-	return fmt.Sprintf("%s and %d more", strings.TrimSuffix(ints(ids[:maxValues]), "]")+", …]", len(ids)-maxValues)
+	return fmt.Sprintf("%s and %d more", strings.TrimSuffix(words.List(ids[:maxValues]), "]")+", …]", len(ids)-maxValues)
 }

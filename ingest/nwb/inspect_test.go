@@ -160,6 +160,13 @@ func TestUnitIDsText(t *testing.T) {
 		!strings.Contains(b.String(), " 149\n") {
 		t.Errorf("%s", b.String())
 	}
+	// One unit of one spike is no "1 units, 1 spikes".
+	l = &nwb.Listing{File: "x.nwb", Units: &nwb.UnitsSummary{Units: 1, Spikes: 1, Counts: []int{1}, IDs: []int64{1001}, HeldOut: -1, IndexDtype: "int32"}}
+	b.Reset()
+	l.WriteText(&b)
+	if !strings.Contains(b.String(), "units: 1 unit, 1 spike (spike_times_index int32)\n  unit ids: 1001\n") {
+		t.Errorf("%s", b.String())
+	}
 }
 
 // TestNWB1 checks that an NWB 1.x file is named as such by Open (and so by

@@ -2,6 +2,7 @@ package nwb
 
 import (
 	"fmt"
+	"github.com/oblique-neuro/oblique/internal/words"
 	"io"
 	"math"
 	"strconv"
@@ -24,7 +25,7 @@ func (l *Listing) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  session: %s\n", oneLine(l.SessionDescription))
 	}
 	if u := l.Units; u != nil {
-		fmt.Fprintf(&b, "units: %d units, %d spikes (spike_times_index %s)\n", u.Units, u.Spikes, u.IndexDtype)
+		fmt.Fprintf(&b, "units: %s, %s (spike_times_index %s)\n", words.Count(u.Units, "unit"), words.Count(u.Spikes, "spike"), u.IndexDtype)
 		if u.HeldOut >= 0 {
 			fmt.Fprintf(&b, "  held out: %d of %d\n", u.HeldOut, u.Units)
 		}
