@@ -6,7 +6,6 @@ package words
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -33,19 +32,13 @@ func List[T any](xs []T) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// Seconds writes a time in seconds rounded to the microsecond, with no
-// trailing zeros ("1460.724068", "0", "-1.5e+09" for large magnitudes as
-// %g would); NaN and infinities as %g writes them.
+// Seconds writes a time in seconds to 12 significant digits, enough for
+// any recording's clock and free of float noise ("1460.724068", not
+// "1460.7240679999995"; "9.99853125"; "0"); NaN and infinities as %g
+// writes them.
 func Seconds(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return fmt.Sprintf("%g", x)
+	if x == 0 {
+		return "0" // not -0
 	}
-	r := math.Round(x*1e6) / 1e6
-	if r == 0 {
-		r = 0 // not -0
-	}
-	if math.Abs(r) >= 1e9 {
-		return strconv.FormatFloat(r, 'g', -1, 64)
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64)
+	return strconv.FormatFloat(x, 'g', 12, 64)
 }
