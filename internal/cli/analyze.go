@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime/debug"
 
-	"github.com/oblique-neuro/oblique/internal/words"
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/reports"
 )
@@ -129,4 +128,9 @@ func runAnalyze(env *Env, args []string) error {
 // tenth of the live heap.
 const analyzeGCPercent = 10
 
-func plural(n int, noun string) string { return words.Count(n, noun) }
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
