@@ -519,32 +519,35 @@ func (w *walker) units(idx []int64) {
 		u.Counts[i] = hi - lo
 		u.Spikes += hi - lo
 	}
-	if _, ok, err := f.exists(UnitsPath + "/heldout"); err != nil {
-		w.warn(UnitsPath+"/heldout", err)
-	} else if ok {
-		h, err := f.r.ReadInts(UnitsPath + "/heldout")
-		if err != nil {
-			w.warn(UnitsPath+"/heldout", err)
-		} else {
-			u.HeldOut = 0
-			for _, x := range h {
-				if x != 0 {
-					u.HeldOut++
-				}
+	if h, ok := w.unitsInts("heldout"); ok {
+		u.HeldOut = 0
+		for _, x := range h {
+			if x != 0 {
+				u.HeldOut++
 			}
 		}
 	}
-	if _, ok, err := f.exists(UnitsPath + "/id"); err != nil {
-		w.warn(UnitsPath+"/id", err)
-	} else if ok {
-		ids, err := f.r.ReadInts(UnitsPath + "/id")
-		if err != nil {
-			w.warn(UnitsPath+"/id", err)
-		} else if len(ids) == u.Units { // else the table's check warns
-			u.IDs = ids
-		}
+	if ids, ok := w.unitsInts("id"); ok && len(ids) == u.Units { // else the table's check warns
+		u.IDs = ids
 	}
 	w.l.Units = u
+}
+
+// unitsInts reads the dataset /units/NAME as integers; false, with a
+// warning when it cannot be read, when it is absent or unreadable.
+func (w *walker) unitsInts(name string) ([]int64, bool) {
+	p := UnitsPath + "/" + name
+	_, ok, err := w.f.exists(p)
+	if err == nil && ok {
+		var v []int64
+		if v, err = w.f.r.ReadInts(p); err == nil {
+			return v, true
+		}
+	}
+	if err != nil {
+		w.warn(p, err)
+	}
+	return nil, false
 }
 
 // series lists the TimeSeries at p and checks its timestamps.

@@ -18,7 +18,9 @@ import (
 // int16 counts of 0.05 mm/s with timestamps.
 const maze = "../testdata/maze_like.nwb"
 
-func TestSource(t *testing.T) {
+// openMaze opens the fixture, closed at the end of the test; without cgo
+// the test is skipped.
+func openMaze(t *testing.T) presets.NWBSource {
 	src, closeFn, err := nwbsource.Open(maze)
 	if errors.Is(err, hdf5.ErrNoCgo) {
 		t.Skip(err)
@@ -26,7 +28,12 @@ func TestSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFn()
+	t.Cleanup(func() { closeFn() })
+	return src
+}
+
+func TestSource(t *testing.T) {
+	src := openMaze(t)
 
 	trains, held, end, err := src.Units("units/")
 	if err != nil {
@@ -128,14 +135,7 @@ func TestStuckFile(t *testing.T) {
 // the units readers on a file without /units say so and point to [nwb]
 // activity (they said "/units/spike_times: not found").
 func TestNotFoundLists(t *testing.T) {
-	src, closeFn, err := nwbsource.Open(maze)
-	if errors.Is(err, hdf5.ErrNoCgo) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeFn()
+	src := openMaze(t)
 	for _, c := range []struct {
 		err  func() error
 		want string
