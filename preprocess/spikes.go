@@ -3,6 +3,8 @@ package preprocess
 import (
 	"fmt"
 	"math"
+
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Spike-time steps (METHODS.md §2). Each matches a named reference call:
@@ -48,12 +50,20 @@ var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1
 // GaussianKernel returns the smoothing kernel for a Gaussian of sd sigma on
 // bins of width width (same unit): s = int(round(sigma/width)) bins and
 // scipy.signal.windows.gaussian(6·s, s, sym=True) normalised to sum 1, as the
-// paper and nlb_tools do. For sigma = width it has 6 taps.
+// paper and nlb_tools do. For sigma = width it has 6 taps. A kernel whose
+// taps would take more memory than one input may (inputfile.CheckSize) is
+// an error wrapping inputfile.ErrTooLarge.
 func GaussianKernel(sigma, width float64) ([]float64, error) {
-	s := int(math.RoundToEven(sigma / width)) // Python's round is half-to-even
-	if s < 1 {
+	q := math.RoundToEven(sigma / width) // Python's round is half-to-even
+	if !(q >= 1) {
 		return nil, fmt.Errorf("preprocess: Gaussian sd %g is under half a bin of %g: no smoothing kernel", sigma, width)
 	}
+	if need := 6 * 8 * q; !(need < math.MaxInt64/2) {
+		return nil, fmt.Errorf("preprocess: Gaussian sd %g on bins of %g: a kernel of %g taps %w", sigma, width, 6*q, inputfile.CheckSize(-1))
+	} else if err := inputfile.CheckSize(int64(need)); err != nil {
+		return nil, fmt.Errorf("preprocess: Gaussian sd %g on bins of %g: a kernel of %g taps %w", sigma, width, 6*q, err)
+	}
+	s := int(q)
 	m := 6 * s
 	w := make([]float64, m)
 	var sum float64

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/internal/inputfile"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -131,7 +132,7 @@ func (p *Preset) validateGeneral() error {
 	}
 	if p.Smooth.SigmaMS > 0 && p.Layout != layoutPerTrial {
 		if _, err := preprocess.GaussianKernel(p.Smooth.SigmaMS, p.Bins.WidthMS); err != nil {
-			return bad("[smooth] sigma_ms: %v", err)
+			return fmt.Errorf("preset %s: [smooth] sigma_ms: %w", p.Name, err)
 		}
 	}
 	if p.Layout == layoutPerTrial {
@@ -147,6 +148,12 @@ func (p *Preset) validateGeneral() error {
 	if p.Layout == layoutAligned {
 		if !(p.Trials.WindowMS[1] > p.Trials.WindowMS[0]) {
 			return bad("[trials] window_ms %v: want a window [from, to) with to > from", p.Trials.WindowMS)
+		}
+		// One trial's bins (window and margins) must fit in memory before
+		// they are counted in an int.
+		if err := checkBins((p.Trials.WindowMS[1]-p.Trials.WindowMS[0]+2*p.Smooth.MarginMS)/p.Bins.WidthMS, 1); err != nil {
+			return fmt.Errorf("preset %s: one trial's window of %v ms with %v ms margins each side in %v ms bins %w: shorten [trials] window_ms or [smooth] margin_ms, or widen [bins] width_ms",
+				p.Name, p.Trials.WindowMS[1]-p.Trials.WindowMS[0], p.Smooth.MarginMS, p.Bins.WidthMS, err)
 		}
 		for _, v := range []struct {
 			key string
@@ -200,6 +207,18 @@ func wholeBins(ms, width float64) (int, bool) {
 	q := ms / width
 	n := math.Round(q)
 	return int(n), math.Abs(q-n) <= 1e-9*math.Max(1, math.Abs(q))
+}
+
+// checkBins returns nil when bins rows of cols float64 values, twice over
+// (the segments' matrices and the recording assembled from them), fit in
+// the memory one input may take (inputfile.CheckSize), else its error
+// ("needs …"). bins is a float64: it may be more than an int holds.
+func checkBins(bins float64, cols int) error {
+	need := 2 * 8 * bins * float64(max(cols, 1))
+	if !(need < math.MaxInt64/2) { // NaN and +Inf too
+		return inputfile.CheckSize(-1)
+	}
+	return inputfile.CheckSize(int64(need))
 }
 
 // segment is one trial or interval: bins k = 0 … bins−1 cover
@@ -292,6 +311,38 @@ func (g *gen) run() (*ingest.Recording, error) {
 	if segs, err = g.checkKernel(segs); err != nil {
 		return nil, err
 	}
+	// The units, then the columns: all must fit in memory before any is
+	// allocated.
+	var keep []int
+	cols := 0
+	if trains != nil {
+		if keep, err = g.selectUnits(p.Units, trains, segs, "[units]"); err != nil {
+			return nil, err
+		}
+		if len(keep) == 0 {
+			return nil, fmt.Errorf("no unit of %s is left after the [units] selection", p.NWB.Units)
+		}
+		cols = len(keep)
+	}
+	for _, a := range acts {
+		cols += a.cols()
+	}
+	for i, e := range p.Behaviours {
+		if e.kind() == "units" {
+			if err := g.behaviourUnits(&beh[i], e, trains, segs); err != nil {
+				return nil, fmt.Errorf("[[behaviour]] %d: %w", i+1, err)
+			}
+		}
+		cols += beh[i].cols()
+	}
+	bins := 0
+	for _, s := range segs {
+		bins += s.bins
+	}
+	if err := checkBins(float64(bins), cols); err != nil {
+		return nil, fmt.Errorf("%d bins of %d columns (activity and behaviour), which %w: widen [bins] width_ms, select fewer units, or a shorter time",
+			bins, cols, err)
+	}
 	// Activity.
 	var (
 		xs      []*mat.Dense // per segment, bins × neurons
@@ -299,13 +350,6 @@ func (g *gen) run() (*ingest.Recording, error) {
 		actUnit = "Hz"
 	)
 	if trains != nil {
-		keep, err := g.selectUnits(p.Units, trains, segs, "[units]")
-		if err != nil {
-			return nil, err
-		}
-		if len(keep) == 0 {
-			return nil, fmt.Errorf("no unit of %s is left after the [units] selection", p.NWB.Units)
-		}
 		xs = g.rates(pick(trains, keep), segs, true)
 		neurons = len(keep)
 	} else {
@@ -434,9 +478,14 @@ type behSource struct {
 	unit   string
 	names  []string
 	events bool
+	// units as behaviour: the cleaned trains of the units kept
+	units [][]float64
 }
 
 func (b behSource) cols() int {
+	if b.units != nil {
+		return len(b.units)
+	}
 	if b.data == nil {
 		return 1
 	}
@@ -456,6 +505,15 @@ func (g *gen) readBehaviour(b *behSource, e BehaviourEntry) error {
 	r, c := data.Dims()
 	if r != len(times) {
 		return fmt.Errorf("%s: data has %d rows but there are %d timestamps", e.Series, r, len(times))
+	}
+	if e.kind() == "series" {
+		// A sample without a finite time has no bin (and a NaN would
+		// break the bins' binary search): dropped, counted. Events are
+		// counted by drops.clean below.
+		if data, times, err = finiteTimes(data, times, e.Series, g); err != nil {
+			return err
+		}
+		r = len(times)
 	}
 	// A series' samples must be in time order; events are only counted,
 	// so their order does not matter (DANDI's ALM lick times are not in
@@ -512,6 +570,44 @@ func (g *gen) readBehaviour(b *behSource, e BehaviourEntry) error {
 	return nil
 }
 
+// finiteTimes returns the samples (rows of data) of the series at path
+// whose time is finite, noting how many it dropped; an error when none is
+// left.
+func finiteTimes(data *mat.Dense, times []float64, path string, g *gen) (*mat.Dense, []float64, error) {
+	var nan, inf int
+	for _, t := range times {
+		if math.IsNaN(t) {
+			nan++
+		} else if math.IsInf(t, 0) {
+			inf++
+		}
+	}
+	if nan+inf == 0 {
+		return data, times, nil
+	}
+	r, c := data.Dims()
+	if nan+inf == r {
+		return nil, nil, fmt.Errorf("%s: no sample has a finite timestamp (%d NaN, %d infinite)", path, nan, inf)
+	}
+	var why []string
+	if nan > 0 {
+		why = append(why, fmt.Sprintf("%d with their timestamp NaN", nan))
+	}
+	if inf > 0 {
+		why = append(why, fmt.Sprintf("%d infinite", inf))
+	}
+	g.note("%d of %d samples of %s dropped: %s", nan+inf, r, path, strings.Join(why, ", "))
+	kept := mat.NewDense(r-nan-inf, c, nil)
+	ts := make([]float64, 0, r-nan-inf)
+	for i, t := range times {
+		if !math.IsNaN(t) && !math.IsInf(t, 0) {
+			kept.SetRow(len(ts), data.RawRowView(i))
+			ts = append(ts, t)
+		}
+	}
+	return kept, ts, nil
+}
+
 // sessionEnd returns the end of the recording (s) and what gave it.
 func (g *gen) sessionEnd(trains [][]float64, beh, acts []behSource) (float64, string) {
 	if g.p.NWB.StopS > 0 {
@@ -552,11 +648,16 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 	w := g.width
 	if p.NWB.Trials == "" { // whole-session continuous
 		t0 := p.NWB.StartS
-		n := int(math.Floor((end - t0) / w))
+		nf := math.Floor((end - t0) / w)
 		g.note("session %v–%v s (%s)", t0, end, endWhy)
-		if n < 1 {
+		if !(nf >= 1) {
 			return nil, fmt.Errorf("the session %v–%v s (%s) holds no %v ms bin", t0, end, endWhy, p.Bins.WidthMS)
 		}
+		if err := checkBins(nf, 1); err != nil {
+			return nil, fmt.Errorf("the session %v–%v s (%s) in %v ms bins is %g bins, which %w: widen [bins] width_ms, or end the session with [nwb] stop_s",
+				t0, end, endWhy, p.Bins.WidthMS, nf, err)
+		}
+		n := int(nf)
 		return []segment{{trial: 0, t0: t0, bins: n, from: 0, to: n}}, nil
 	}
 	tab := p.NWB.Trials
@@ -612,6 +713,7 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 	}
 	var segs []segment
 	var nan, inf, outside, short int
+	var total float64 // bins of segs
 	if p.Layout == layoutContinuous {
 		for _, i := range keep {
 			a, b := starts[i], stops[i]
@@ -623,11 +725,16 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 				inf++
 				continue
 			}
-			n := int(math.Floor((b - a) / w))
-			if n < 1 {
+			nf := math.Floor((b - a) / w)
+			if nf < 1 {
 				short++
 				continue
 			}
+			if total += nf; checkBins(total, 1) != nil {
+				return nil, fmt.Errorf("the intervals of %s in %v ms bins are more than %g bins, which %w: widen [bins] width_ms, or select fewer or shorter intervals",
+					tab, p.Bins.WidthMS, total, checkBins(total, 1))
+			}
+			n := int(nf)
 			segs = append(segs, segment{trial: i, t0: a, bins: n, from: 0, to: n})
 		}
 		if nan > 0 {
@@ -678,6 +785,10 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 				(p.Layout != layoutPerTrial && s.t0+float64(s.bins)*w > end) {
 				outside++
 				continue
+			}
+			if total += float64(s.bins); checkBins(total, 1) != nil {
+				return nil, fmt.Errorf("the trials of %s in %v ms bins are more than %g bins, which %w: shorten [trials] window_ms or [smooth] margin_ms, widen [bins] width_ms, or select fewer trials",
+					tab, p.Bins.WidthMS, total, checkBins(total, 1))
 			}
 			segs = append(segs, s)
 		}
@@ -732,14 +843,27 @@ func (g *gen) counts(trains [][]float64, s segment) *mat.Dense {
 	c := mat.NewDense(s.bins, len(trains), nil)
 	for u, t := range trains {
 		for i := sort.SearchFloat64s(t, s.t0); i < len(t); i++ {
-			k := int(math.Floor((t[i] - s.t0) / w))
-			if k >= s.bins {
+			f := math.Floor((t[i] - s.t0) / w) // ≥ 0: t[i] ≥ t0
+			if f >= float64(s.bins) {
 				break
 			}
-			if k >= 0 {
-				c.Set(k, u, c.At(k, u)+1)
-			}
+			k := int(f)
+			c.Set(k, u, c.At(k, u)+1)
 		}
+	}
+	return c
+}
+
+// count returns how many spikes of the train t counts puts on the bins of
+// s.
+func (g *gen) count(t []float64, s segment) int {
+	w := g.binWidth()
+	c := 0
+	for i := sort.SearchFloat64s(t, s.t0); i < len(t); i++ {
+		if math.Floor((t[i]-s.t0)/w) >= float64(s.bins) {
+			break
+		}
+		c++
 	}
 	return c
 }
@@ -828,13 +952,11 @@ func (g *gen) seriesOn(b behSource, segs []segment, smooth bool) []*mat.Dense {
 		sum := mat.NewDense(seg.bins, c, nil)
 		n := make([]float64, seg.bins*c)
 		for i := sort.SearchFloat64s(b.times, seg.t0); i < len(b.times); i++ {
-			k := int(math.Floor((b.times[i] - seg.t0) / w))
-			if k >= seg.bins {
+			f := math.Floor((b.times[i] - seg.t0) / w) // ≥ 0: the times are finite and sorted
+			if f >= float64(seg.bins) {
 				break
 			}
-			if k < 0 {
-				continue
-			}
+			k := int(f)
 			for j := range c {
 				if v := b.data.At(i, j); !math.IsNaN(v) {
 					sum.Set(k, j, sum.At(k, j)+v)
@@ -876,6 +998,34 @@ func nanBins(ms []*mat.Dense) int {
 	return n
 }
 
+// behaviourUnits selects the units of a kind = "units" entry among trains
+// (the units table's, cleaned) into b.
+func (g *gen) behaviourUnits(b *behSource, e BehaviourEntry, trains [][]float64, segs []segment) error {
+	sel := UnitSelection{}
+	if e.Units != nil {
+		sel = *e.Units
+	}
+	keep, err := g.selectUnits(sel, trains, segs, "units as behaviour")
+	if err != nil {
+		return err
+	}
+	if len(keep) == 0 {
+		return fmt.Errorf("no unit of %s is left after its units selection", g.p.NWB.Units)
+	}
+	b.units = pick(trains, keep)
+	b.names = make([]string, len(keep))
+	for k, u := range keep {
+		b.names[k] = fmt.Sprintf("unit %d", g.units.ID[u])
+	}
+	if len(e.Channels) > 0 {
+		if len(e.Channels) != len(keep) {
+			return fmt.Errorf("%d channel names for %d units", len(e.Channels), len(keep))
+		}
+		b.names = e.Channels
+	}
+	return nil
+}
+
 // behaviourOn puts one behaviour entry on the segments' bins.
 func (g *gen) behaviourOn(b behSource, e BehaviourEntry, segs []segment) ([]*mat.Dense, []string, string, error) {
 	switch e.kind() {
@@ -884,33 +1034,7 @@ func (g *gen) behaviourOn(b behSource, e BehaviourEntry, segs []segment) ([]*mat
 	case "events":
 		return g.rates([][]float64{b.times}, segs, true), b.names, "Hz", nil
 	case "units":
-		sel := UnitSelection{}
-		if e.Units != nil {
-			sel = *e.Units
-		}
-		var d drops
-		trains := make([][]float64, len(g.units.Trains))
-		for i, t := range g.units.Trains {
-			trains[i] = d.clean(t, g.p.NWB.StopS)
-		}
-		keep, err := g.selectUnits(sel, trains, segs, "units as behaviour")
-		if err != nil {
-			return nil, nil, "", err
-		}
-		if len(keep) == 0 {
-			return nil, nil, "", fmt.Errorf("no unit of %s is left after its units selection", g.p.NWB.Units)
-		}
-		names := make([]string, len(keep))
-		for k, u := range keep {
-			names[k] = fmt.Sprintf("unit %d", g.units.ID[u])
-		}
-		if len(e.Channels) > 0 {
-			if len(e.Channels) != len(keep) {
-				return nil, nil, "", fmt.Errorf("%d channel names for %d units", len(e.Channels), len(keep))
-			}
-			names = e.Channels
-		}
-		return g.rates(pick(trains, keep), segs, true), names, "Hz", nil
+		return g.rates(b.units, segs, true), b.names, "Hz", nil
 	case "column":
 		v, err := g.src.FloatColumn(g.p.NWB.Trials, e.Column)
 		if err != nil {
@@ -1038,7 +1162,7 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 			}
 			c := 0
 			for _, s := range segs {
-				c += int(mat.Sum(g.counts([][]float64{t}, s)))
+				c += g.count(t, s)
 			}
 			ok[i] = c >= sel.MinSpikes
 		}
