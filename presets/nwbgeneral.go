@@ -730,6 +730,13 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 				short++
 				continue
 			}
+			// Before 0 nothing is recorded (spike and event times there
+			// are dropped) and after the end nothing is either: such bins
+			// would read as silence.
+			if a < 0 || a >= end {
+				outside++
+				continue
+			}
 			if total += nf; checkBins(total, 1) != nil {
 				return nil, fmt.Errorf("the intervals of %s in %v ms bins are more than %g bins, which %w: widen [bins] width_ms, or select fewer or shorter intervals",
 					tab, p.Bins.WidthMS, total, checkBins(total, 1))
@@ -745,6 +752,9 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 		}
 		if short > 0 {
 			reasons = append(reasons, fmt.Sprintf("%d shorter than one %v ms bin", short, p.Bins.WidthMS))
+		}
+		if outside > 0 {
+			reasons = append(reasons, fmt.Sprintf("%d starting before 0 s or after the recording's end (%v s, %s)", outside, end, endWhy))
 		}
 	} else {
 		col := p.Trials.Align

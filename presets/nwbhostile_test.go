@@ -119,3 +119,26 @@ func TestSeriesNaNTimestamps(t *testing.T) {
 		}
 	}
 }
+
+// TestIntervalsOutside checks that an interval of nwb-continuous starting
+// before 0 s or after the end of the recording is dropped with a counted
+// note: its bins would have read as silence (the spike times there are
+// dropped, or there are none).
+func TestIntervalsOutside(t *testing.T) {
+	src := oneUnit(0.05, 0.15, 0.25, 0.35, 0.45)
+	src.cols = map[string]map[string]any{"/intervals/epochs": {
+		"start_time": []float64{-0.5, 0, 7},
+		"stop_time":  []float64{0.2, 0.4, 8},
+	}}
+	rec, err := loadFake(t, src, strings.Replace(continuous("100", "0"), "[nwb]\n", "[nwb]\ntrials = \"/intervals/epochs\"\n", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := rec.Activity.Dims(); r != 4 {
+		t.Errorf("%d samples, want the 4 bins of the interval 0–0.4 s", r)
+	}
+	want := "2 of 3 trials of /intervals/epochs dropped: 2 starting before 0 s or after the recording's end (0.45 s, last spike)"
+	if !slices.Contains(rec.Notes, want) {
+		t.Errorf("notes %q: want %q", rec.Notes, want)
+	}
+}
