@@ -368,14 +368,23 @@ static ssize_t obl_linkname(hid_t g, hsize_t i, char *buf, size_t cap) {
 
 // obl_linkinfo returns 0 for a hard link, 1 for a soft link, 2 for an
 // external link, 3 for a user-defined link, -1 on error. For soft and
-// external links *target is set to a malloc'd description of the target.
-static int obl_linkinfo_(hid_t g, const char *name, char **target) {
+// external links *target is set to a malloc'd description of the target;
+// for a hard link *addr is the object's address in the file (the first 8
+// bytes of its token from HDF5 1.12 on), which tells hard links to one
+// object apart from links to others.
+static int obl_linkinfo_(hid_t g, const char *name, char **target, unsigned long long *addr) {
 	H5L_info_t info;
 	*target = NULL;
+	*addr = 0;
 	if (H5Lget_info(g, name, &info, H5P_DEFAULT) < 0) {
 		return -1;
 	}
 	if (info.type == H5L_TYPE_HARD) {
+#if defined(H5L_info_t_vers) && H5L_info_t_vers >= 2
+		memcpy(addr, &info.u.token, sizeof *addr < sizeof info.u.token ? sizeof *addr : sizeof info.u.token);
+#else
+		*addr = (unsigned long long)info.u.address;
+#endif
 		return 0;
 	}
 	if (info.type != H5L_TYPE_SOFT && info.type != H5L_TYPE_EXTERNAL) {
@@ -408,8 +417,8 @@ static int obl_linkinfo_(hid_t g, const char *name, char **target) {
 	return 2;
 }
 
-static int obl_linkinfo(hid_t g, const char *name, char **target) {
-	OBL_GUARDED(int, -1, obl_linkinfo_(g, name, target))
+static int obl_linkinfo(hid_t g, const char *name, char **target, unsigned long long *addr) {
+	OBL_GUARDED(int, -1, obl_linkinfo_(g, name, target, addr))
 }
 
 // obl_names collects attribute names, each ended by a NUL.
@@ -864,7 +873,9 @@ func member(gid C.hid_t, name string) (Member, error) {
 	cn := C.CString(name)
 	defer cfree(cn)
 	var target *C.char
-	lt := C.obl_linkinfo(gid, cn, &target)
+	var addr C.ulonglong
+	lt := C.obl_linkinfo(gid, cn, &target, &addr)
+	m.Addr = uint64(addr)
 	if target != nil {
 		m.Link = C.GoString(target)
 		cfree(target)

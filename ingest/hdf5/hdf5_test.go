@@ -221,6 +221,26 @@ func TestRefsAndLinks(t *testing.T) {
 		{Name: "regions", Kind: hdf5.KindDataset},
 		{Name: "soft", Kind: hdf5.KindDataset, Link: "/num/f8"},
 	}
+	// Addr tells objects apart: "hard" is a second hard link to /num/u2
+	// (its address as h5py's h5o.get_info(…).addr gives it: 5568), the
+	// others lead elsewhere.
+	num, err := f.Members("/num")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := map[string]uint64{}
+	for i, m := range ms {
+		addr[m.Name] = m.Addr
+		ms[i].Addr = 0
+	}
+	for _, m := range num {
+		if m.Name == "u2" && (m.Addr != addr["hard"] || m.Addr != 5568) {
+			t.Errorf("/num/u2 at %d, /ref/hard at %d: want both 5568", m.Addr, addr["hard"])
+		}
+	}
+	if a, b := addr["objects"], addr["regions"]; a == 0 || b == 0 || a == b || a == addr["hard"] {
+		t.Errorf("addresses %v: want distinct non-zero ones for distinct objects", addr)
+	}
 	if !reflect.DeepEqual(ms, wantMembers) {
 		t.Errorf("Members(/ref) =\n%+v\nwant\n%+v", ms, wantMembers)
 	}

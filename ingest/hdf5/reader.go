@@ -87,6 +87,11 @@ type Member struct {
 	// for an external link "FILE:PATH". Code walking a file should follow
 	// only hard links: soft links can make cycles.
 	Link string
+	// Addr identifies the object a hard link leads to (its address in the
+	// file): two hard links with the same Addr lead to one object, and a
+	// walk that meets an Addr again is in a cycle or at a shared group. 0
+	// when unknown.
+	Addr uint64
 }
 
 // Class is the class of a dtype.

@@ -207,7 +207,8 @@ func (f *File) Inspect() (*Listing, error) { return f.InspectWith(InspectOptions
 // (a group with a colnames attribute) and every TimeSeries (a group with
 // data and timestamps or starting_time), wherever they are, tables and
 // series nested in other tables, series or containers included. It follows
-// hard links only and skips /specifications. It reads shapes, dtypes,
+// hard links only, each group once (a link back into its own ancestry, a
+// cycle, is a Warning), and skips /specifications. It reads shapes, dtypes,
 // attributes, the index datasets, the timestamps (a block at a time, to
 // check them) and the DynamicTableRegion columns (to check them against
 // their table), never spike times or series data; with o.Values it also
@@ -241,6 +242,11 @@ type walker struct {
 	l *Listing
 	// stopped is set when the reader stopped answering.
 	stopped bool
+	// seen maps the address of each group walked (hdf5.Member.Addr) to
+	// its path: a group reached again through another hard link is not
+	// walked again (a cycle of hard links would otherwise be walked to
+	// maxDepth along every path, exponentially many).
+	seen map[uint64]string
 }
 
 // warn records err as a warning about p (once per message) and reports
@@ -295,13 +301,33 @@ func (w *walker) walk(p string, depth int) {
 		w.warn(p, err)
 		return
 	}
+	// The groups of p are claimed before any is walked, so that a group
+	// is listed at its shortest path, not through a link below a sibling.
+	var groups []string
 	for _, m := range ms {
-		if w.stopped {
-			return
-		}
 		q := join(p, m.Name)
 		if m.Link != "" || m.Kind != hdf5.KindGroup || q == "/specifications" {
 			continue
+		}
+		if m.Addr != 0 {
+			if first, ok := w.seen[m.Addr]; ok {
+				if strings.HasPrefix(p+"/", first+"/") {
+					if w.warn(q, w.f.errorf(q, "a hard link back to %s, which holds it (a cycle): not followed", first)) {
+						return
+					}
+				}
+				continue
+			}
+			if w.seen == nil {
+				w.seen = map[uint64]string{}
+			}
+			w.seen[m.Addr] = q
+		}
+		groups = append(groups, q)
+	}
+	for _, q := range groups {
+		if w.stopped {
+			return
 		}
 		names, isTable, err := w.f.attrStrings(q, "colnames")
 		if err != nil {

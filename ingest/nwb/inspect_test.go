@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
@@ -190,5 +192,47 @@ func TestNWB1(t *testing.T) {
 		if _, err := nwb.Inspect(c.file); !errors.Is(err, nwb.ErrNWB1) {
 			t.Errorf("Inspect: %v", err)
 		}
+	}
+}
+
+// TestInspectCycles lists testdata/cyclic.nwb (gen_inspect.py): hard links
+// from a group to itself, to its parent and to the root. Each group is
+// walked once, and each link back into its own
+// ancestry is a warning; the table linked twice is listed once. (The walk
+// followed every path to maxDepth: 3 links a level made it exponential,
+// and inspect ran until the HDF5 reader's time limit killed it.)
+func TestInspectCycles(t *testing.T) {
+	open(t, testFile("cyclic")).Close()
+	done := make(chan *nwb.Listing, 1)
+	go func() {
+		l, err := nwb.Inspect(testFile("cyclic"))
+		if err != nil {
+			t.Error(err)
+		}
+		done <- l
+	}()
+	var l *nwb.Listing
+	select {
+	case l = <-done:
+	case <-time.After(30 * time.Second): // the listing takes milliseconds
+		t.Fatal("inspect did not finish in 30 s")
+	}
+	if l == nil {
+		return
+	}
+	var tables []string
+	for _, tb := range l.Tables {
+		tables = append(tables, tb.Path)
+	}
+	if !slices.Equal(tables, []string{"/acquisition/t_again"}) {
+		t.Errorf("tables %v, want the one table once, at the path met first", tables)
+	}
+	var warned []string
+	for _, w := range l.Warnings {
+		warned = append(warned, w.Path)
+	}
+	want := []string{"/acquisition/root/acquisition", "/processing/loop/self", "/processing/loop/up"}
+	if !slices.Equal(warned, want) {
+		t.Errorf("warnings %v, want the 3 links back (%v)", l.Warnings, want)
 	}
 }

@@ -36,6 +36,10 @@ It writes (with gen_nlb.py's helpers, so the layout is pynwb's):
     /acquisition/fine         a good TimeSeries (rate 10 Hz, 3 rows)
   nwb1_like.nwb    an NWB 1.x root: no nwb_version attribute, a root
                    dataset nwb_version = "NWB-1.0.6"
+  cyclic.nwb       hard-link cycles: /processing/loop holds "self" (itself)
+                   and "up" (/processing), /acquisition holds "root" (/);
+                   /processing/loop/t is a 2-row DynamicTable, also linked
+                   as /acquisition/t_again
 """
 import h5py
 import numpy as np
@@ -105,3 +109,14 @@ with h5py.File("nwb1_like.nwb", "w") as f:
     f.attrs["neurodata_type"] = "NWBFile"
     f.create_dataset("nwb_version", data="NWB-1.0.6", dtype=STR)
     f.create_dataset("identifier", data="nwb1", dtype=STR)
+
+with h5py.File("cyclic.nwb", "w") as f:
+    gen_nlb.uid = iter(["id-%d" % i for i in range(1000)])
+    root(f)
+    loop = typed(f.create_group("processing/loop"), "ProcessingModule", description="loop")
+    t = table(loop, "t", "DynamicTable", ["value"], 2)
+    column(t, "value", [0.25, 0.5], "value")
+    loop["self"] = loop
+    loop["up"] = f["processing"]
+    f["acquisition/root"] = f["/"]
+    f["acquisition/t_again"] = t
