@@ -846,22 +846,17 @@ func (g *gen) binWidth() float64 {
 	return g.width
 }
 
-// counts returns the spike counts of trains on the bins of s (bins ×
-// trains).
-func (g *gen) counts(trains [][]float64, s segment) *mat.Dense {
+// counts adds the spike counts of the train t on the bins of s to c (one
+// value a bin).
+func (g *gen) counts(c, t []float64, s segment) {
 	w := g.binWidth()
-	c := mat.NewDense(s.bins, len(trains), nil)
-	for u, t := range trains {
-		for i := sort.SearchFloat64s(t, s.t0); i < len(t); i++ {
-			f := math.Floor((t[i] - s.t0) / w) // ≥ 0: t[i] ≥ t0
-			if f >= float64(s.bins) {
-				break
-			}
-			k := int(f)
-			c.Set(k, u, c.At(k, u)+1)
+	for i := sort.SearchFloat64s(t, s.t0); i < len(t); i++ {
+		f := math.Floor((t[i] - s.t0) / w) // ≥ 0: t[i] ≥ t0
+		if f >= float64(s.bins) {
+			break
 		}
+		c[int(f)]++
 	}
-	return c
 }
 
 // count returns how many spikes of the train t counts puts on the bins of
@@ -883,14 +878,29 @@ func (g *gen) count(t []float64, s segment) int {
 // segment's bins, margins included, then divided by the bin width).
 func (g *gen) rates(trains [][]float64, segs []segment, smooth bool) []*mat.Dense {
 	out := make([]*mat.Dense, len(segs))
-	w := g.binWidth()
+	scale := 1 / g.binWidth()
+	k := g.kernel()
 	for s, seg := range segs {
-		c := g.counts(trains, seg)
-		if smooth {
-			g.smooth(c)
+		// A unit at a time in contiguous columns (a strided column of a
+		// wide matrix is a cache miss a value).
+		m := mat.NewDense(seg.bins, len(trains), nil)
+		c, sm := make([]float64, seg.bins), make([]float64, seg.bins)
+		for u, t := range trains {
+			clear(c)
+			g.counts(c, t, seg)
+			col := c
+			if smooth && k != nil {
+				if err := preprocess.SmoothColumn(sm, c, k); err != nil {
+					panic(err) // unreachable: checkKernel dropped the shorter segments
+				}
+				col = sm
+			}
+			for i := range col {
+				col[i] *= scale
+			}
+			m.SetCol(u, col)
 		}
-		c.Scale(1/w, c)
-		out[s] = c
+		out[s] = m
 	}
 	return out
 }
@@ -1250,9 +1260,15 @@ func matcher(values []any, fs []float64, ss []string, col string) ([]bool, error
 func (g *gen) assemble(segs []segment, xs, zs []*mat.Dense, neurons int) *ingest.Recording {
 	p := g.p
 	_, k := zs[0].Dims()
-	var xr, zr []float64
-	var trial []int
-	var fit []bool
+	// At most every row of every segment: allocated once (appending
+	// would copy a large recording over and again, and hold up to three
+	// times its size at once).
+	rows := 0
+	for _, seg := range segs {
+		rows += seg.to - seg.from
+	}
+	xr, zr := make([]float64, 0, rows*neurons), make([]float64, 0, rows*k)
+	trial, fit := make([]int, 0, rows), make([]bool, 0, rows)
 	id := 0
 	var noBeh, noAct, total int
 	all := p.Fit.WindowMS == [2]float64{} || p.Layout == layoutPerTrial
