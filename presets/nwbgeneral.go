@@ -141,6 +141,8 @@ func (p *Preset) validateGeneral() error {
 			return bad("[smooth] sigma_ms = %v: layout %s does not smooth (set 0 or remove it)", p.Smooth.SigmaMS, p.Layout)
 		case p.Fit.LagMS != 0:
 			return bad("[fit] lag_ms = %v: layout %s has one sample a trial, no lag (set 0 or remove it)", p.Fit.LagMS, p.Layout)
+		case p.Fit.WindowMS != [2]float64{}:
+			return bad("[fit] window_ms = %v: layout %s fits every trial's one sample, not a window of it (set [0, 0] or remove it)", p.Fit.WindowMS, p.Layout)
 		case !(p.Trials.WindowMS[1] > p.Trials.WindowMS[0]):
 			return bad("[trials] window_ms %v: want a window [from, to) with to > from", p.Trials.WindowMS)
 		}
@@ -256,7 +258,7 @@ func general(src NWBSource, file string, p *Preset) (*ingest.Recording, preproce
 	g := &gen{src: ts, file: file, p: p, width: p.Bins.WidthMS / 1000}
 	rec, err := g.run()
 	if err != nil {
-		if strings.HasPrefix(err.Error(), file+": ") {
+		if strings.Contains(err.Error(), file+": ") { // named already (by the NWB reader)
 			return nil, preprocess.Settings{}, err
 		}
 		return nil, preprocess.Settings{}, fmt.Errorf("%s: %w", file, err)

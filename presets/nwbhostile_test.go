@@ -142,3 +142,28 @@ func TestIntervalsOutside(t *testing.T) {
 		t.Errorf("notes %q: want %q", rec.Notes, want)
 	}
 }
+
+// TestPerTrialFitWindow checks that [fit] window_ms in nwb-per-trial,
+// which fits every trial's one sample, is an error naming the key (it was
+// silently ignored).
+func TestPerTrialFitWindow(t *testing.T) {
+	p, err := presets.Parse([]byte(`name = "t"
+layout = "nwb-per-trial"
+[nwb]
+units = "/units"
+trials = "/t"
+[[behaviour]]
+kind = "column"
+column = "RT"
+[trials]
+window_ms = [0, 100]
+[fit]
+window_ms = [5, 10]
+`), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "[fit] window_ms") {
+		t.Errorf("error %v, want one naming [fit] window_ms", err)
+	}
+}
