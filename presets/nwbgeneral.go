@@ -321,9 +321,6 @@ func (g *gen) run() (*ingest.Recording, error) {
 		if keep, err = g.selectUnits(p.Units, trains, segs, "[units]"); err != nil {
 			return nil, err
 		}
-		if len(keep) == 0 {
-			return nil, fmt.Errorf("no unit of %s is left after the [units] selection", p.NWB.Units)
-		}
 		cols = len(keep)
 	}
 	for _, a := range acts {
@@ -1031,9 +1028,6 @@ func (g *gen) behaviourUnits(b *behSource, e BehaviourEntry, trains [][]float64,
 	if err != nil {
 		return err
 	}
-	if len(keep) == 0 {
-		return fmt.Errorf("no unit of %s is left after its units selection", g.p.NWB.Units)
-	}
 	b.units = pick(trains, keep)
 	b.names = make([]string, len(keep))
 	for k, u := range keep {
@@ -1100,7 +1094,8 @@ func sideBySide(a, b *mat.Dense) *mat.Dense {
 }
 
 // selectUnits returns the units (rows of the units table) that sel keeps,
-// and notes how many when it drops some.
+// and notes how many when it drops some; none kept is an error saying
+// what selected.
 func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment, what string) ([]int, error) {
 	u, tab := g.units, g.p.NWB.Units
 	n := len(trains)
@@ -1195,6 +1190,9 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 		if v {
 			keep = append(keep, i)
 		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("%s: none of the %d units of %s is left (%s)", what, n, tab, strings.Join(why, "; "))
 	}
 	if len(keep) < n {
 		g.note("%s: %d of %d units kept (%s)", what, len(keep), n, strings.Join(why, "; "))
