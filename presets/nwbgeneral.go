@@ -151,6 +151,9 @@ func (p *Preset) validateGeneral() error {
 		if !(p.Trials.WindowMS[1] > p.Trials.WindowMS[0]) {
 			return bad("[trials] window_ms %v: want a window [from, to) with to > from", p.Trials.WindowMS)
 		}
+		if f, w := p.Fit.WindowMS, p.Trials.WindowMS; f != [2]float64{} && (f[1] <= w[0] || f[0] >= w[1]) {
+			return bad("[fit] window_ms %v lies outside [trials] window_ms %v: no sample would be fitted", f, w)
+		}
 		// One trial's bins (window and margins) must fit in memory before
 		// they are counted in an int.
 		if err := checkBins((p.Trials.WindowMS[1]-p.Trials.WindowMS[0]+2*p.Smooth.MarginMS)/p.Bins.WidthMS, 1); err != nil {

@@ -176,3 +176,13 @@ func TestNoUnitLeft(t *testing.T) {
 		t.Errorf("error %v, want one saying what selected", err)
 	}
 }
+
+// TestAlignedFitOutside checks that an aligned fit window outside the
+// trial window is an error naming both keys (it was "no sample is left"
+// followed by every note but the reason).
+func TestAlignedFitOutside(t *testing.T) {
+	_, err := loadFake(t, trialsFake(), strings.Replace(alignedPreset, "window_ms = [0, 200]", "window_ms = [5000, 6000]", 1))
+	if err == nil || !strings.Contains(err.Error(), "[fit] window_ms [5000 6000] lies outside [trials] window_ms [-200 400]") {
+		t.Errorf("error %v, want one naming [fit] window_ms and [trials] window_ms", err)
+	}
+}
