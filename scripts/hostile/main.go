@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -87,6 +88,11 @@ func run(bin string, n int, seed uint64, timeout time.Duration, maxRSS int64) er
 		{"NLB maze NWB (inspect, analyze -preset nlb-maze)", "maze_like.nwb", [][]string{
 			{"inspect", "{dir}/maze_like.nwb"},
 			{"analyze", "-preset", "nlb-maze", "{dir}/maze_like.nwb", "-no-scaling", "-quiet", "-o", "{dir}/n.arrow"}}},
+		{"pynapple NWB (inspect -values, analyze -preset FILE.toml, nwb-continuous)", "pynapple_A8604-211122.nwb", [][]string{
+			{"inspect", "-values", "{dir}/pynapple_A8604-211122.nwb"},
+			{"analyze", "-preset", "{dir}/pynapple-units.toml", "{dir}/pynapple_A8604-211122.nwb", "-no-scaling", "-quiet", "-o", "{dir}/p.arrow"}}},
+		{"general NWB preset (analyze -preset FILE.toml)", "pynapple-units.toml", [][]string{
+			{"analyze", "-preset", "{dir}/pynapple-units.toml", "{dir}/pynapple_A8604-211122.nwb", "-no-scaling", "-quiet", "-o", "{dir}/p.arrow"}}},
 		{"analyze table (report)", "golub.arrow", [][]string{{"report", "{dir}/golub.arrow", "-o", "{dir}/report"}}},
 		{"run.json (simulate)", "run/run.json", [][]string{{"simulate", "{dir}/run", "-trials", "4", "-o", "{dir}/sim"}}},
 		{"checkpoint (train resume)", "run/checkpoint.gob", [][]string{{"train", "-o", "{dir}/run", "-steps", "12", "-quiet"}}},
@@ -162,7 +168,7 @@ func fixtures(bin, dir string) error {
 	if err := copyTree("data/golub2018_bci", dir); err != nil {
 		return fmt.Errorf("run from the repository root: %w", err)
 	}
-	for _, f := range []string{"presets/testdata/maze_like.nwb"} {
+	for _, f := range []string{"presets/testdata/maze_like.nwb", "ingest/nwb/testdata/pynapple_A8604-211122.nwb", "presets/examples/pynapple-units.toml"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return err
@@ -260,10 +266,29 @@ func runOne(bin string, args []string, timeout time.Duration) (outcome, int64, s
 	if err != nil {
 		return hung, rss, err.Error()
 	}
-	if strings.Contains(stdout.String(), "NaN") {
-		return nanExit0, rss, firstLine(stdout.String())
+	if l, ok := printsNaN(stdout.String()); ok {
+		return nanExit0, rss, l
 	}
 	return ok, rss, ""
+}
+
+// nanWord is NaN printed as a value; counted is a count of NaN values ("1
+// NaN", "3 spike times dropped: 2 NaN"), which notes and inspect's
+// listings print.
+var nanWord, counted = regexp.MustCompile(`(^|[^\w.])NaN([^\w]|$)`), regexp.MustCompile(`\d NaN`)
+
+// printsNaN returns the first line of out that prints NaN as a value, if
+// any: not a note's line, not a count of NaN values.
+func printsNaN(out string) (string, bool) {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, ": note: ") {
+			continue
+		}
+		if nanWord.MatchString(counted.ReplaceAllString(l, "")) {
+			return strings.TrimSpace(l), true
+		}
+	}
+	return "", false
 }
 
 // copyTree copies the files below src into dst.
