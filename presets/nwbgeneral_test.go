@@ -120,15 +120,7 @@ func TestContinuousBins(t *testing.T) {
 		series: map[string]fakeSeries{"/b": series(
 			[]float64{0.01, 0.02, 0.11, 0.31, 0.35, 0.36}, 1, 3, 5, math.NaN(), 7, 9)},
 	}
-	rec, err := loadFake(t, src, `name = "t"
-layout = "nwb-continuous"
-[nwb]
-units = "/units"
-[[behaviour]]
-series = "/b"
-[bins]
-width_ms = 100
-`)
+	rec, err := loadFake(t, src, continuous("100", "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,15 +228,7 @@ func TestAlignedNotes(t *testing.T) {
 // with more samples than timestamps, is an error naming the series and the
 // index or both lengths.
 func TestSeriesFaults(t *testing.T) {
-	const text = `name = "t"
-layout = "nwb-continuous"
-[nwb]
-units = "/units"
-[[behaviour]]
-series = "/b"
-[bins]
-width_ms = 100
-`
+	text := continuous("100", "0")
 	for _, c := range []struct {
 		s    fakeSeries
 		want string
