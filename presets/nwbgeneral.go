@@ -12,6 +12,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/inputfile"
+	"github.com/oblique-neuro/oblique/internal/words"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -144,12 +145,12 @@ func (p *Preset) validateGeneral() error {
 		case p.Fit.WindowMS != [2]float64{}:
 			return bad("[fit] window_ms = %v: layout %s fits every trial's one sample, not a window of it (set [0, 0] or remove it)", p.Fit.WindowMS, p.Layout)
 		case !(p.Trials.WindowMS[1] > p.Trials.WindowMS[0]):
-			return bad("[trials] window_ms %v: want a window [from, to) with to > from", p.Trials.WindowMS)
+			return bad("[trials] window_ms %s: want a window [from, to) with to > from", words.List(p.Trials.WindowMS[:]))
 		}
 	}
 	if p.Layout == layoutAligned {
 		if !(p.Trials.WindowMS[1] > p.Trials.WindowMS[0]) {
-			return bad("[trials] window_ms %v: want a window [from, to) with to > from", p.Trials.WindowMS)
+			return bad("[trials] window_ms %s: want a window [from, to) with to > from", words.List(p.Trials.WindowMS[:]))
 		}
 		if f, w := p.Fit.WindowMS, p.Trials.WindowMS; f != [2]float64{} && (f[1] <= w[0] || f[0] >= w[1]) {
 			return bad("[fit] window_ms %v lies outside [trials] window_ms %v: no sample would be fitted", f, w)
@@ -362,8 +363,8 @@ func (g *gen) run() (*ingest.Recording, error) {
 				// Smoothed like spike rates; a bin without a sample would
 				// spread NaN over the kernel's width.
 				if n := nanBins(part); n > 0 {
-					return nil, fmt.Errorf("[nwb] activity %s has no sample in %d bins, which [smooth] sigma_ms %v cannot smooth across: set sigma_ms = 0 or widen [bins] width_ms",
-						a.path, n, p.Smooth.SigmaMS)
+					return nil, fmt.Errorf("[nwb] activity %s has no sample in %s, which [smooth] sigma_ms %v cannot smooth across: set sigma_ms = 0 or widen [bins] width_ms",
+						a.path, words.Count(n, "bin"), p.Smooth.SigmaMS)
 				}
 				for _, m := range part {
 					g.smooth(m)
@@ -534,7 +535,11 @@ func (g *gen) readBehaviour(b *behSource, e BehaviourEntry) error {
 		b.times, b.events, b.unit = d.clean(times, g.p.NWB.StopS), true, "Hz"
 		if s := d.String(); s != "" {
 			n, rest, _ := strings.Cut(s, " ")
-			g.note("%s event times of %s dropped: %s", n, e.Series, strings.ReplaceAll(rest, "before 0 s", "before 0 s (outside the session)"))
+			noun := "event times"
+			if n == "1" {
+				noun = "event time"
+			}
+			g.note("%s %s of %s dropped: %s", n, noun, e.Series, strings.ReplaceAll(rest, "before 0 s", "before 0 s (outside the session)"))
 		}
 		b.names = []string{base}
 		if len(e.Channels) == 1 {
@@ -651,9 +656,9 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 	if p.NWB.Trials == "" { // whole-session continuous
 		t0 := p.NWB.StartS
 		nf := math.Floor((end - t0) / w)
-		g.note("session %v–%v s (%s)", t0, end, endWhy)
+		g.note("session %s–%s s (%s)", words.Seconds(t0), words.Seconds(end), endWhy)
 		if !(nf >= 1) {
-			return nil, fmt.Errorf("the session %v–%v s (%s) holds no %v ms bin", t0, end, endWhy, p.Bins.WidthMS)
+			return nil, fmt.Errorf("the session %s–%s s (%s) holds no %v ms bin", words.Seconds(t0), words.Seconds(end), endWhy, p.Bins.WidthMS)
 		}
 		if err := checkBins(nf, 1); err != nil {
 			return nil, fmt.Errorf("the session %v–%v s (%s) in %v ms bins is %g bins, which %w: widen [bins] width_ms, or end the session with [nwb] stop_s",
@@ -815,7 +820,7 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 			reasons = append(reasons, fmt.Sprintf("%d with %s%s infinite", inf, col, rel))
 		}
 		if outside > 0 {
-			reasons = append(reasons, fmt.Sprintf("%d with their window outside the recording (0–%v s, %s)", outside, end, endWhy))
+			reasons = append(reasons, fmt.Sprintf("%d with their window outside the recording (0–%s s, %s)", outside, words.Seconds(end), endWhy))
 		}
 	}
 	if len(reasons) > 0 {
@@ -1106,9 +1111,12 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 	for i := range ok {
 		ok[i] = len(sel.IDs) == 0 || slices.Contains(sel.IDs, u.ID[i])
 	}
-	var why []string
+	// why says what each rule keeps, has what the table holds (for the
+	// error when no unit is left).
+	var why, has []string
 	if len(sel.IDs) > 0 {
-		why = append(why, fmt.Sprintf("id in %v", sel.IDs))
+		why = append(why, fmt.Sprintf("id in %s", words.List(sel.IDs)))
+		has = append(has, fmt.Sprintf("ids %s", valuesPresent(nil, nil, u.ID)))
 	}
 	for _, col := range sortedKeys(sel.Where) {
 		fs, ss, err := g.src.Values(tab, col)
@@ -1125,7 +1133,8 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 		for i := range ok {
 			ok[i] = ok[i] && m[i]
 		}
-		why = append(why, fmt.Sprintf("%s in %v", col, sel.Where[col]))
+		why = append(why, fmt.Sprintf("%s in %s", col, words.List(sel.Where[col])))
+		has = append(has, fmt.Sprintf("%s %s", col, valuesPresent(fs, ss, nil)))
 	}
 	for _, b := range []struct {
 		m  map[string]float64
@@ -1147,6 +1156,7 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 				op = "≤"
 			}
 			why = append(why, fmt.Sprintf("%s %s %v", col, op, b.m[col]))
+			has = append(has, fmt.Sprintf("%s %s", col, valuesPresent(v, nil, nil)))
 		}
 	}
 	if len(sel.Electrodes) > 0 {
@@ -1172,10 +1182,12 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 				}
 				ok[i] = ok[i] && any
 			}
-			why = append(why, fmt.Sprintf("electrodes' %s in %v", col, sel.Electrodes[col]))
+			why = append(why, fmt.Sprintf("electrodes' %s in %s", col, words.List(sel.Electrodes[col])))
+			has = append(has, fmt.Sprintf("electrodes' %s %s", col, valuesPresent(fs, ss, nil)))
 		}
 	}
 	if sel.MinSpikes > 0 {
+		most := 0
 		for i, t := range trains {
 			if !ok[i] {
 				continue
@@ -1185,8 +1197,10 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 				c += g.count(t, s)
 			}
 			ok[i] = c >= sel.MinSpikes
+			most = max(most, c)
 		}
 		why = append(why, fmt.Sprintf("≥ %d spikes", sel.MinSpikes))
+		has = append(has, fmt.Sprintf("at most %s in a unit the other rules keep, in the analysed time", words.Count(most, "spike")))
 	}
 	var keep []int
 	for i, v := range ok {
@@ -1194,13 +1208,65 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 			keep = append(keep, i)
 		}
 	}
+	if len(keep) == 0 && n == 0 {
+		return nil, fmt.Errorf("%s holds no units", tab)
+	}
 	if len(keep) == 0 {
-		return nil, fmt.Errorf("%s: none of the %d units of %s is left (%s)", what, n, tab, strings.Join(why, "; "))
+		return nil, fmt.Errorf("no unit of %s is left after the %s selection (%s); %s has %s",
+			tab, what, strings.Join(why, "; "), tab, strings.Join(has, "; "))
 	}
 	if len(keep) < n {
 		g.note("%s: %d of %d units kept (%s)", what, len(keep), n, strings.Join(why, "; "))
 	}
 	return keep, nil
+}
+
+// maxPresent bounds the distinct values valuesPresent lists.
+const maxPresent = 12
+
+// valuesPresent describes a column's values for an error: the distinct
+// strings (ss) with their counts, most frequent first, or the range of
+// the numbers (fs), or the ids.
+func valuesPresent(fs []float64, ss []string, ids []int64) string {
+	switch {
+	case ids != nil:
+		if len(ids) <= maxPresent {
+			return words.List(ids)
+		}
+		return fmt.Sprintf("%d ids from %d to %d", len(ids), slices.Min(ids), slices.Max(ids))
+	case ss != nil:
+		count := map[string]int{}
+		for _, s := range ss {
+			count[s]++
+		}
+		keys := sortedKeys(count)
+		slices.SortStableFunc(keys, func(a, b string) int { return count[b] - count[a] })
+		var parts []string
+		for i, k := range keys {
+			if i == maxPresent {
+				parts = append(parts, fmt.Sprintf("and %d more", len(keys)-maxPresent))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%q (%d)", k, count[k]))
+		}
+		return "values " + strings.Join(parts, ", ")
+	}
+	lo, hi, nan := math.Inf(1), math.Inf(-1), 0
+	for _, x := range fs {
+		if math.IsNaN(x) {
+			nan++
+			continue
+		}
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	s := fmt.Sprintf("values from %g to %g", lo, hi)
+	if lo > hi {
+		s = "no number"
+	}
+	if nan > 0 {
+		s += fmt.Sprintf(" (%d NaN)", nan)
+	}
+	return s
 }
 
 func sortedKeys[V any](m map[string]V) []string {

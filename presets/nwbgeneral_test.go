@@ -206,7 +206,7 @@ func TestAlignedNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"1 event times of /licks dropped: 1 before 0 s (outside the session)",
+		"1 event time of /licks dropped: 1 before 0 s (outside the session)",
 		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
 		"4 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go (+ start_time) NaN, " +
 			"1 with go (+ start_time) infinite, 1 with their window outside the recording (0–10 s, end of observation)",
@@ -374,7 +374,7 @@ sigma_ms = %v
 		"/b": series([]float64{0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
 	}}
 	_, err := loadFake(t, src, fmt.Sprintf(text, 100))
-	want := "[nwb] activity /a has no sample in 1 bins, which [smooth] sigma_ms 100 cannot smooth across"
+	want := "[nwb] activity /a has no sample in 1 bin, which [smooth] sigma_ms 100 cannot smooth across"
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fake.nwb") {
 		t.Errorf("error %v, want one naming the file and %q", err, want)
 	}
@@ -398,5 +398,25 @@ func TestNLBTrialsBackwardTimes(t *testing.T) {
 	want := "/vel: timestamps are not non-decreasing: timestamp 2 (4 s) is before timestamp 1 (5 s)"
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "fake.nwb") {
 		t.Errorf("error %v, want one naming the file and %q", err, want)
+	}
+}
+
+// TestNoUnitLeft checks that a [units] selection that keeps no unit is an
+// error saying what the table holds for each rule (it said only "no unit
+// of /units is left").
+func TestNoUnitLeft(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"ids = [7, 8]", "no unit of /units is left after the [units] selection (id in [7, 8]; ≥ 20 spikes); /units has ids [0, 1, 2]; at most 0 spikes in a unit the other rules keep, in the analysed time"},
+		// Unit 0: a spike every 20 ms over 2 trials of 600 ms and 2 × 300 ms margins: 120.
+		{"min_spikes = 1000", "no unit of /units is left after the [units] selection (≥ 1000 spikes); /units has at most 120 spikes in a unit the other rules keep, in the analysed time"},
+	} {
+		text := strings.Replace(alignedPreset, "min_spikes = 20", "min_spikes = 20\n"+c.set, 1)
+		if strings.HasPrefix(c.set, "min_spikes") {
+			text = strings.Replace(alignedPreset, "min_spikes = 20", c.set, 1)
+		}
+		_, err := loadFake(t, trialsFake(), text)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v\nwant %q", c.set, err, c.want)
+		}
 	}
 }

@@ -170,9 +170,9 @@ window_ms = [5, 10]
 
 // TestNoUnitLeft checks that a [units] selection keeping no unit is an
 // error saying what selected (it said only "no unit … is left").
-func TestNoUnitLeft(t *testing.T) {
+func TestNoUnitLeftOne(t *testing.T) {
 	_, err := loadFake(t, oneUnit(0.1, 0.2, 0.3), strings.Replace(continuous("100", "0"), "[[behaviour]]", "[units]\nmin_spikes = 1000\n[[behaviour]]", 1))
-	if err == nil || !strings.Contains(err.Error(), "[units]: none of the 1 units of /units is left (≥ 1000 spikes)") {
+	if err == nil || !strings.Contains(err.Error(), "no unit of /units is left after the [units] selection (≥ 1000 spikes)") {
 		t.Errorf("error %v, want one saying what selected", err)
 	}
 }
