@@ -11,6 +11,7 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/internal/par"
+	"github.com/oblique-neuro/oblique/internal/words"
 	"github.com/oblique-neuro/oblique/preprocess"
 )
 
@@ -161,17 +162,18 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	}
 	grid := preprocess.Grid{T0: 0, Width: p.Bins.WidthMS / 1000, Bins: base.Bins / factor}
 
-	keep, err := selectTrials(src, n.Trials, len(starts), p.Trials)
+	keep, selNotes, err := selectTrials(src, n.Trials, len(starts), p.Trials)
 	if err != nil {
 		return fail("%v", err)
 	}
+	notes = append(notes, selNotes...)
 	if len(keep) == 0 {
-		return fail("no trial is left after the selection (%s)", p.Trials.describe())
+		return fail("no trial is left: [trials] excludes every one (%s)", p.Trials.describe())
 	}
 	excluded := len(starts) - len(keep)
 	kernel, err := preprocess.GaussianKernel(p.Smooth.SigmaMS, p.Bins.WidthMS)
 	if err != nil {
-		return fail("%v", err)
+		return nil, preprocess.Settings{}, fmt.Errorf("%s: [smooth] sigma_ms: %w", file, err)
 	}
 	var pl *plan
 	if p.Trials.Align != "" {
@@ -410,60 +412,79 @@ func countTrue(b []bool) int {
 }
 
 // selectTrials returns the trials to keep: not in an excluded category of
-// a string column, and at least a minimum in a numeric column.
-func selectTrials(src NWBSource, table string, n int, t TrialSettings) ([]int, error) {
+// a string column ([trials] exclude), at least [trials] min and at most
+// [trials] max in a numeric column (NaN passes neither), and a note for
+// each excluded value that no trial has (a misspelt value excludes
+// nothing: say so).
+func selectTrials(src NWBSource, table string, n int, t TrialSettings) (keep []int, notes []string, err error) {
 	ok := make([]bool, n)
 	for i := range ok {
 		ok[i] = true
 	}
-	for col, values := range t.Exclude {
+	for _, col := range sortedKeys(t.Exclude) {
+		values := t.Exclude[col]
 		v, err := src.StringColumn(table, col)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(v) != n {
-			return nil, fmt.Errorf("%s: column %s has %d rows for %d trials", table, col, len(v), n)
+			return nil, nil, fmt.Errorf("%s: column %s has %d rows for %d trials", table, col, len(v), n)
 		}
+		seen := map[string]bool{}
 		for i, s := range v {
-			for _, x := range values {
-				if s == x {
+			seen[s] = true
+			if slices.Contains(values, s) {
+				ok[i] = false
+			}
+		}
+		for _, x := range values {
+			if !seen[x] {
+				notes = append(notes, fmt.Sprintf("[trials] exclude: no trial of %s has %s %q, so it excludes none (%s has %s)",
+					table, col, x, col, valuesPresent(nil, v, nil)))
+			}
+		}
+	}
+	for _, b := range []struct {
+		m  map[string]float64
+		ge bool
+	}{{t.Min, true}, {t.Max, false}} {
+		for _, col := range sortedKeys(b.m) {
+			v, err := src.FloatColumn(table, col)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(v) != n {
+				return nil, nil, fmt.Errorf("%s: column %s has %d rows for %d trials", table, col, len(v), n)
+			}
+			for i, x := range v {
+				if (b.ge && !(x >= b.m[col])) || (!b.ge && !(x <= b.m[col])) {
 					ok[i] = false
 				}
 			}
 		}
 	}
-	for col, lo := range t.Min {
-		v, err := src.FloatColumn(table, col)
-		if err != nil {
-			return nil, err
-		}
-		if len(v) != n {
-			return nil, fmt.Errorf("%s: column %s has %d rows for %d trials", table, col, len(v), n)
-		}
-		for i, x := range v {
-			if !(x >= lo) {
-				ok[i] = false
-			}
-		}
-	}
-	var keep []int
 	for i, v := range ok {
 		if v {
 			keep = append(keep, i)
 		}
 	}
-	return keep, nil
+	return keep, notes, nil
 }
 
+// describe says which trials [trials] excludes, in the order selectTrials
+// applies its rules: "split in [test], or delay < 448".
 func (t TrialSettings) describe() string {
 	var parts []string
-	for c, v := range t.Exclude {
-		parts = append(parts, fmt.Sprintf("%s not in %v", c, v))
+	for _, c := range sortedKeys(t.Exclude) {
+		parts = append(parts, fmt.Sprintf("%s in %s", c, words.Quoted(t.Exclude[c])))
 	}
-	for c, v := range t.Min {
-		parts = append(parts, fmt.Sprintf("%s ≥ %v", c, v))
+	for _, c := range sortedKeys(t.Min) {
+		parts = append(parts, fmt.Sprintf("%s < %v", c, t.Min[c]))
 	}
-	return strings.Join(parts, ", ")
+	for _, c := range sortedKeys(t.Max) {
+		parts = append(parts, fmt.Sprintf("%s > %v", c, t.Max[c]))
+	}
+	return strings.Join(parts, ", or ")
 }
 
 // builder makes the recording's arrays: activity rates (Hz), behaviour,

@@ -332,7 +332,7 @@ func (g *gen) run() (*ingest.Recording, error) {
 	}
 	for i, e := range p.Behaviours {
 		if e.kind() == "units" {
-			if err := g.behaviourUnits(&beh[i], e, trains, segs); err != nil {
+			if err := g.behaviourUnits(&beh[i], e, trains, segs, keep); err != nil {
 				return nil, fmt.Errorf("[[behaviour]] %d: %w", i+1, err)
 			}
 		}
@@ -617,9 +617,23 @@ func finiteTimes(data *mat.Dense, times []float64, path string, g *gen) (*mat.De
 
 // sessionEnd returns the end of the recording (s) and what gave it.
 func (g *gen) sessionEnd(trains [][]float64, beh, acts []behSource) (float64, string) {
-	if g.p.NWB.StopS > 0 {
-		return g.p.NWB.StopS, "[nwb] stop_s"
+	end, why := g.dataEnd(trains, beh, acts)
+	if stop := g.p.NWB.StopS; stop > 0 {
+		// A stop_s past the data pads the session with empty bins (zero
+		// rates, no behaviour), which a decoder fits as silence: said.
+		if end > 0 && stop > end+g.width {
+			g.note("[nwb] stop_s %s s is after the data's end (%s s, %s): the %s s after it are bins without spikes or behaviour samples",
+				words.Seconds(stop), words.Seconds(end), why, words.Seconds(stop-end))
+		}
+		return stop, "[nwb] stop_s"
 	}
+	return end, why
+}
+
+// dataEnd returns the latest time the file's data reach (the end of
+// observation, the last spike, event or behaviour timestamp) and what it
+// is.
+func (g *gen) dataEnd(trains [][]float64, beh, acts []behSource) (float64, string) {
 	end, why := 0.0, "nothing"
 	up := func(t float64, w string) {
 		if t > end && !math.IsInf(t, 0) {
@@ -647,6 +661,33 @@ func (g *gen) sessionEnd(trains [][]float64, beh, acts []behSource) (float64, st
 		}
 	}
 	return end, why
+}
+
+// noteOverlaps notes the trials whose window (length span s, starting at
+// each segment's window start) overlaps the next trial's: their spikes are
+// counted in both, as samples that are not independent.
+func (g *gen) noteOverlaps(segs []segment, span float64, col string) {
+	starts := make([]float64, len(segs))
+	for i, s := range segs {
+		starts[i] = s.t0 + float64(s.from)*g.binWidth()
+	}
+	if g.p.Layout == layoutPerTrial {
+		for i, s := range segs {
+			starts[i] = s.t0
+		}
+	}
+	slices.Sort(starts)
+	n, closest := 0, math.Inf(1)
+	for i := 1; i < len(starts); i++ {
+		if d := starts[i] - starts[i-1]; d < span {
+			n++
+			closest = math.Min(closest, d)
+		}
+	}
+	if n > 0 {
+		g.note("%d of %d trials' windows overlap the next trial's window (window_ms %s around %s is %s s long; the closest trials are %s s apart): spikes in the overlap are counted in both",
+			n, len(segs), words.List(g.p.Trials.WindowMS[:]), col, words.Seconds(span), words.Seconds(closest))
+	}
 }
 
 // segments returns the trials or intervals the recording holds.
@@ -690,33 +731,15 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 			g.note("stop_time is NaN in all %d trials of %s: trial ends not used", len(stops), tab)
 		}
 	}
-	keep, err := selectTrials(g.src, tab, len(starts), p.Trials)
+	keep, selNotes, err := selectTrials(g.src, tab, len(starts), p.Trials)
 	if err != nil {
 		return nil, err
 	}
+	g.notes = append(g.notes, selNotes...)
 	excluded := len(starts) - len(keep)
-	if len(p.Trials.Max) > 0 {
-		var kept []int
-		for col, hi := range p.Trials.Max {
-			v, err := g.src.FloatColumn(tab, col)
-			if err != nil {
-				return nil, err
-			}
-			if len(v) != len(starts) {
-				return nil, fmt.Errorf("%s: column %s has %d rows for %d trials", tab, col, len(v), len(starts))
-			}
-			kept = kept[:0]
-			for _, i := range keep {
-				if v[i] <= hi {
-					kept = append(kept, i)
-				}
-			}
-			keep, excluded = slices.Clone(kept), excluded+len(keep)-len(kept)
-		}
-	}
 	var reasons []string
 	if excluded > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d excluded by [trials] (%s)", excluded, p.Trials.describeAll()))
+		reasons = append(reasons, fmt.Sprintf("%d excluded by [trials] (%s)", excluded, p.Trials.describe()))
 	}
 	var segs []segment
 	var nan, inf, outside, short int
@@ -822,6 +845,7 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 		if outside > 0 {
 			reasons = append(reasons, fmt.Sprintf("%d with their window outside the recording (0–%s s, %s)", outside, words.Seconds(end), endWhy))
 		}
+		g.noteOverlaps(segs, w1-w0, col)
 	}
 	if len(reasons) > 0 {
 		g.note("%d of %d trials of %s dropped: %s", len(starts)-len(segs), len(starts), tab, strings.Join(reasons, ", "))
@@ -830,18 +854,6 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 		return nil, fmt.Errorf("no trial of %s is left (%d rows: %s)", tab, len(starts), strings.Join(reasons, ", "))
 	}
 	return segs, nil
-}
-
-// describeAll is describe with the max conditions.
-func (t TrialSettings) describeAll() string {
-	s := t.describe()
-	for c, v := range t.Max {
-		if s != "" {
-			s += ", "
-		}
-		s += fmt.Sprintf("%s ≤ %v", c, v)
-	}
-	return s
 }
 
 // binWidth returns the width (s) of the bins of the segments: the bin
@@ -1026,8 +1038,10 @@ func nanBins(ms []*mat.Dense) int {
 }
 
 // behaviourUnits selects the units of a kind = "units" entry among trains
-// (the units table's, cleaned) into b.
-func (g *gen) behaviourUnits(b *behSource, e BehaviourEntry, trains [][]float64, segs []segment) error {
+// (the units table's, cleaned) into b. A unit that is also in the activity
+// (activity: the rows [units] keeps) is an error: its rate would be
+// decoded from itself.
+func (g *gen) behaviourUnits(b *behSource, e BehaviourEntry, trains [][]float64, segs []segment, activity []int) error {
 	sel := UnitSelection{}
 	if e.Units != nil {
 		sel = *e.Units
@@ -1035,6 +1049,18 @@ func (g *gen) behaviourUnits(b *behSource, e BehaviourEntry, trains [][]float64,
 	keep, err := g.selectUnits(sel, trains, segs, "units as behaviour")
 	if err != nil {
 		return err
+	}
+	var both []int64
+	for _, u := range keep {
+		if slices.Contains(activity, u) {
+			both = append(both, g.units.ID[u])
+		}
+	}
+	if len(both) > 0 {
+		if len(both) == 1 {
+			return fmt.Errorf("unit %d is both activity ([units]) and behaviour: its rate would be decoded from itself; leave it out of one side (ids, where)", both[0])
+		}
+		return fmt.Errorf("units %s are both activity ([units]) and behaviour: their rates would be decoded from themselves; leave them out of one side (ids, where)", words.List(both))
 	}
 	b.units = pick(trains, keep)
 	b.names = make([]string, len(keep))
@@ -1117,15 +1143,27 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 	if len(sel.IDs) > 0 {
 		why = append(why, fmt.Sprintf("id in %s", words.List(sel.IDs)))
 		has = append(has, fmt.Sprintf("ids %s", valuesPresent(nil, nil, u.ID)))
+		var absent []int64
+		for _, id := range sel.IDs {
+			if !slices.Contains(u.ID, id) {
+				absent = append(absent, id)
+			}
+		}
+		if len(absent) > 0 {
+			g.note("%s ids: %s not in %s, so they select none (%s has ids %s)", what, words.List(absent), tab, tab, valuesPresent(nil, nil, u.ID))
+		}
 	}
 	for _, col := range sortedKeys(sel.Where) {
 		fs, ss, err := g.src.Values(tab, col)
 		if err != nil {
 			return nil, err
 		}
-		m, err := matcher(sel.Where[col], fs, ss, tab+"/"+col)
+		m, unmatched, err := matcher(sel.Where[col], fs, ss, tab+"/"+col)
 		if err != nil {
 			return nil, err
+		}
+		for _, x := range unmatched {
+			g.note("%s where: no unit of %s has %s %s, so it selects none (%s has %s)", what, tab, col, x, col, valuesPresent(fs, ss, nil))
 		}
 		if len(m) != n {
 			return nil, fmt.Errorf("%s: column %s has %d rows for %d units", tab, col, len(m), n)
@@ -1168,9 +1206,12 @@ func (g *gen) selectUnits(sel UnitSelection, trains [][]float64, segs []segment,
 			if err != nil {
 				return nil, err
 			}
-			m, err := matcher(sel.Electrodes[col], fs, ss, u.ElectrodeTable+"/"+col)
+			m, unmatched, err := matcher(sel.Electrodes[col], fs, ss, u.ElectrodeTable+"/"+col)
 			if err != nil {
 				return nil, err
+			}
+			for _, x := range unmatched {
+				g.note("%s electrodes: no electrode of %s has %s %s, so it selects none (%s has %s)", what, u.ElectrodeTable, col, x, col, valuesPresent(fs, ss, nil))
 			}
 			for i := range ok {
 				any := false
@@ -1280,21 +1321,28 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // matcher says which rows of a column hold one of values: strings of a
 // string column, numbers (exactly) of a numeric one.
-func matcher(values []any, fs []float64, ss []string, col string) ([]bool, error) {
+func matcher(values []any, fs []float64, ss []string, col string) (m []bool, unmatched []string, err error) {
 	if ss != nil {
 		want := map[string]bool{}
 		for _, v := range values {
 			s, ok := v.(string)
 			if !ok {
-				return nil, fmt.Errorf("%s holds strings: want string values, got %v", col, v)
+				return nil, nil, fmt.Errorf("%s holds strings: want string values, got %v", col, v)
 			}
-			want[s] = true
+			want[s] = false
 		}
-		m := make([]bool, len(ss))
+		m = make([]bool, len(ss))
 		for i, s := range ss {
-			m[i] = want[s]
+			if _, ok := want[s]; ok {
+				m[i], want[s] = true, true
+			}
 		}
-		return m, nil
+		for _, v := range values {
+			if s := v.(string); !want[s] {
+				unmatched = append(unmatched, strconv.Quote(s))
+			}
+		}
+		return m, unmatched, nil
 	}
 	var want []float64
 	for _, v := range values {
@@ -1306,18 +1354,23 @@ func matcher(values []any, fs []float64, ss []string, col string) ([]bool, error
 		case string:
 			f, err := strconv.ParseFloat(x, 64)
 			if err != nil {
-				return nil, fmt.Errorf("%s holds numbers: want numbers, got %q", col, x)
+				return nil, nil, fmt.Errorf("%s holds numbers: want numbers, got %q", col, x)
 			}
 			want = append(want, f)
 		default:
-			return nil, fmt.Errorf("%s holds numbers: want numbers, got %v", col, v)
+			return nil, nil, fmt.Errorf("%s holds numbers: want numbers, got %v", col, v)
 		}
 	}
-	m := make([]bool, len(fs))
+	m = make([]bool, len(fs))
 	for i, f := range fs {
 		m[i] = slices.Contains(want, f)
 	}
-	return m, nil
+	for _, w := range want {
+		if !slices.Contains(fs, w) {
+			unmatched = append(unmatched, fmt.Sprint(w))
+		}
+	}
+	return m, unmatched, nil
 }
 
 // assemble stacks the rows from … to−1 of each segment into the

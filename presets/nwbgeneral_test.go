@@ -208,7 +208,7 @@ func TestAlignedNotes(t *testing.T) {
 	want := []string{
 		"1 event time of /licks dropped: 1 before 0 s (outside the session)",
 		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
-		"4 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go (+ start_time) NaN, " +
+		"4 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result in [\"early\"]), 1 with go (+ start_time) NaN, " +
 			"1 with go (+ start_time) infinite, 1 with their window outside the recording (0–10 s, end of observation)",
 		"[units]: 1 of 3 units kept (≥ 20 spikes)",
 	}
@@ -275,7 +275,7 @@ column = "RT"
 	if got := rec.Behaviour.RawMatrix().Data; !slices.Equal(got, []float64{0.3, 0.4, 0.5, 0.6}) {
 		t.Errorf("RT %v", got)
 	}
-	want := "2 of 6 trials of /intervals/trials dropped: 2 excluded by [trials] (RT ≤ 0.65)"
+	want := "2 of 6 trials of /intervals/trials dropped: 2 excluded by [trials] (RT > 0.65)"
 	if !slices.Contains(rec.Notes, want) {
 		t.Errorf("notes %q lack %q", rec.Notes, want)
 	}
@@ -342,7 +342,7 @@ func TestNLBTrialsNotes(t *testing.T) {
 	}
 	want := []string{
 		"stop_time is NaN in all 6 trials of /intervals/trials: trial ends not used",
-		"3 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result not in [early]), 1 with go NaN, 1 with go infinite",
+		"3 of 6 trials of /intervals/trials dropped: 1 excluded by [trials] (result in [\"early\"]), 1 with go NaN, 1 with go infinite",
 		"4 spike times of /units dropped: 1 NaN, 2 infinite, 1 outside the recording (0–9.991 s)",
 	}
 	if !slices.Equal(rec.Notes, want) {
@@ -418,5 +418,63 @@ func TestNoUnitLeft(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v\nwant %q", c.set, err, c.want)
 		}
+	}
+}
+
+// TestSelectionMistakes: selections that cannot mean what they say are
+// notes or errors, not silence: an excluded value no trial has (a
+// misspelling excludes nothing), a where value no unit has, ids not in the
+// table, and a unit that is both activity and behaviour (a rate decoded
+// from itself: an error).
+func TestSelectionMistakes(t *testing.T) {
+	text := strings.Replace(alignedPreset, `exclude = { result = ["early"] }`, `exclude = { result = ["early", "erly"] }`, 1)
+	text = strings.Replace(text, "min_spikes = 20", "min_spikes = 20\nids = [0, 1, 99]\nwhere = { quality = [\"good\", \"god\"] }", 1)
+	src := trialsFake()
+	src.cols["/units"] = map[string]any{"quality": []string{"good", "good", "mua"}}
+	rec, err := loadFake(t, src, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`[trials] exclude: no trial of /intervals/trials has result "erly", so it excludes none (result has values "ok" (5), "early" (1))`,
+		`[units] where: no unit of /units has quality "god", so it selects none (quality has values "good" (2), "mua" (1))`,
+		`[units] ids: [99] not in /units, so they select none (/units has ids [0, 1, 2])`,
+	} {
+		if !slices.Contains(rec.Notes, want) {
+			t.Errorf("no note %q in\n%q", want, rec.Notes)
+		}
+	}
+	both := strings.Replace(alignedPreset, "min_spikes = 20", "min_spikes = 0", 1) + `
+[[behaviour]]
+kind = "units"
+units = { ids = [0] }
+`
+	_, err = loadFake(t, trialsFake(), both)
+	if want := "unit 0 is both activity ([units]) and behaviour: its rate would be decoded from itself"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestOverlapAndStopNotes: trial windows longer than the trials are apart
+// (spikes counted twice) and a [nwb] stop_s past the data (bins of
+// silence) are noted. trialsFake's kept trials are aligned 4 s apart.
+func TestOverlapAndStopNotes(t *testing.T) {
+	text := strings.Replace(alignedPreset, "window_ms = [-200, 400]", "window_ms = [-200, 4200]", 1)
+	rec, err := loadFake(t, trialsFake(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1 of 2 trials' windows overlap the next trial's window (window_ms [-200, 4200] around go is 4.4 s long; the closest trials are 4 s apart): spikes in the overlap are counted in both"
+	if !slices.Contains(rec.Notes, want) {
+		t.Errorf("no note %q in\n%q", want, rec.Notes)
+	}
+	src := oneUnit(0.1, 0.2, 0.3)
+	rec, err = loadFake(t, src, strings.Replace(continuous("100", "0"), "[[behaviour]]", "stop_s = 5\n[[behaviour]]", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "[nwb] stop_s 5 s is after the data's end (0.3 s, last spike): the 4.7 s after it are bins without spikes or behaviour samples"
+	if !slices.Contains(rec.Notes, want) {
+		t.Errorf("no note %q in\n%q", want, rec.Notes)
 	}
 }

@@ -32,6 +32,16 @@ func List[T any](xs []T) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
+// Quoted writes strings as "[\"a\", \"b c\"]": a list of values that
+// may hold spaces or commas (a column's categories).
+func Quoted(xs []string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Quote(x)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
 // Seconds writes a time in seconds to 12 significant digits, enough for
 // any recording's clock and free of float noise ("1460.724068", not
 // "1460.7240679999995"; "9.99853125"; "0"); NaN and infinities as %g

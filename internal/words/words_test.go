@@ -18,3 +18,9 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoted(t *testing.T) {
+	if got, want := Quoted([]string{"early lick", "a,b"}), `["early lick", "a,b"]`; got != want {
+		t.Errorf("Quoted = %s, want %s", got, want)
+	}
+}
