@@ -123,19 +123,7 @@ func compare(t *testing.T, ref reference, rec *ingest.Recording, d *preprocess.D
 	if res.DVar != ref.DVar || res.DFit != ref.DFit {
 		t.Errorf("D_var, D_fit = %d, %d; reference %d, %d", res.DVar, res.DFit, ref.DVar, ref.DFit)
 	}
-	var big float64
-	for _, row := range ref.Coef {
-		for _, w := range row {
-			big = math.Max(big, math.Abs(w))
-		}
-	}
-	for o, row := range ref.Coef {
-		for j, w := range row {
-			if g := res.Model.Coef.At(o, j); math.Abs(g-w) > relTol*big {
-				t.Errorf("coefficient (%d, %d) = %.12g, reference %.12g", o, j, g, w)
-			}
-		}
-	}
+	golden.CheckCoef(t, res.Model.Coef, ref.Coef, relTol)
 	// The design before centring, where the reference gives it.
 	if ref.XFirstRow != nil {
 		golden.CheckUncentred(t, "X", d.X, d.XMean, ref.XFirstRow, *ref.XSum, 0)

@@ -35,3 +35,23 @@ func CheckUncentred(t testing.TB, what string, m *mat.Dense, mean, first []float
 func RelErr(got, want float64) float64 {
 	return math.Abs(got-want) / math.Max(math.Abs(want), 1e-300)
 }
+
+// CheckCoef compares fitted coefficients (outputs × neurons) with a
+// reference's, each within tol times the reference's largest magnitude
+// (the scale of a coefficient's float64 error in a ridge solve).
+func CheckCoef(t testing.TB, coef mat.Matrix, ref [][]float64, tol float64) {
+	t.Helper()
+	var big float64
+	for _, row := range ref {
+		for _, w := range row {
+			big = math.Max(big, math.Abs(w))
+		}
+	}
+	for o, row := range ref {
+		for j, w := range row {
+			if g := coef.At(o, j); math.Abs(g-w) > tol*big {
+				t.Errorf("coefficient (%d, %d) = %.12g, reference %.12g", o, j, g, w)
+			}
+		}
+	}
+}

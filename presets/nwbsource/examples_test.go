@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,19 +177,7 @@ func checkExample(t *testing.T, name string, b []byte, file string, ref exampleR
 				c.prefix, got, c.want, ref.Alpha, ref.R2, ref.Neurons, res.Notes)
 		}
 	}
-	var big float64
-	for _, row := range ref.Coef {
-		for _, w := range row {
-			big = math.Max(big, math.Abs(w))
-		}
-	}
-	for o, row := range ref.Coef {
-		for j, w := range row {
-			if g := res.Model.Coef.At(o, j); math.Abs(g-w) > exampleTol*big {
-				t.Errorf("coefficient (%d, %d) = %.12g, reference %.12g", o, j, g, w)
-			}
-		}
-	}
+	golden.CheckCoef(t, res.Model.Coef, ref.Coef, exampleTol)
 }
 
 // The notes' wording is the reader's; their counts are the reference's.
