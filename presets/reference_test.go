@@ -87,22 +87,8 @@ func run(t *testing.T, preset, file string) (*ingest.Recording, *preprocess.Desi
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, res := analyse(t, rec, s)
+	d, res := golden.Analyse(t, rec, s)
 	return rec, d, res
-}
-
-// analyse runs the analysis of a loaded recording without the subsampling.
-func analyse(t *testing.T, rec *ingest.Recording, s preprocess.Settings) (*preprocess.Design, *regimes.Result) {
-	t.Helper()
-	d, err := preprocess.Build(rec, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, regimes.Settings{NoScaling: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d, res
 }
 
 // compare checks the analysis against the reference.
@@ -218,7 +204,7 @@ func TestMATReference(t *testing.T) {
 			if want := fmt.Sprintf("D.blocks(%d).spikes", b+1); rec.Sources[1].Key != want {
 				t.Errorf("recording %d: activity from %q, want %q", b+1, rec.Sources[1].Key, want)
 			}
-			d, res := analyse(t, rec, all[b].Settings)
+			d, res := golden.Analyse(t, rec, all[b].Settings)
 			compare(t, readReference(t, "mat_reference.json", name), rec, d, res)
 		}
 		if _, _, err := p.Load(file, opener); !errors.Is(err, presets.ErrSeveralRecordings) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oblique-neuro/oblique/internal/golden"
 	"github.com/oblique-neuro/oblique/internal/tomlsafe"
 	"github.com/oblique-neuro/oblique/presets"
 )
@@ -224,7 +225,7 @@ func TestOverrideBlock(t *testing.T) {
 	if rec.Name != "bci-hennig:hennig_like.mat" {
 		t.Errorf("recording named %q", rec.Name)
 	}
-	d, res := analyse(t, rec, s)
+	d, res := golden.Analyse(t, rec, s)
 	compare(t, readReference(t, "mat_reference.json", "hennig2"), rec, d, res)
 }
 

@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/oblique-neuro/oblique/ingest"
+	"github.com/oblique-neuro/oblique/preprocess"
+	"github.com/oblique-neuro/oblique/regimes"
 )
 
 // CheckUncentred compares a centred design matrix m (samples × columns,
@@ -54,4 +58,20 @@ func CheckCoef(t testing.TB, coef mat.Matrix, ref [][]float64, tol float64) {
 			}
 		}
 	}
+}
+
+// Analyse builds the design of rec with s and analyses it without the
+// subsampling (regimes.Settings{NoScaling: true}), as the reference
+// scripts do; a failure ends the test.
+func Analyse(t testing.TB, rec *ingest.Recording, s preprocess.Settings) (*preprocess.Design, *regimes.Result) {
+	t.Helper()
+	d, err := preprocess.Build(rec, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, regimes.Settings{NoScaling: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, res
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/oblique-neuro/oblique/ingest/hdf5"
 	"github.com/oblique-neuro/oblique/internal/golden"
-	"github.com/oblique-neuro/oblique/preprocess"
 	"github.com/oblique-neuro/oblique/presets"
 	"github.com/oblique-neuro/oblique/presets/nwbsource"
 	"github.com/oblique-neuro/oblique/regimes"
@@ -130,14 +129,7 @@ func checkExample(t *testing.T, name string, b []byte, file string, ref exampleR
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := preprocess.Build(rec, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := regimes.Analyze(d.X, d.Z, d.Decoder, regimes.Settings{NoScaling: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, res := golden.Analyse(t, rec, s)
 	t.Logf("notes: %q", rec.Notes)
 	checkNotes(t, rec.Notes, ref)
 	if res.Samples != ref.Samples || res.Neurons != ref.Neurons || res.Outputs != ref.Outputs {
