@@ -316,7 +316,14 @@ func (t *Table) Write(w io.Writer) error {
 	}
 	rec := t.b.NewRecordBatch()
 	defer rec.Release()
-	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(t.schema), ipc.WithAllocator(memory.DefaultAllocator))
+	return WriteRecord(w, rec)
+}
+
+// WriteRecord writes one record batch to w as an Arrow IPC file (the
+// format of Write), for tables built by other means, such as those a
+// distributed run gathers.
+func WriteRecord(w io.Writer, rec arrow.RecordBatch) error {
+	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(memory.DefaultAllocator))
 	if err != nil {
 		return err
 	}
@@ -325,6 +332,11 @@ func (t *Table) Write(w io.Writer) error {
 		return err
 	}
 	return fw.Close()
+}
+
+// WriteRecordFile writes rec to path atomically, as WriteFile does.
+func WriteRecordFile(path string, rec arrow.RecordBatch) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return WriteRecord(w, rec) })
 }
 
 // WriteFile writes the table to path atomically: a temporary file beside

@@ -3,7 +3,6 @@ package jobs
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
-	"github.com/oblique-neuro/oblique/internal/atomicfile"
 	"github.com/oblique-neuro/oblique/pipeline"
 )
 
@@ -249,15 +247,5 @@ func uniqueRecordings(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 // WriteTable writes a record batch as an Arrow IPC file at path,
 // atomically: a failed write leaves any earlier file as it was.
 func WriteTable(path string, rec arrow.RecordBatch) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
-		fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()), ipc.WithAllocator(memory.DefaultAllocator))
-		if err != nil {
-			return err
-		}
-		if err := fw.Write(rec); err != nil {
-			fw.Close()
-			return err
-		}
-		return fw.Close()
-	})
+	return arrowtable.WriteRecordFile(path, rec)
 }
