@@ -1351,6 +1351,8 @@ func matcher(values []any, fs []float64, ss []string, col string) (m []bool, unm
 			want = append(want, float64(x))
 		case float64:
 			want = append(want, x)
+		case bool: // a bool column reads as 0 and 1
+			want = append(want, map[bool]float64{false: 0, true: 1}[x])
 		case string:
 			f, err := strconv.ParseFloat(x, 64)
 			if err != nil {

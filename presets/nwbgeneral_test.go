@@ -478,3 +478,18 @@ func TestOverlapAndStopNotes(t *testing.T) {
 		t.Errorf("no note %q in\n%q", want, rec.Notes)
 	}
 }
+
+// TestWhereBool: a bool column (read as 0 and 1) is selected with TOML
+// booleans: where = { is_good = [true] }.
+func TestWhereBool(t *testing.T) {
+	text := strings.Replace(alignedPreset, "min_spikes = 20", "min_spikes = 0\nwhere = { is_good = [true] }", 1)
+	src := trialsFake()
+	src.cols["/units"] = map[string]any{"is_good": []float64{1, 0, 1}}
+	rec, err := loadFake(t, src, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, n := rec.Activity.Dims(); n != 2 {
+		t.Errorf("%d units kept, want 2 (ids 0 and 2); notes %q", n, rec.Notes)
+	}
+}
