@@ -22,11 +22,17 @@ import (
 // CheckOutput reports, before any work is done, an output path that the
 // final write would refuse (empty, or naming a directory, device or pipe)
 // or that must not be replaced: one of the run's inputs (a recording, a
-// preset file), or an existing file that is not an Arrow table (an output
-// replaces only a table, such as one oblique wrote; an empty file too).
+// preset file), a file in a trained network's run directory, or an
+// existing file that is not an Arrow table (an output replaces only a
+// table, such as one oblique wrote; an empty file too).
 func CheckOutput(path string, inputs ...string) error {
 	if _, err := atomicfile.Destination(path); err != nil {
 		return err
+	}
+	// A run directory's files are the run's (loss.arrow is an Arrow table
+	// too): an output there would replace or mix with them.
+	if dir := filepath.Dir(path); fileExists(filepath.Join(dir, "run.json")) {
+		return fmt.Errorf("%s is inside the run directory %s, whose files are the run's: choose an output path outside it", path, dir)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -278,3 +284,9 @@ func WriteModels(paths []string, rows []pipeline.ModelRun, sums []pipeline.Setti
 
 // IndexFile is the report page's file name in the report directory.
 const IndexFile = page.Index
+
+// fileExists tells whether path names something.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}

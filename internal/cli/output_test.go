@@ -95,3 +95,20 @@ func TestSameInputOnce(t *testing.T) {
 		t.Errorf("status %d\n%s%s", status, stdout, errs)
 	}
 }
+
+// TestOutputNotInRun: -o inside a trained network's run directory (where
+// loss.arrow is an Arrow table too) is refused before any work.
+func TestOutputNotInRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if status, out, errs := run(t, tiny(dir)...); status != 0 {
+		t.Fatalf("train: status %d\n%s%s", status, out, errs)
+	}
+	loss := filepath.Join(dir, "loss.arrow")
+	before, _ := os.ReadFile(loss)
+	status, _, errs := run(t, "models", "-runs", dir, "-o", loss, "-quiet")
+	after, _ := os.ReadFile(loss)
+	want := loss + " is inside the run directory " + dir
+	if status == 0 || !strings.Contains(errs, want) || !bytes.Equal(before, after) {
+		t.Errorf("models -o %s: status %d, stderr %q; want a refusal saying %q, loss.arrow unchanged (%v)", loss, status, errs, want, bytes.Equal(before, after))
+	}
+}
