@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -196,7 +197,13 @@ func matRoots(file string, f *matfile.File, roots []string) ([]matRoot, error) {
 			if _, ok := v.(*matfile.Struct); !ok || matfile.Numel(v) != 1 {
 				return nil, fmt.Errorf("%s: %s: is a %s %s, want a 1×1 struct", file, r, dims(v), v.Class())
 			}
-			return []matRoot{{path: r}}, nil
+			// One element of a struct array ("D.blocks(2)") is named as
+			// the (*) pattern names it: the same block, the same name.
+			part := ""
+			if last := r[strings.LastIndex(r, ".")+1:]; elementIndex.MatchString(last) {
+				part = "#" + last
+			}
+			return []matRoot{{path: r, part: part}}, nil
 		}
 		st, ok := v.(*matfile.Struct)
 		if !ok || len(st.Elems) == 0 {
@@ -220,8 +227,24 @@ func matRoots(file string, f *matfile.File, roots []string) ([]matRoot, error) {
 	for _, v := range f.Vars() {
 		names = append(names, v.Name)
 	}
+	// An element past the end of its array: say how many there are.
+	var sizes []string
+	for _, r := range tried {
+		if i := strings.LastIndexByte(r, '('); i > 0 && elementIndex.MatchString(r[strings.LastIndex(r, ".")+1:]) {
+			if v, err := f.Lookup(r[:i]); err == nil {
+				sizes = append(sizes, fmt.Sprintf("%s has %d elements", r[:i], matfile.Numel(v)))
+			}
+		}
+	}
+	if len(sizes) > 0 {
+		return nil, fmt.Errorf("%s: holds none of %s (%s)", file, strings.Join(tried, ", "), strings.Join(sizes, "; "))
+	}
 	return nil, fmt.Errorf("%s: holds none of %s (its variables: %s)", file, strings.Join(tried, ", "), strings.Join(names, ", "))
 }
+
+// elementIndex matches a path component that names one element of an
+// array: "blocks(2)".
+var elementIndex = regexp.MustCompile(`^[A-Za-z]\w*\(\d+\)$`)
 
 // cached decodes each variable of a MAT-file once: the layouts read many
 // paths inside one large variable.

@@ -222,7 +222,9 @@ func TestOverrideBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Name != "bci-hennig:hennig_like.mat" {
+	// Named as the (*) pattern names that block: the same data, the same
+	// name.
+	if rec.Name != "bci-hennig:hennig_like.mat#blocks(2)" {
 		t.Errorf("recording named %q", rec.Name)
 	}
 	d, res := golden.Analyse(t, rec, s)
@@ -239,6 +241,7 @@ func TestBlockPatternErrors(t *testing.T) {
 		`["D.dec.spikeCountMean(*)"]`: "D.dec.spikeCountMean: is a 1×20 double, want a struct array",
 		`["D.blocks(*).spikes"]`:      "D.blocks(1).spikes: is a 900×20",
 		`["E.blocks(*)"]`:             "holds none of E.blocks(*)",
+		`["D.blocks(3)"]`:             "holds none of D.blocks(3) (D.blocks has 2 elements)",
 	} {
 		p, err := presets.Get("bci-hennig")
 		if err != nil {
