@@ -6,11 +6,13 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/oblique-neuro/oblique/arrowtable"
 	"github.com/oblique-neuro/oblique/internal/stats"
 	"github.com/oblique-neuro/oblique/internal/version"
+	"github.com/oblique-neuro/oblique/internal/words"
 	"github.com/oblique-neuro/oblique/pipeline"
 	"github.com/oblique-neuro/oblique/regimes/modelmeasures"
 )
@@ -174,8 +176,11 @@ func PrintCompare(w io.Writer, rows []pipeline.Comparison) {
 		}
 		x, p := c.Axes, c.Placement
 		nt := countDefined(p.TaskScores)
-		fmt.Fprintf(w, "%s: %d samples × %d neurons; regime score %.2f [%.2f, %.2f] (0 aligned … 1 oblique; mean over %d task%s)\n",
-			a.Name, x.Samples, x.Neurons, p.Score, p.Lo, p.Hi, nt, map[bool]string{true: "s"}[nt != 1])
+		fmt.Fprintf(w, "%s: %s × %s; regime score %.2f [%.2f, %.2f] (0 aligned … 1 oblique; mean over %s)\n",
+			a.Name, words.Count(x.Samples, "sample"), words.Count(x.Neurons, "neuron"), p.Score, p.Lo, p.Hi, words.Count(nt, "task"))
+		if c := a.Result.Caveats(); len(c) > 0 {
+			fmt.Fprintf(w, "  not meaningful (%s): the recording's numbers, and so this score, say nothing about its regime\n", strings.Join(c, ", "))
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "\tρ\tρ·√n\tD_fit/D_var\tslope\tscore\t")
 		fmt.Fprintf(tw, "recording\t%.3f\t%.2f\t%s\t%s\t%.2f\t\n", x.Rho, x.RhoSqrtN, fmtNaN(x.Ratio, "%.2f"), fmtNaN(x.Slope, "%.2f"), p.Score)

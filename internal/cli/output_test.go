@@ -112,3 +112,22 @@ func TestOutputNotInRun(t *testing.T) {
 		t.Errorf("models -o %s: status %d, stderr %q; want a refusal saying %q, loss.arrow unchanged (%v)", loss, status, errs, want, bytes.Equal(before, after))
 	}
 }
+
+// TestCompareCaveat: a recording whose numbers are not meaningful (one
+// neuron, R² < 0.1: the DANDI ALM example) gets its regime score with that
+// said on the next line, not as a plain headline.
+func TestCompareCaveat(t *testing.T) {
+	skipNoCgo(t)
+	file := filepath.Join(golden.Root(), "..", "shared", "data", "nwb_external", "dandicli_sub-anm369963_ses-20170228.nwb")
+	if _, err := os.Stat(file); err != nil {
+		t.Skip("no shared data:", err)
+	}
+	preset := filepath.Join(golden.Root(), "presets", "examples", "dandi-alm-licks.toml")
+	status, stdout, errs := run(t, "compare", "-quiet", "-subsets", "1", "-bootstrap", "20", "-draws", "2", "-time-draws", "2",
+		"-task", "cycling", "-preset", preset, "-o", filepath.Join(t.TempDir(), "c.arrow"), file)
+	want := "6400 samples × 1 neuron; regime score"
+	caveat := "  not meaningful (R² < 0.1, one neuron): the recording's numbers, and so this score, say nothing about its regime\n"
+	if status != 0 || !strings.Contains(stdout, want) || !strings.Contains(stdout, caveat) {
+		t.Errorf("status %d\n%s%s\nwant %q and %q", status, stdout, errs, want, caveat)
+	}
+}
