@@ -49,7 +49,9 @@
 // seed gives the same numbers, bit for bit on one kernel path of one
 // machine. Errors wrap with %w: test them with errors.Is against this
 // package's sentinels (ErrNonFinite, ErrSettings, ErrNoTask, ErrNoRuns,
-// ErrInterrupted, ErrUnknownFormat) and the readers' (package ingest).
+// ErrInterrupted, ErrUnknownFormat, ErrNoPreset, ErrManifestWithPreset)
+// and the readers' (package ingest; a data file given as a manifest wraps
+// manifest.ErrInvalid).
 //
 // Package reports turns the results into terminal tables, Arrow IPC files
 // (through the leaf package arrowtable) and the HTML report; the oblique

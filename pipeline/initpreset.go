@@ -31,8 +31,10 @@ const maxValues = 12
 //   - behaviour: every TimeSeries-shaped object (nested containers and
 //     extension types included), the first as a [[behaviour]] entry and
 //     the others commented out;
-//   - the interval tables, their float columns (align candidates) and the
-//     distinct values of their string columns (for [trials] exclude).
+//   - the interval tables, their time columns (align candidates), their
+//     other numeric columns (for [trials] min/max, or nwb-per-trial's
+//     kind = "column") and the distinct values of their string columns
+//     (for [trials] exclude).
 //
 // Comments say what each choice is and what to check. The text parses
 // with presets.Parse; the result runs once the choices its comments ask

@@ -3,13 +3,17 @@
 // paper read that kind of data (METHODS.md §2) and hands the analysis one
 // ingest.Recording, like any manifest does.
 //
-// A preset is data: a TOML file embedded from presets/*.toml naming the
+// A preset is data: a TOML file — embedded from presets/*.toml, or a
+// user's file (Open, Read), with -set overrides (Override) — naming the
 // layout it uses, the paths inside the file, and the preprocessing
-// settings. A layout is code: one loader per kind of file, "nwb-trials" (NWB
-// files laid out as the Neural Latents Benchmark's) and "mat" (MATLAB files:
-// what differs between the cycling and BCI data sets is said by the
-// preset's [mat] table, MATSettings). Adding a data set of a known kind means
-// adding a TOML file.
+// settings. A layout is code: one loader per kind of file: "nwb-trials"
+// (NWB files laid out as the Neural Latents Benchmark's), "nwb-continuous",
+// "nwb-aligned" and "nwb-per-trial" (a lab's own NWB files: any units
+// selection, any TimeIntervals table, behaviour from series, events, units
+// or trial columns; nwbgeneral.go), and "mat" (MATLAB files: what differs
+// between the cycling and BCI data sets is said by the preset's [mat]
+// table, MATSettings). Adding a data set of a known kind means adding a
+// TOML file.
 package presets
 
 import (
@@ -37,8 +41,9 @@ type Preset struct {
 	Name        string `toml:"name"`
 	Description string `toml:"description"`
 	// Layout selects the loader: "nwb-trials" (NWB files laid out as the
-	// Neural Latents Benchmark's) or "mat" (MATLAB files, described by
-	// [mat]).
+	// Neural Latents Benchmark's), "nwb-continuous", "nwb-aligned",
+	// "nwb-per-trial" (a lab's own NWB layouts) or "mat" (MATLAB files,
+	// described by [mat]).
 	Layout string `toml:"layout"`
 
 	NWB    NWBSettings    `toml:"nwb"`
