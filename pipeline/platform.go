@@ -39,9 +39,20 @@ func Presets() ([]PresetInfo, error) {
 	return out, nil
 }
 
-// PresetText returns a preset's TOML, which documents the file layout it
-// expects and every setting.
-func PresetText(name string) (string, error) { return presets.Text(name) }
+// PresetText returns a built-in preset's TOML, for users who want to copy
+// and adapt it; for a preset file (a value ending in .toml or holding a
+// path separator) it checks the file as -preset does (OpenPreset) and
+// returns its text.
+func PresetText(name string) (string, error) {
+	if !presets.IsFile(name) {
+		return presets.Text(name)
+	}
+	p, err := OpenPreset(name, nil)
+	if err != nil {
+		return "", err
+	}
+	return p.Record().TOML, nil
+}
 
 // SimSettings configure Simulate (models.SimSettings).
 type SimSettings = models.SimSettings

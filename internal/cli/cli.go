@@ -143,7 +143,13 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // helpFor prints a command's usage and flags (to stdout: asked-for help is
 // output, so that 'oblique analyze -h | less' shows it).
 func helpFor(w io.Writer, fs *flag.FlagSet, synopsis, about string) {
-	fmt.Fprintf(w, "Usage: oblique %s\n\n%s\n\nFlags:\n", synopsis, about)
+	fmt.Fprintf(w, "Usage: oblique %s\n\n%s\n", synopsis, about)
+	flags := 0
+	fs.VisitAll(func(*flag.Flag) { flags++ })
+	if flags == 0 {
+		return
+	}
+	fmt.Fprint(w, "\nFlags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)

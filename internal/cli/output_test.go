@@ -131,3 +131,20 @@ func TestCompareCaveat(t *testing.T) {
 		t.Errorf("status %d\n%s%s\nwant %q and %q", status, stdout, errs, want, caveat)
 	}
 }
+
+// TestPresetsFile: `oblique presets FILE.toml` checks a preset file as
+// -preset does and prints it (a good one), or its problem (exit 1, not a
+// usage error).
+func TestPresetsFile(t *testing.T) {
+	good := filepath.Join(golden.Root(), "presets", "examples", "dlc-pose.toml")
+	want, _ := os.ReadFile(good)
+	if status, out, errs := run(t, "presets", good); status != 0 || out != string(want) {
+		t.Errorf("presets %s: status %d, stderr %q; printed the file: %v", good, status, errs, out == string(want))
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("name = \"b\"\nlayout = \"nwb-continuous\"\n[trials]\nalling = \"go\"\n"), 0o644)
+	status, _, errs := run(t, "presets", bad)
+	if status != 1 || !strings.Contains(errs, bad+": line 4: unknown key trials.alling (did you mean align?)") || strings.Contains(errs, "usage") {
+		t.Errorf("presets %s: status %d, stderr %q", bad, status, errs)
+	}
+}

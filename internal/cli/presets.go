@@ -12,7 +12,8 @@ import (
 const presetsAbout = `Lists the presets: the paper's processing of real data sets, as used by
 'oblique analyze -preset NAME FILE…'. With a NAME, prints that preset's
 TOML, which documents the file layout it expects and every setting; copy
-and adapt it as a manifest-like recipe.
+and adapt it as a manifest-like recipe. With a preset file (FILE.toml, or a
+path), checks it as -preset does and prints it, or its problems.
 
 'oblique presets init FILE.nwb > my.toml' writes a starting preset for an
 NWB file from what 'oblique inspect' sees: the layout, the units and the
@@ -24,7 +25,7 @@ func runPresets(env *Env, args []string) error {
 	fs := flag.NewFlagSet("presets", flag.ContinueOnError)
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		helpFor(env.Stdout, fs, "presets [NAME]\n       oblique presets init FILE.nwb", presetsAbout)
+		helpFor(env.Stdout, fs, "presets [NAME | FILE.toml]\n       oblique presets init FILE.nwb", presetsAbout)
 		return err
 	}
 	if err != nil {
@@ -54,8 +55,11 @@ func runPresets(env *Env, args []string) error {
 		return w.Flush()
 	case 1:
 		text, err := pipeline.PresetText(pos[0])
-		if err != nil {
+		if errors.Is(err, pipeline.ErrNoPreset) {
 			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+		if err != nil {
+			return err // a preset file with a problem: the file's error
 		}
 		_, err = fmt.Fprint(env.Stdout, text)
 		return err
