@@ -12,8 +12,8 @@ import (
 
 const reportAbout = `Writes an HTML report of Arrow results (from 'oblique analyze', 'oblique
 models' and 'oblique compare') into DIR: DIR/index.html, self-contained
-(figures inline as SVG, no network access needed), the figures as SVG and
-PNG in DIR/figures, and the tables they were drawn from in DIR/tables —
+(figures inline as SVG, no network access needed), the figures as SVG, PNG
+and PDF in DIR/figures, and the tables they were drawn from in DIR/tables —
 the inputs and the paper's published Fig. 7B values (paper-fig7b.arrow).
 Every input is optional: the report shows the figures its tables allow
 (Figs. 7B, 8 and the PC curves of 3B from analyze; Figs. 3A–C, 4C, 5 and 6

@@ -205,8 +205,9 @@ func optionalFloat(name, v string) (*float64, error) {
 // summarise prints the outcome of a finished run.
 func summarise(env *Env, run *pipeline.Run) error {
 	sum := pipeline.Summary(run)
-	fmt.Fprintf(env.Stdout, "%d steps in %s (%.1f ms/step); training loss %.4g (mean of the last 100 steps)\n",
-		sum.Steps, sum.Elapsed.Round(time.Second), sum.Elapsed.Seconds()*1000/math.Max(1, float64(sum.Steps)), sum.TrainLoss)
+	fmt.Fprintf(env.Stdout, "%d steps in %s (%.1f ms/step); training loss %.4g (mean of the last %s)\n",
+		sum.Steps, sum.Elapsed.Round(time.Second), sum.Elapsed.Seconds()*1000/math.Max(1, float64(sum.Steps)), sum.TrainLoss,
+		plural(min(sum.Steps, 100), "step"))
 	ratio := 0.0
 	if sum.ZeroLoss > 0 {
 		ratio = sum.EvalLoss / sum.ZeroLoss
