@@ -326,6 +326,9 @@ func (w *initWriter) writeUnits() {
 		} else if isFloat(c) {
 			w.line("# min = { %s = 0.0 }  # max too; a numeric column of the units", c.Name)
 			some = true
+		} else if c.Dtype == "bool" && !c.Ragged {
+			w.line("# where = { %s = [false] }  # a true/false column of the units", c.Name)
+			some = true
 		}
 	}
 	if !some {

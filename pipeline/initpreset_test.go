@@ -131,3 +131,28 @@ func TestInitPresetMAT(t *testing.T) {
 		t.Errorf("MAT file: %v", err)
 	}
 }
+
+// TestInitPresetBool: a bool column of the units (the NLB heldout flag) is
+// offered as a where rule, which runs once uncommented.
+func TestInitPresetBool(t *testing.T) {
+	f := filepath.Join("..", "presets", "testdata", "maze_like.nwb")
+	text, err := pipeline.InitPreset(f)
+	if err != nil {
+		t.Skip(err) // without cgo
+	}
+	const rule = "# where = { heldout = [false] }"
+	if !strings.Contains(text, rule) {
+		t.Fatalf("no %q in\n%s", rule, text)
+	}
+	preset := filepath.Join(t.TempDir(), "maze.toml")
+	if err := os.WriteFile(preset, []byte(strings.Replace(text, rule, rule[2:], 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := pipeline.AnalyzeFile(context.Background(), f, pipeline.AnalyzeOptions{Preset: preset, Settings: pipeline.AnalysisSettings{NoScaling: true}})
+	if a.Err != nil {
+		t.Fatal(a.Err)
+	}
+	if a.Result.Neurons != 12 { // 16 units, 4 held out
+		t.Errorf("%d neurons, want the 12 not held out", a.Result.Neurons)
+	}
+}
