@@ -116,27 +116,24 @@ func Parse(path string) (*Manifest, error) {
 // instead, when path is a data file (NWB, MATLAB, NPY, NPZ) given where a
 // manifest was expected; nil for anything else (Parse reports the rest).
 func notDataFile(path string) error {
-	f, err := inputfile.Open(path)
+	format, _, err := ingest.FileFormat(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	head := make([]byte, 128)
-	n, _ := io.ReadFull(f, head)
 	var what string
-	switch ingest.Format(head[:n]) {
+	switch format {
 	case "hdf5":
-		what = "an HDF5 (NWB) file, not a recording manifest: analyse it through a preset, " +
-			"-preset NAME (`oblique presets` lists them) or -preset FILE.toml (`oblique presets init " + path + " > my.toml` writes a starting one)"
+		what = "analyse it through a preset, -preset NAME (`oblique presets` lists them) or -preset FILE.toml " +
+			"(`oblique presets init " + path + " > my.toml` writes a starting one)"
 	case "mat":
-		what = "a MATLAB file, not a recording manifest: analyse it through a preset (-preset NAME: `oblique presets` lists them) " +
+		what = "analyse it through a preset (-preset NAME: `oblique presets` lists them) " +
 			"or a manifest that names its variables ([activity] array = \"FILE.mat:variable\"; see the README)"
 	case "npy", "npz":
-		what = "an array file, not a recording manifest: a manifest names it ([activity] array = ...; see the README)"
+		what = "a manifest names it ([activity] array = ...; see the README)"
 	default:
 		return nil
 	}
-	return kinderr.New(ErrInvalid, "%s: %s", path, what)
+	return kinderr.New(ErrInvalid, "%s: %s, not a recording manifest: %s", path, ingest.FormatName(format), what)
 }
 
 // parse reads the manifest b read from path.

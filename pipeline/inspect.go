@@ -3,7 +3,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/oblique-neuro/oblique/ingest"
 	"github.com/oblique-neuro/oblique/ingest/matfile"
 	"github.com/oblique-neuro/oblique/ingest/nwb"
-	"github.com/oblique-neuro/oblique/internal/inputfile"
 )
 
 // Inspection lists what a recording file holds, without its bulk data:
@@ -104,7 +102,7 @@ func (in *Inspection) Warnings() []error {
 var ErrUnknownFormat = errors.New("neither an NWB (HDF5) file nor a MATLAB file")
 
 func fileKind(path string) (string, error) {
-	f, err := inputfile.Open(path) // a regular file: a FIFO is refused, not waited on
+	format, _, err := ingest.FileFormat(path) // a regular file: a FIFO is refused, not waited on
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -112,11 +110,7 @@ func fileKind(path string) (string, error) {
 		}
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
-	defer f.Close()
-	head := make([]byte, 128)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
-	switch ingest.Format(head) {
+	switch format {
 	case "hdf5":
 		return "nwb", nil
 	case "mat":

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -43,24 +42,13 @@ func CheckOutput(path string, inputs ...string) error {
 			return fmt.Errorf("%s is an input of this run (%s): writing the output there would replace it; choose another output path", path, in)
 		}
 	}
-	f, err := inputfile.Open(path)
-	if err != nil {
+	format, empty, err := ingest.FileFormat(path)
+	if err != nil || empty || format == "arrow" {
 		return err
 	}
-	defer f.Close()
-	head := make([]byte, 128)
-	n, _ := io.ReadFull(f, head)
-	if n == 0 || bytes.HasPrefix(head[:n], []byte("ARROW1")) {
-		return nil
-	}
 	what := "not an Arrow table"
-	switch ingest.Format(head[:n]) {
-	case "hdf5":
-		what = "an HDF5 (NWB) file, not an Arrow table"
-	case "mat":
-		what = "a MATLAB file, not an Arrow table"
-	case "npy", "npz":
-		what = "an array file, not an Arrow table"
+	if name := ingest.FormatName(format); name != "" {
+		what = name + ", not an Arrow table"
 	}
 	return fmt.Errorf("%s exists and is %s: an output replaces only a table; choose another output path, or remove the file first", path, what)
 }
