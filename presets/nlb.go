@@ -133,8 +133,8 @@ func nlb(src NWBSource, file string, p *Preset) (*ingest.Recording, preprocess.S
 	var notes []string
 	lastStop := stops[len(stops)-1]
 	end := math.Max(obsEnd, lastStop)
-	if math.IsNaN(lastStop) && !slices.ContainsFunc(stops, func(x float64) bool { return !math.IsNaN(x) }) {
-		notes = append(notes, fmt.Sprintf("stop_time is NaN in all %d trials of %s: trial ends not used", len(stops), n.Trials))
+	if note := nanStops(stops, n.Trials); note != "" {
+		notes = append(notes, note)
 		end = obsEnd
 		if end == 0 {
 			end, err = lastSpike(src, n.Units, trains, streaming)
@@ -623,6 +623,15 @@ func (b *builder) segments(src NWBSource, on string, rows []int, base, grid prep
 		b.trial[r], b.fit[r] = id, fit
 	}
 	return nil
+}
+
+// nanStops returns the note for a trials table whose stop_time is NaN in
+// every row (DANDI's ALM files), "" otherwise.
+func nanStops(stops []float64, table string) string {
+	if slices.ContainsFunc(stops, func(x float64) bool { return !math.IsNaN(x) }) {
+		return ""
+	}
+	return fmt.Sprintf("stop_time is NaN in all %d trials of %s: trial ends not used", len(stops), table)
 }
 
 // droppedSpikes says how many spike times of the units table the binner

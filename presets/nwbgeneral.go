@@ -669,11 +669,9 @@ func (g *gen) dataEnd(trains [][]float64, beh, acts []behSource) (float64, strin
 func (g *gen) noteOverlaps(segs []segment, span float64, col string) {
 	starts := make([]float64, len(segs))
 	for i, s := range segs {
-		starts[i] = s.t0 + float64(s.from)*g.binWidth()
-	}
-	if g.p.Layout == layoutPerTrial {
-		for i, s := range segs {
-			starts[i] = s.t0
+		starts[i] = s.t0 // per-trial: the window; aligned: after the margin bins
+		if g.p.Layout != layoutPerTrial {
+			starts[i] += float64(s.from) * g.width
 		}
 	}
 	slices.Sort(starts)
@@ -724,11 +722,11 @@ func (g *gen) segments(end float64, endWhy string) ([]segment, error) {
 		if len(stops) != len(starts) {
 			return nil, fmt.Errorf("%s: %d start times and %d stop times", tab, len(starts), len(stops))
 		}
-		if !slices.ContainsFunc(stops, func(x float64) bool { return !math.IsNaN(x) }) {
+		if note := nanStops(stops, tab); note != "" {
 			if p.Layout == layoutContinuous {
 				return nil, fmt.Errorf("stop_time is NaN in all %d rows of %s: layout %s needs interval ends", len(stops), tab, p.Layout)
 			}
-			g.note("stop_time is NaN in all %d trials of %s: trial ends not used", len(stops), tab)
+			g.note("%s", note)
 		}
 	}
 	keep, selNotes, err := selectTrials(g.src, tab, len(starts), p.Trials)
